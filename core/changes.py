@@ -1,0 +1,229 @@
+"""Every write goes through a Writer: it records what changed, audits it, and can be reverted.
+
+A core write returns a `Change` (a label and the rows before/after). Reverting a Change writes
+the inverse and returns it as a new Change, so redo is simply reverting the revert. The window's
+undo stack is built on this; the apply/revert logic lives here, not in the view.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from core.errors import ConflictError, NotFoundError
+
+Row = dict[str, Any]
+
+# Columns the writer maintains itself.
+TIMESTAMPS = ("created_at", "updated_at")
+
+
+def now_text() -> str:
+    return datetime.now().astimezone().isoformat(timespec="milliseconds")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in the environment (service accounts, odd Windows setups)
+        return "未知用户"
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """One row before and after a write; `before` is None for an insert, `after` for a delete."""
+
+    table: str
+    row_id: str
+    before: Row | None
+    after: Row | None
+
+    @property
+    def action(self) -> str:
+        if self.before is None:
+            return "insert"
+        return "delete" if self.after is None else "update"
+
+    def changed_fields(self) -> list[str]:
+        if self.before is None or self.after is None:
+            return []
+        before, after = self.before, self.after
+        return [k for k in after if k not in TIMESTAMPS and before.get(k) != after[k]]
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one write did, in the clerk's words (`label`) and row by row (`rows`)."""
+
+    label: str
+    rows: tuple[RowChange, ...] = ()
+
+    @property
+    def tables(self) -> frozenset[str]:
+        return frozenset(r.table for r in self.rows)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.rows
+
+    def inserted_ids(self, table: str) -> list[str]:
+        return [r.row_id for r in self.rows if r.table == table and r.action == "insert"]
+
+
+@dataclass
+class Writer:
+    """Collects the row changes of one transaction and writes their audit rows."""
+
+    conn: sqlite3.Connection
+    label: str
+    user: str = field(default_factory=os_user)
+    rows: list[RowChange] = field(default_factory=list)
+    audited: bool = True
+    _columns: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def change(self) -> Change:
+        return Change(self.label, tuple(self.rows))
+
+    # -- reading ----------------------------------------------------------------------------
+    def columns(self, table: str) -> list[str]:
+        if table not in self._columns:
+            info = self.conn.execute(f'PRAGMA table_info("{table}")').fetchall()
+            if not info:
+                raise NotFoundError(f"台账中没有数据表 {table}")
+            self._columns[table] = [row[1] for row in info]
+        return self._columns[table]
+
+    def fetch(self, table: str, row_id: str) -> Row | None:
+        cursor = self.conn.execute(f'SELECT * FROM "{table}" WHERE id = ?', (row_id,))
+        values = cursor.fetchone()
+        if values is None:
+            return None
+        return dict(zip([d[0] for d in cursor.description], values, strict=True))
+
+    def require(self, table: str, row_id: str) -> Row:
+        row = self.fetch(table, row_id)
+        if row is None:
+            raise NotFoundError("该记录已不存在（可能已被删除）")
+        return row
+
+    # -- writing ----------------------------------------------------------------------------
+    def insert(self, table: str, values: Row) -> str:
+        """Insert a row; `id`, `created_at`, `updated_at` are filled in unless given (revert)."""
+        columns = self.columns(table)
+        unknown = set(values) - set(columns)
+        if unknown:
+            raise ValueError(f"unknown columns for {table}: {sorted(unknown)}")
+        record = dict(values)
+        record.setdefault("id", new_id())
+        stamp = now_text()
+        for column in TIMESTAMPS:
+            if column in columns:
+                record.setdefault(column, stamp)
+        names = ", ".join(f'"{k}"' for k in record)
+        marks = ", ".join("?" for _ in record)
+        self._run(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', list(record.values()))
+        after = self.require(table, record["id"])
+        self._record(RowChange(table, record["id"], None, after))
+        return str(record["id"])
+
+    def update(self, table: str, row_id: str, values: Row) -> bool:
+        """Set fields of one row; returns False (and records nothing) when nothing changes."""
+        before = self.require(table, row_id)
+        unknown = set(values) - set(before)
+        if unknown:
+            raise ValueError(f"unknown columns for {table}: {sorted(unknown)}")
+        changed = {k: v for k, v in values.items() if not _same(before[k], v)}
+        if not changed or set(changed) <= set(TIMESTAMPS):
+            return False
+        if "updated_at" in before and "updated_at" not in values:
+            changed["updated_at"] = now_text()
+        assignments = ", ".join(f'"{k}" = ?' for k in changed)
+        self._run(
+            f'UPDATE "{table}" SET {assignments} WHERE id = ?', [*changed.values(), row_id]
+        )
+        after = self.require(table, row_id)
+        self._record(RowChange(table, row_id, before, after))
+        return True
+
+    def delete(self, table: str, row_id: str) -> None:
+        before = self.require(table, row_id)
+        self._run(f'DELETE FROM "{table}" WHERE id = ?', [row_id])
+        self._record(RowChange(table, row_id, before, None))
+
+    def _run(self, sql: str, params: Iterable[Any]) -> None:
+        try:
+            self.conn.execute(sql, list(params))
+        except sqlite3.IntegrityError as exc:
+            text = str(exc)
+            if "FOREIGN KEY" in text:
+                raise ConflictError("该记录仍被其他记录引用，不能删除或修改") from exc
+            if "UNIQUE" in text:
+                raise ConflictError("已有相同的记录（名称或代码重复）") from exc
+            if "CHECK" in text:
+                raise ConflictError("数据不符合台账的规则，未保存") from exc
+            raise
+
+    def _record(self, row_change: RowChange) -> None:
+        self.rows.append(row_change)
+        if not self.audited:
+            return
+        at = now_text()
+        entries: list[tuple[Any, ...]] = []
+        if row_change.action == "update":
+            assert row_change.before is not None and row_change.after is not None
+            for name in row_change.changed_fields():
+                entries.append(
+                    (name, _dump(row_change.before[name]), _dump(row_change.after[name]))
+                )
+        else:
+            old = _dump(row_change.before) if row_change.before is not None else None
+            new = _dump(row_change.after) if row_change.after is not None else None
+            entries.append(("*", old, new))
+        self.conn.executemany(
+            "INSERT INTO audit (at, user, label, action, tbl, row_id, field, old, new)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (at, self.user, self.label, row_change.action, row_change.table,
+                 row_change.row_id, name, old_value, new_value)
+                for name, old_value, new_value in entries
+            ],
+        )
+
+    # -- reverting --------------------------------------------------------------------------
+    def revert(self, change: Change) -> None:
+        """Undo `change` row by row, newest first; refuse if a row was changed since."""
+        for row_change in reversed(change.rows):
+            current = self.fetch(row_change.table, row_change.row_id)
+            if not _same_row(current, row_change.after):
+                raise ConflictError(f"“{change.label}”之后该记录又被修改过，无法撤销")
+            if row_change.before is None:
+                self.delete(row_change.table, row_change.row_id)
+            elif row_change.after is None:
+                self.insert(row_change.table, row_change.before)
+            else:
+                self.update(row_change.table, row_change.row_id, row_change.before)
+
+
+def _same(a: Any, b: Any) -> bool:
+    return bool(a == b)
+
+
+def _same_row(a: Row | None, b: Row | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)

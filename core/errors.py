@@ -1,0 +1,39 @@
+"""Domain errors. Each carries one Chinese sentence the clerk can act on; views show it as is."""
+
+from __future__ import annotations
+
+
+class LedgerError(Exception):
+    """Base of every error the clerk may see."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InputError(LedgerError):
+    """A typed value that cannot be stored (not a number, out of bounds, bad code …)."""
+
+
+class NeedsReason(LedgerError):
+    """A value outside the soft bounds: it is stored only together with a reason."""
+
+
+class BadFileError(LedgerError):
+    """A file that cannot be opened as a ledger; the file was not touched."""
+
+
+class ReadOnlyError(LedgerError):
+    """A write was attempted on a ledger opened for reading only."""
+
+
+class ConflictError(LedgerError):
+    """A write that would break the ledger's consistency (still referenced, changed since …)."""
+
+
+class NotFoundError(LedgerError):
+    """The record no longer exists."""

@@ -1,0 +1,216 @@
+"""The ledger: one SQLite file and the domain objects that read and write it.
+
+    with Ledger.open(path) as ledger:
+        change = ledger.projects.add(name="…", total_investment="3.5亿")
+        ledger.revert(change)
+
+Every write method of every domain object returns a `Change`; `revert(change)` undoes it and
+returns the inverse, so the window's redo is `revert` of that.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from core import storage
+from core.changes import Change, Writer
+from core.errors import ConflictError, ReadOnlyError
+from core.periods import Period
+
+if TYPE_CHECKING:  # the domain modules import Ledger too; they are loaded on first use
+    import sqlite_utils
+
+    from core.catalogue import Catalogue
+    from core.enterprises import Enterprises
+    from core.metrics import Metrics
+    from core.plans import Plans
+    from core.projects import Projects
+    from core.services import Services
+
+
+class Ledger:
+    def __init__(self, path: Path, opened: storage.OpenedFile) -> None:
+        self.path = path
+        self.conn = opened.conn
+        self.readonly = opened.readonly
+        self.readonly_reason = opened.readonly_reason
+        self.created = opened.created
+        self.migrated_from = opened.migrated_from
+        self._settings_cache: dict[str, Any] | None = None
+
+    # -- opening and closing ------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path, *, readonly: bool = False, create: bool = True) -> Ledger:
+        """Open or create a ledger. Raises BadFileError with a Chinese sentence on bad files."""
+        from core.backup import backup_before_migration
+
+        target = Path(path)
+        opened = storage.open_file(
+            target, readonly=readonly, create=create,
+            before_migration=lambda conn, version: backup_before_migration(conn, target, version),
+        )
+        return cls(target, opened)
+
+    def close(self) -> None:
+        if self.conn is not None:
+            if not self.readonly:
+                try:  # fold the WAL back so the file is complete on its own (USB sticks)
+                    self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                except sqlite3.Error:
+                    pass
+            self.conn.close()
+            self.conn = None  # type: ignore[assignment]
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the domain ---------------------------------------------------------------------------
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        from core.catalogue import Catalogue
+
+        return Catalogue(self)
+
+    @cached_property
+    def metrics(self) -> Metrics:
+        from core.metrics import Metrics
+
+        return Metrics(self)
+
+    @cached_property
+    def enterprises(self) -> Enterprises:
+        from core.enterprises import Enterprises
+
+        return Enterprises(self)
+
+    @cached_property
+    def projects(self) -> Projects:
+        from core.projects import Projects
+
+        return Projects(self)
+
+    @cached_property
+    def services(self) -> Services:
+        from core.services import Services
+
+        return Services(self)
+
+    @cached_property
+    def plans(self) -> Plans:
+        from core.plans import Plans
+
+        return Plans(self)
+
+    @cached_property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils over the same connection, for bulk work (imported on first use)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
+
+    # -- reading ------------------------------------------------------------------------------
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        cursor = self.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        row = self.conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    # -- writing ------------------------------------------------------------------------------
+    def require_writable(self) -> None:
+        if self.readonly:
+            raise ReadOnlyError(f"台账以只读方式打开（{self.readonly_reason}），不能修改")
+
+    @contextmanager
+    def write(self, label: str, *, audited: bool = True) -> Iterator[Writer]:
+        """One transaction: every row change in it is audited and returned as one Change."""
+        self.require_writable()
+        writer = Writer(self.conn, label, audited=audited)
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield writer
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+        finally:
+            self._settings_cache = None
+
+    def revert(self, change: Change) -> Change:
+        """Undo `change`; returns the change that undoing made (revert it to redo)."""
+        with self.write(f"撤销：{change.label}") as writer:
+            writer.revert(change)
+        return writer.change
+
+    # -- settings -----------------------------------------------------------------------------
+    def settings(self) -> dict[str, Any]:
+        if self._settings_cache is None:
+            self._settings_cache = {
+                key: json.loads(value) if value is not None else None
+                for key, value in self.conn.execute("SELECT id, value FROM settings")
+            }
+        return dict(self._settings_cache)
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        value = self.settings().get(key)
+        return default if value is None else value
+
+    def set_setting(self, key: str, value: Any, *, label: str | None = None) -> Change:
+        encoded = json.dumps(value, ensure_ascii=False)
+        with self.write(label or f"修改设置 {key}") as writer:
+            if writer.fetch("settings", key) is None:
+                writer.insert("settings", {"id": key, "value": encoded})
+            else:
+                writer.update("settings", key, {"value": encoded})
+        return writer.change
+
+    @property
+    def yi_threshold(self) -> float:
+        """亿元项目: total investment (亿元) at or above this."""
+        return float(self.setting("yi_threshold", 1.0))
+
+    # -- periods ------------------------------------------------------------------------------
+    def years(self) -> list[int]:
+        """Years the ledger holds anything for, newest first."""
+        rows = self.conn.execute(
+            "SELECT year FROM indicator_values UNION SELECT CAST(substr(date, 1, 4) AS INTEGER)"
+            " FROM services UNION SELECT year FROM project_investments"
+            " UNION SELECT year - 1 FROM plan_sections ORDER BY 1 DESC"
+        ).fetchall()
+        return [int(r[0]) for r in rows if r[0] is not None]
+
+    def latest_period(self) -> Period | None:
+        """The newest period with entered indicator values (what the clerk is working on)."""
+        row = self.conn.execute(
+            "SELECT year, max(months) FROM indicator_values WHERE year ="
+            " (SELECT max(year) FROM indicator_values)"
+        ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return Period(int(row[0]), int(row[1]))
+
+    def integrity_problems(self) -> list[str]:
+        """Empty when SQLite's integrity and foreign-key checks pass."""
+        problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check(20)")]
+        problems = [] if problems == ["ok"] else problems
+        for table, rowid, parent, _fk in self.conn.execute("PRAGMA foreign_key_check"):
+            problems.append(f"{table} 第 {rowid} 行引用的 {parent} 记录不存在")
+        return problems
+
+
+def ensure(condition: bool, message: str) -> None:
+    """Raise a ConflictError with `message` unless `condition` holds."""
+    if not condition:
+        raise ConflictError(message)

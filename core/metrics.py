@@ -1,0 +1,325 @@
+"""Indicator values per period, and the `Figure`: one indicator in one period, fully worked out.
+
+A figure's value is entered by the clerk, or derived from the records (core.derived); an entered
+value on a derived indicator overrides it, and both stay visible. Last year's value comes from
+last year's record of the same period when there is one, else from what the clerk typed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from core import derived as derivations
+from core import units
+from core.catalogue import RANK_SCOPES, Indicator
+from core.changes import Change
+from core.derived import Derived
+from core.errors import InputError, NeedsReason
+from core.fields import BatchError, parse_bool, parse_rank
+from core.periods import Period
+
+if TYPE_CHECKING:
+    from core.ledger import Ledger
+
+# Per-value fields the clerk edits, with their Chinese names.
+VALUE_FIELDS = {
+    "value": "本期数值",
+    "text_value": "文字内容",
+    "target_committed": "确保目标",
+    "target_stretch": "奋斗目标",
+    "last_year_value": "上年同期",
+    "rank": "排名",
+    "rank_scope": "排名范围",
+    "note": "备注",
+    "follow_up": "需跟进",
+    "estimate": "预计数",
+    "reason": "超范围原因",
+}
+_NUMERIC_FIELDS = ("value", "target_committed", "target_stretch", "last_year_value")
+
+SOURCE_LABELS = {
+    "entered": "填报", "derived": "自动计算", "overridden": "手工修正", "missing": "未填",
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    indicator: Indicator
+    period: Period
+    row_id: str | None = None
+    entered: float | None = None
+    text: str = ""
+    derived: Derived | None = None
+    target_committed: float | None = None
+    target_stretch: float | None = None
+    last_year: float | None = None
+    last_year_source: str = ""  # "record", "entered" or ""
+    rank: int | None = None
+    rank_scope: str = ""
+    note: str = ""
+    follow_up: bool = False
+    estimate: bool = False
+    reason: str = ""
+    history: tuple[tuple[int, float | None], ...] = field(default=())
+
+    # -- the value ----------------------------------------------------------------------------
+    @property
+    def value(self) -> float | None:
+        if self.entered is not None:
+            return self.entered
+        if self.derived is not None and self.derived.has_data:
+            return self.derived.value
+        return None
+
+    @property
+    def derived_value(self) -> float | None:
+        if self.derived is not None and self.derived.has_data:
+            return self.derived.value
+        return None
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        return self.derived.items if self.derived is not None else ()
+
+    @property
+    def source(self) -> str:
+        if self.indicator.kind == "list":
+            return "derived" if self.items else "missing"
+        if self.indicator.kind == "text":
+            return "entered" if self.text else "missing"
+        if self.entered is not None:
+            return "overridden" if self.indicator.is_derived else "entered"
+        if self.derived_value is not None:
+            return "derived"
+        return "missing"
+
+    @property
+    def missing(self) -> bool:
+        return self.source == "missing"
+
+    @property
+    def overridden(self) -> bool:
+        return self.source == "overridden"
+
+    # -- comparisons --------------------------------------------------------------------------
+    @property
+    def completion(self) -> float | None:
+        """完成确保目标的百分比 (value ÷ target × 100)."""
+        return _ratio(self.value, self.target_committed)
+
+    @property
+    def stretch_completion(self) -> float | None:
+        return _ratio(self.value, self.target_stretch)
+
+    @property
+    def change(self) -> float | None:
+        """Difference from last year, in the indicator's unit (个百分点 for rates and shares)."""
+        if self.value is None or self.last_year is None:
+            return None
+        return self.value - self.last_year
+
+    @property
+    def growth(self) -> float | None:
+        """同比增长 % for counts and amounts (None for rates, shares and ranks)."""
+        if self.indicator.is_percentage or self.indicator.kind == "rank":
+            return None
+        if self.value is None or self.last_year in (None, 0):
+            return None
+        assert self.last_year is not None
+        return (self.value - self.last_year) / abs(self.last_year) * 100
+
+    @property
+    def improved(self) -> bool | None:
+        """Whether the change from last year is good news (for colouring 同比)."""
+        if self.change is None or self.change == 0:
+            return None
+        return (self.change > 0) == self.indicator.higher_is_better
+
+
+def _ratio(value: float | None, target: float | None) -> float | None:
+    if value is None or target is None or target == 0:
+        return None
+    return value / target * 100
+
+
+class Metrics:
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+
+    # -- reading ------------------------------------------------------------------------------
+    def _rows(self, period: Period) -> dict[str, dict[str, Any]]:
+        rows = self.ledger.query(
+            "SELECT * FROM indicator_values WHERE year = ? AND months = ?",
+            (period.year, period.months),
+        )
+        return {r["indicator_id"]: r for r in rows}
+
+    def _derive(self, indicator: Indicator, period: Period) -> Derived | None:
+        if indicator.derivation is None:
+            return None
+        result = derivations.compute(self.ledger, indicator.derivation, period)
+        if result.value is not None and result.unit and result.unit != indicator.unit:
+            if units.dimension(result.unit) and units.dimension(result.unit) == units.dimension(
+                indicator.unit
+            ):
+                result = dataclasses.replace(
+                    result, value=units.convert(result.value, result.unit, indicator.unit),
+                    unit=indicator.unit)
+        return result
+
+    def figures(self, period: Period, *, indicators: list[Indicator] | None = None,
+                history_years: int = 0) -> list[Figure]:
+        """Every active indicator (or the given ones) worked out for `period`."""
+        chosen = indicators if indicators is not None else self.ledger.catalogue.all()
+        current = self._rows(period)
+        previous = self._rows(period.previous_year())
+        history: dict[str, list[tuple[int, float | None]]] = {}
+        if history_years:
+            years = [period.year - k for k in range(history_years, 0, -1)]
+            marks = ", ".join("?" for _ in years)
+            for row in self.ledger.query(
+                f"SELECT indicator_id, year, value FROM indicator_values WHERE months = ?"
+                f" AND year IN ({marks})", (period.months, *years)
+            ):
+                history.setdefault(row["indicator_id"], []).append((row["year"], row["value"]))
+        return [
+            self._figure(ind, period, current.get(ind.id), previous.get(ind.id),
+                         history.get(ind.id, []), history_years)
+            for ind in chosen
+        ]
+
+    def figure(self, ref: str | Indicator, period: Period, *, history_years: int = 0) -> Figure:
+        indicator = self.ledger.catalogue.resolve(ref)
+        return self.figures(period, indicators=[indicator], history_years=history_years)[0]
+
+    def _figure(self, indicator: Indicator, period: Period, row: dict[str, Any] | None,
+                last_row: dict[str, Any] | None, history: list[tuple[int, float | None]],
+                history_years: int) -> Figure:
+        derived = self._derive(indicator, period)
+        row = row or {}
+        last_year, last_source = None, ""
+        if last_row and last_row.get("value") is not None:
+            last_year, last_source = last_row["value"], "record"
+        elif indicator.derivation is not None and indicator.kind != "list":
+            previous = self._derive(indicator, period.previous_year())
+            if previous is not None and previous.has_data and previous.value is not None:
+                last_year, last_source = previous.value, "record"
+        if last_year is None and row.get("last_year_value") is not None:
+            last_year, last_source = row["last_year_value"], "entered"
+        if history_years:
+            known = dict(history)
+            span = [(period.year - k, known.get(period.year - k))
+                    for k in range(history_years, 0, -1)]
+        else:
+            span = []
+        return Figure(
+            indicator=indicator, period=period, row_id=row.get("id"),
+            entered=row.get("value"), text=row.get("text_value") or "", derived=derived,
+            target_committed=row.get("target_committed"),
+            target_stretch=row.get("target_stretch"),
+            last_year=last_year, last_year_source=last_source,
+            rank=row.get("rank"),
+            rank_scope=row.get("rank_scope") or indicator.rank_scope or "",
+            note=row.get("note") or "", follow_up=bool(row.get("follow_up")),
+            estimate=bool(row.get("estimate")), reason=row.get("reason") or "",
+            history=tuple(span),
+        )
+
+    def history(self, ref: str | Indicator, period: Period, years: int = 3
+                ) -> list[tuple[Period, float | None]]:
+        """The indicator's value in the same period of the last `years` years and this one."""
+        indicator = self.ledger.catalogue.resolve(ref)
+        return [
+            (p, self.figure(indicator, p).value)
+            for p in (period.shifted(-k) for k in range(years, -1, -1))
+        ]
+
+    # -- writing ------------------------------------------------------------------------------
+    def parse_field(self, indicator: Indicator, field_name: str, raw: Any,
+                    reason: str = "") -> Any:
+        """What the clerk typed into one field → the stored value; raises InputError/NeedsReason."""
+        if field_name not in VALUE_FIELDS:
+            raise InputError(f"指标没有“{field_name}”这一栏")
+        if field_name in _NUMERIC_FIELDS:
+            if indicator.kind == "list":
+                raise InputError(f"「{indicator.name}」由台账记录自动列出，不能直接填写")
+            if indicator.kind == "text" and field_name == "value":
+                raise InputError(f"「{indicator.name}」为文字指标，请填写文字内容")
+            what = "" if field_name == "value" else VALUE_FIELDS[field_name]
+            value = indicator.parse(raw, what=what)
+            # Soft bounds are about the actual value; targets and last year only meet hard ones.
+            indicator.check_bounds(value, reason=reason, what=what, soft=field_name == "value")
+            return value
+        if field_name == "rank":
+            return parse_rank(raw, field=f"{indicator.name}排名")
+        if field_name in ("follow_up", "estimate"):
+            return int(parse_bool(raw, field=f"{indicator.name}{VALUE_FIELDS[field_name]}"))
+        text = "" if raw is None else str(raw).strip()
+        if field_name == "rank_scope" and text and len(text) > 20:
+            raise InputError(f"「{indicator.name}」的排名范围过长（如：{'、'.join(RANK_SCOPES)}）")
+        return text or (None if field_name == "text_value" else "")
+
+    def set(self, ref: str | Indicator, period: Period, field_name: str, raw: Any, *,
+            reason: str = "") -> Change:
+        """Set one field of one indicator in one period (the 指标 tab's cell edit)."""
+        indicator = self.ledger.catalogue.resolve(ref)
+        what = VALUE_FIELDS.get(field_name, field_name)
+        return self.set_many([(indicator, period, field_name, raw)], reason=reason,
+                             label=f"修改“{indicator.name}”的{what}")
+
+    def set_many(self, edits: list[tuple[str | Indicator, Period, str, Any]], *,
+                 reason: str = "", label: str | None = None) -> Change:
+        """Several field edits in one transaction, all or nothing.
+
+        Every edit is checked first; if any is refused a BatchError lists them all (indexed by
+        position in `edits`) and nothing is written. Values outside soft bounds need `reason`.
+        """
+        parsed: list[tuple[Indicator, Period, str, Any]] = []
+        problems: list[tuple[Any, str]] = []
+        needs_reason: list[tuple[Any, str]] = []
+        for index, (ref, period, field_name, raw) in enumerate(edits):
+            try:
+                indicator = self.ledger.catalogue.resolve(ref)
+                parsed.append((indicator, period, field_name,
+                               self.parse_field(indicator, field_name, raw, reason)))
+            except NeedsReason as exc:
+                needs_reason.append((index, exc.message))
+            except InputError as exc:
+                problems.append((index, exc.message))
+        if problems:
+            if len(edits) == 1:
+                raise InputError(problems[0][1])
+            raise BatchError(problems)
+        if needs_reason:
+            raise NeedsReason(needs_reason[0][1] if len(needs_reason) == 1 else
+                              f"有 {len(needs_reason)} 个数值超出常见范围，请注明原因后保存")
+        if label is None:
+            label = f"修改 {len(parsed)} 个指标数值"
+        with self.ledger.write(label) as writer:
+            for indicator, period, field_name, value in parsed:
+                row = self._row_id(indicator, period)
+                values: dict[str, Any] = {field_name: value}
+                if field_name == "value" and reason.strip():
+                    values["reason"] = reason.strip()
+                if row is None:
+                    writer.insert("indicator_values", {
+                        "indicator_id": indicator.id, "year": period.year,
+                        "months": period.months, **values,
+                    })
+                else:
+                    writer.update("indicator_values", row, values)
+        return writer.change
+
+    def clear_override(self, ref: str | Indicator, period: Period) -> Change:
+        """Back to the value computed from the records."""
+        indicator = self.ledger.catalogue.resolve(ref)
+        return self.set_many([(indicator, period, "value", None)],
+                             label=f"“{indicator.name}”恢复为自动计算值")
+
+    def _row_id(self, indicator: Indicator, period: Period) -> str | None:
+        return self.ledger.scalar(
+            "SELECT id FROM indicator_values WHERE indicator_id = ? AND year = ? AND months = ?",
+            (indicator.id, period.year, period.months),
+        )

@@ -1,0 +1,285 @@
+"""The ledger's schema as numbered migrations (PRAGMA user_version), oldest first.
+
+Each migration runs in one transaction together with its user_version bump and its row in
+`schema_migrations`; an error rolls all of it back. Never edit a released migration: add one.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from core.changes import new_id, now_text
+from core.default_catalogue import DEFAULT_INDICATORS
+
+APPLICATION_ID = 0x574C4447  # "WLDG": marks a file as a WorkLedger ledger
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+_TIMES = "created_at TEXT NOT NULL, updated_at TEXT NOT NULL"
+
+_SCHEMA_1 = f"""
+CREATE TABLE schema_migrations (
+    version INTEGER PRIMARY KEY,
+    description TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+);
+
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    label TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
+    tbl TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    old TEXT,
+    new TEXT
+);
+CREATE INDEX audit_row ON audit (tbl, row_id);
+CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, '审计记录只能追加，不能修改'); END;
+CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, '审计记录只能追加，不能删除'); END;
+
+CREATE TABLE settings (
+    id TEXT PRIMARY KEY,
+    value TEXT,
+    {_TIMES}
+);
+
+CREATE TABLE indicators (
+    id TEXT PRIMARY KEY,
+    code TEXT UNIQUE,
+    name TEXT NOT NULL,
+    former_names TEXT NOT NULL DEFAULT '[]',
+    unit TEXT NOT NULL DEFAULT '',
+    decimals INTEGER NOT NULL DEFAULT 0 CHECK (decimals BETWEEN 0 AND 6),
+    kind TEXT NOT NULL
+        CHECK (kind IN ('count', 'amount', 'rate', 'share', 'rank', 'text', 'list')),
+    section TEXT NOT NULL,
+    position INTEGER NOT NULL DEFAULT 0,
+    higher_is_better INTEGER NOT NULL DEFAULT 1 CHECK (higher_is_better IN (0, 1)),
+    hard_min REAL, hard_max REAL, soft_min REAL, soft_max REAL,
+    derivation TEXT,
+    rank_scope TEXT,
+    description TEXT NOT NULL DEFAULT '',
+    retired INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1)),
+    {_TIMES}
+);
+CREATE UNIQUE INDEX indicators_active_name ON indicators (name) WHERE retired = 0;
+
+CREATE TABLE indicator_values (
+    id TEXT PRIMARY KEY,
+    indicator_id TEXT NOT NULL REFERENCES indicators (id),
+    year INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 2200),
+    months INTEGER NOT NULL CHECK (months BETWEEN 1 AND 12),
+    value REAL,
+    text_value TEXT,
+    target_committed REAL,
+    target_stretch REAL,
+    last_year_value REAL,
+    rank INTEGER CHECK (rank IS NULL OR rank >= 1),
+    rank_scope TEXT,
+    note TEXT NOT NULL DEFAULT '',
+    follow_up INTEGER NOT NULL DEFAULT 0 CHECK (follow_up IN (0, 1)),
+    estimate INTEGER NOT NULL DEFAULT 0 CHECK (estimate IN (0, 1)),
+    reason TEXT NOT NULL DEFAULT '',
+    {_TIMES},
+    UNIQUE (indicator_id, year, months)
+);
+CREATE INDEX indicator_values_period ON indicator_values (year, months);
+
+CREATE TABLE enterprises (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    credit_code TEXT,
+    industry TEXT NOT NULL DEFAULT '',
+    above_scale_since INTEGER, above_scale_until INTEGER,
+    hitech_since INTEGER, hitech_until INTEGER,
+    tech_sme_since INTEGER, tech_sme_until INTEGER,
+    little_giant_since INTEGER, little_giant_until INTEGER,
+    cloud_since INTEGER, cloud_until INTEGER,
+    platform_since INTEGER, platform_until INTEGER,
+    note TEXT NOT NULL DEFAULT '',
+    {_TIMES}
+);
+CREATE UNIQUE INDEX enterprises_name ON enterprises (name);
+CREATE UNIQUE INDEX enterprises_credit_code ON enterprises (credit_code)
+    WHERE credit_code IS NOT NULL;
+
+CREATE TABLE honours (
+    id TEXT PRIMARY KEY,
+    enterprise_id TEXT REFERENCES enterprises (id),
+    name TEXT NOT NULL,
+    category TEXT NOT NULL,
+    level TEXT NOT NULL DEFAULT '',
+    year INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 2200),
+    note TEXT NOT NULL DEFAULT '',
+    {_TIMES}
+);
+CREATE INDEX honours_enterprise ON honours (enterprise_id);
+CREATE INDEX honours_year ON honours (year, category);
+
+CREATE TABLE projects (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    enterprise_id TEXT REFERENCES enterprises (id),
+    signed_date TEXT,
+    start_date TEXT,
+    completion_date TEXT,
+    total_investment REAL CHECK (total_investment IS NULL OR total_investment >= 0),
+    tech_renovation INTEGER NOT NULL DEFAULT 0 CHECK (tech_renovation IN (0, 1)),
+    industry_chain TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    {_TIMES}
+);
+CREATE INDEX projects_enterprise ON projects (enterprise_id);
+CREATE INDEX projects_start ON projects (start_date);
+CREATE INDEX projects_completion ON projects (completion_date);
+CREATE INDEX projects_signed ON projects (signed_date);
+
+CREATE TABLE project_investments (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects (id),
+    year INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 2200),
+    amount REAL NOT NULL CHECK (amount >= 0),
+    {_TIMES},
+    UNIQUE (project_id, year)
+);
+CREATE INDEX project_investments_year ON project_investments (year);
+
+CREATE TABLE services (
+    id TEXT PRIMARY KEY,
+    date TEXT NOT NULL,
+    enterprise_id TEXT REFERENCES enterprises (id),
+    kind TEXT NOT NULL,
+    person_times INTEGER NOT NULL DEFAULT 0 CHECK (person_times >= 0),
+    problems INTEGER NOT NULL DEFAULT 0 CHECK (problems >= 0),
+    amount REAL,
+    amount_unit TEXT NOT NULL DEFAULT '',
+    description TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT '办结' CHECK (status IN ('办结', '跟进中')),
+    {_TIMES}
+);
+CREATE INDEX services_date ON services (date);
+CREATE INDEX services_kind_date ON services (kind, date);
+CREATE INDEX services_enterprise ON services (enterprise_id);
+
+CREATE TABLE plan_sections (
+    id TEXT PRIMARY KEY,
+    year INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 2200),
+    position INTEGER NOT NULL DEFAULT 0,
+    heading TEXT NOT NULL,
+    narrative TEXT NOT NULL DEFAULT '',
+    {_TIMES}
+);
+CREATE INDEX plan_sections_year ON plan_sections (year, position);
+
+CREATE TABLE plan_items (
+    id TEXT PRIMARY KEY,
+    section_id TEXT NOT NULL REFERENCES plan_sections (id),
+    position INTEGER NOT NULL DEFAULT 0,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL DEFAULT '',
+    target_indicator_id TEXT REFERENCES indicators (id),
+    target_value REAL,
+    owner TEXT NOT NULL DEFAULT '',
+    deadline TEXT,
+    result_status TEXT NOT NULL DEFAULT ''
+        CHECK (result_status IN ('', '未开始', '推进中', '已完成', '未完成')),
+    result_note TEXT NOT NULL DEFAULT '',
+    {_TIMES}
+);
+CREATE INDEX plan_items_section ON plan_items (section_id, position);
+
+CREATE TABLE plan_item_projects (
+    id TEXT PRIMARY KEY,
+    item_id TEXT NOT NULL REFERENCES plan_items (id),
+    project_id TEXT NOT NULL REFERENCES projects (id),
+    position INTEGER NOT NULL DEFAULT 0,
+    {_TIMES},
+    UNIQUE (item_id, project_id)
+);
+CREATE INDEX plan_item_projects_project ON plan_item_projects (project_id);
+"""
+
+DEFAULT_SETTINGS = {
+    "district": "",            # 区名, e.g. 星河区
+    "bureau": "区科工信局",     # 单位名称
+    "yi_threshold": 1.0,       # 亿元项目: total investment ≥ this many 亿元
+}
+
+
+def _migration_1(conn: sqlite3.Connection) -> None:
+    for statement in _split(_SCHEMA_1):
+        conn.execute(statement)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    stamp = now_text()
+    conn.executemany(
+        "INSERT INTO settings (id, value, created_at, updated_at) VALUES (?, ?, ?, ?)",
+        [(key, json.dumps(value, ensure_ascii=False), stamp, stamp)
+         for key, value in DEFAULT_SETTINGS.items()],
+    )
+    conn.executemany(
+        "INSERT INTO indicators (id, code, name, unit, decimals, kind, section, position,"
+        " higher_is_better, hard_min, hard_max, soft_min, soft_max, derivation, rank_scope,"
+        " description, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (new_id(), d.code, d.name, d.unit, d.decimals, d.kind, d.section, position,
+             int(d.higher_is_better), d.hard_min, d.hard_max, d.soft_min, d.soft_max,
+             d.derivation, d.rank_scope, d.description, stamp, stamp)
+            for position, d in enumerate(DEFAULT_INDICATORS, start=1)
+        ],
+    )
+
+
+def _split(script: str) -> list[str]:
+    """Split a schema script into statements, keeping trigger bodies whole."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.strip().splitlines():
+        buffer += line + "\n"
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        raise ValueError(f"incomplete SQL statement: {buffer!r}")
+    return statements
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "台账初始结构与默认指标目录", _migration_1),
+)
+
+LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def pending(current_version: int) -> list[Migration]:
+    return [m for m in MIGRATIONS if m.version > current_version]
+
+
+def run_migration(conn: sqlite3.Connection, migration: Migration) -> None:
+    """Apply one migration in its own exclusive transaction, all or nothing."""
+    conn.execute("BEGIN EXCLUSIVE")
+    try:
+        migration.apply(conn)
+        conn.execute(
+            "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
+            (migration.version, migration.description, now_text()),
+        )
+        conn.execute(f"PRAGMA user_version = {migration.version}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise

@@ -1,0 +1,188 @@
+"""Opening a ledger file safely.
+
+Before anything is written, the file is looked at read-only: an empty file, a file that is not
+SQLite, an SQLite file of another program, a damaged file or one from a newer version is refused
+with one Chinese sentence and its bytes stay as they were. A file or folder we may not write is
+opened for reading only. Only then is the file opened for writing, switched to WAL, and brought
+up to date by the numbered migrations (after a backup copy of it was taken).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from core import schema
+from core.errors import BadFileError
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+@dataclass
+class OpenedFile:
+    conn: sqlite3.Connection
+    readonly: bool
+    readonly_reason: str = ""
+    created: bool = False
+    migrated_from: int | None = None
+
+
+def _display(path: Path) -> str:
+    return path.name or str(path)
+
+
+def _connect(target: str, *, uri: bool) -> sqlite3.Connection:
+    conn = sqlite3.connect(
+        target, uri=uri, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+        check_same_thread=False,
+    )
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA trusted_schema = OFF")
+    return conn
+
+
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write, even to a WAL file in a read-only folder."""
+    uri = path.resolve().as_uri()
+    try:
+        conn = _connect(f"{uri}?mode=ro", uri=True)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        # A WAL file whose -shm cannot be created (read-only folder): read it as immutable.
+        conn = _connect(f"{uri}?mode=ro&immutable=1", uri=True)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+
+
+def connect_writable(path: Path) -> sqlite3.Connection:
+    conn = _connect(str(path), uri=False)
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        conn.close()
+        raise BadFileError(f"无法以安全模式（WAL）打开“{_display(path)}”，该文件所在位置可能不支持")
+    conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+def _writable_reason(path: Path) -> str:
+    """Why we may not write this file, or '' when we may."""
+    if not os.access(path, os.W_OK):
+        return "文件为只读"
+    if not os.access(path.parent, os.W_OK):
+        return "文件所在文件夹为只读"
+    return ""
+
+
+def inspect(path: Path) -> sqlite3.Connection:
+    """Refuse anything that is not a healthy ledger of a version we know; never writes.
+
+    Returns an open read-only connection to the file.
+    """
+    name = _display(path)
+    if path.is_dir():
+        raise BadFileError(f"“{name}”是文件夹，不是台账文件")
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_MAGIC))
+    except PermissionError as exc:
+        raise BadFileError(f"没有权限读取“{name}”") from exc
+    except OSError as exc:
+        raise BadFileError(f"无法读取“{name}”：{exc.strerror or exc}") from exc
+    if size == 0:
+        raise BadFileError(f"“{name}”是空文件（0 字节），不是工作台账文件")
+    if header != SQLITE_MAGIC:
+        raise BadFileError(f"“{name}”不是工作台账文件（也不是 SQLite 数据库）")
+    try:
+        conn = connect_readonly(path)
+    except sqlite3.DatabaseError as exc:
+        raise BadFileError(f"“{name}”已损坏，无法打开（{exc}）") from exc
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if app_id != schema.APPLICATION_ID and not (app_id == 0 and tables == 0):
+            raise BadFileError(f"“{name}”是其他程序的 SQLite 数据库，不是工作台账文件")
+        if version > schema.LATEST_VERSION:
+            raise BadFileError(
+                f"“{name}”由更新版本的工作台账创建（数据版本 {version}，本软件支持到"
+                f" {schema.LATEST_VERSION}），请先升级软件"
+            )
+        problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
+        if problems != ["ok"]:
+            raise BadFileError(f"“{name}”已损坏（完整性检查未通过），请从备份恢复")
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise BadFileError(f"“{name}”已损坏，无法读取（{exc}）") from exc
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def open_file(
+    path: Path,
+    *,
+    readonly: bool = False,
+    create: bool = True,
+    before_migration: Callable[[sqlite3.Connection, int], object] | None = None,
+) -> OpenedFile:
+    """Open (or create) the ledger file at `path`; see the module docstring."""
+    path = Path(path)
+    if not path.exists():
+        if not create or readonly:
+            raise BadFileError(f"找不到台账文件“{_display(path)}”")
+        return _create(path)
+    probe = inspect(path)
+    version = probe.execute("PRAGMA user_version").fetchone()[0]
+    reason = "按只读方式打开" if readonly else _writable_reason(path)
+    if reason:
+        if schema.pending(version):
+            probe.close()
+            raise BadFileError(
+                f"“{_display(path)}”需要升级数据格式，但{reason}，无法升级；请先复制到可写的位置"
+            )
+        return OpenedFile(probe, readonly=True, readonly_reason=reason)
+    if before_migration is not None and version > 0 and schema.pending(version):
+        before_migration(probe, version)
+    probe.close()
+    try:
+        conn = connect_writable(path)
+    except sqlite3.DatabaseError as exc:
+        raise BadFileError(f"无法写入“{_display(path)}”（{exc}）") from exc
+    try:
+        for migration in schema.pending(version):
+            schema.run_migration(conn, migration)
+    except BaseException:
+        conn.close()
+        raise
+    return OpenedFile(conn, readonly=False, migrated_from=version if version else None)
+
+
+def _create(path: Path) -> OpenedFile:
+    name = _display(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BadFileError(f"无法创建文件夹“{path.parent}”：{exc.strerror or exc}") from exc
+    if not os.access(path.parent, os.W_OK):
+        raise BadFileError(f"文件夹“{path.parent}”为只读，无法新建台账“{name}”")
+    try:
+        conn = connect_writable(path)
+    except sqlite3.DatabaseError as exc:
+        raise BadFileError(f"无法新建台账“{name}”（{exc}）") from exc
+    try:
+        for migration in schema.MIGRATIONS:
+            schema.run_migration(conn, migration)
+    except BaseException:
+        conn.close()
+        for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
+        raise
+    return OpenedFile(conn, readonly=False, created=True)

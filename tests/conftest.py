@@ -1,0 +1,62 @@
+"""Shared fixtures: every test gets its own data folder and fresh ledgers in non-ASCII paths."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from core.demo import write_demo
+from core.ledger import Ledger
+from core.periods import Period
+
+# The demo ledger the tests use: fixed, so that test expectations do not move with the calendar.
+DEMO_PERIOD = Period(2026, 11)
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the per-user data folder (logs, backups, settings) at a temporary folder."""
+    folder = tmp_path / "用户数据"
+    monkeypatch.setenv("WORKLEDGER_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def ledger_path(tmp_path: Path) -> Path:
+    folder = tmp_path / "张三" / "桌面"
+    folder.mkdir(parents=True)
+    return folder / "台账.db"
+
+
+@pytest.fixture
+def ledger(ledger_path: Path) -> Iterator[Ledger]:
+    opened = Ledger.open(ledger_path)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo ledger, written once per test session; tests get copies of it."""
+    folder = tmp_path_factory.mktemp("演示")
+    path = folder / "演示台账.db"
+    write_demo(path, period=DEMO_PERIOD).close()
+    return path
+
+
+@pytest.fixture
+def demo_path(demo_template: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "张三" / "桌面" / "演示台账.db"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(demo_template, target)
+    return target
+
+
+@pytest.fixture
+def demo(demo_path: Path) -> Iterator[Ledger]:
+    opened = Ledger.open(demo_path)
+    yield opened
+    opened.close()

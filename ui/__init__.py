@@ -1,0 +1,1 @@
+"""WorkLedger's window (PySide6): a thin view over core/."""
