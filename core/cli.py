@@ -8,6 +8,7 @@ errors go to the log file, whose place the message names.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -79,13 +80,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--year", type=_year, help="年份（默认最近有数据的年份）")
     check.add_argument("--months", type=_months, help="月份范围，如 1-11（默认该年最近一期）")
 
-    for register in _EXTRA_COMMANDS:
-        register(commands)
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).add_commands(commands)
     return parser
 
 
-# Sub-commands of other modules (report, export, import, backup) register themselves here.
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+# Modules that add sub-commands: each has `add_commands(subparsers)` that adds its parsers and
+# registers its handlers with @command(name). Keep their imports light (load work lazily).
+COMMAND_MODULES: list[str] = []
 _HANDLERS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {}
 
 

@@ -1,0 +1,60 @@
+"""What every tab of the main window is to the window (the 总结 tab included).
+
+The window owns the ledger, the period selector and the undo stack. It hands each tab the
+ledger with the shared `Operations` (the only way to write), tells it the period, and after
+every write, undo or redo tells it which tables changed. A tab reloads only when it is shown,
+so switching tabs stays fast on a large ledger.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QWidget
+
+from core.ledger import Ledger
+from core.periods import Period
+from ui.operations import Operations
+
+
+class LedgerTab(QWidget):
+    title = ""  # the tab's Chinese title, e.g. 指标
+    # Tables whose change makes this tab reload; empty means any change does.
+    watches: frozenset[str] = frozenset()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ledger: Ledger | None = None
+        self.ops: Operations | None = None
+        self.period: Period | None = None
+        self._stale = True
+
+    def set_ledger(self, ledger: Ledger | None, ops: Operations) -> None:
+        self.ledger, self.ops = ledger, ops
+        self.mark_stale()
+
+    def set_period(self, period: Period) -> None:
+        if period != self.period:
+            self.period = period
+            self.mark_stale()
+
+    def refresh(self, tables: frozenset[str]) -> None:
+        if not self.watches or tables & self.watches:
+            self.mark_stale()
+
+    def mark_stale(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self._reload_now()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._stale:
+            self._reload_now()
+
+    def _reload_now(self) -> None:
+        self._stale = False
+        if self.ledger is not None and self.period is not None:
+            self.reload()
+
+    def reload(self) -> None:
+        """Fetch what the tab shows from the ledger (override)."""
