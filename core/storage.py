@@ -79,10 +79,23 @@ def _writable_reason(path: Path) -> str:
     return ""
 
 
-def inspect(path: Path) -> sqlite3.Connection:
+def _probe(path: Path) -> sqlite3.Connection:
+    """A connection for looking at an unknown file that leaves nothing behind.
+
+    Without a -wal file beside it there is nothing but the file itself to read, so it is read
+    as immutable (SQLite then creates no -wal/-shm files next to a stranger's file). With one,
+    the WAL must be read too, through a normal read-only connection.
+    """
+    uri = path.resolve().as_uri()
+    if path.with_name(path.name + "-wal").exists():
+        return _connect(f"{uri}?mode=ro", uri=True)
+    return _connect(f"{uri}?mode=ro&immutable=1", uri=True)
+
+
+def inspect(path: Path) -> int:
     """Refuse anything that is not a healthy ledger of a version we know; never writes.
 
-    Returns an open read-only connection to the file.
+    Returns the file's schema version.
     """
     name = _display(path)
     if path.is_dir():
@@ -100,7 +113,7 @@ def inspect(path: Path) -> sqlite3.Connection:
     if header != SQLITE_MAGIC:
         raise BadFileError(f"“{name}”不是工作台账文件（也不是 SQLite 数据库）")
     try:
-        conn = connect_readonly(path)
+        conn = _probe(path)
     except sqlite3.DatabaseError as exc:
         raise BadFileError(f"“{name}”已损坏，无法打开（{exc}）") from exc
     try:
@@ -118,12 +131,10 @@ def inspect(path: Path) -> sqlite3.Connection:
         if problems != ["ok"]:
             raise BadFileError(f"“{name}”已损坏（完整性检查未通过），请从备份恢复")
     except sqlite3.DatabaseError as exc:
-        conn.close()
         raise BadFileError(f"“{name}”已损坏，无法读取（{exc}）") from exc
-    except BaseException:
+    finally:
         conn.close()
-        raise
-    return conn
+    return int(version)
 
 
 def open_file(
@@ -139,19 +150,23 @@ def open_file(
         if not create or readonly:
             raise BadFileError(f"找不到台账文件“{_display(path)}”")
         return _create(path)
-    probe = inspect(path)
-    version = probe.execute("PRAGMA user_version").fetchone()[0]
+    version = inspect(path)
     reason = "按只读方式打开" if readonly else _writable_reason(path)
     if reason:
         if schema.pending(version):
-            probe.close()
             raise BadFileError(
                 f"“{_display(path)}”需要升级数据格式，但{reason}，无法升级；请先复制到可写的位置"
             )
-        return OpenedFile(probe, readonly=True, readonly_reason=reason)
+        try:
+            return OpenedFile(connect_readonly(path), readonly=True, readonly_reason=reason)
+        except sqlite3.DatabaseError as exc:
+            raise BadFileError(f"无法读取“{_display(path)}”（{exc}）") from exc
     if before_migration is not None and version > 0 and schema.pending(version):
-        before_migration(probe, version)
-    probe.close()
+        source = connect_readonly(path)
+        try:
+            before_migration(source, version)
+        finally:
+            source.close()
     try:
         conn = connect_writable(path)
     except sqlite3.DatabaseError as exc:
