@@ -2,15 +2,42 @@
 
     python main.py [--db FILE] [--lang zh|en]     open the window
     python main.py demo|check|report|export|import|backup … --db FILE
+
+In the bundle, `WorkLedger` is the window and `workledger-cli` always runs sub-commands.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
+
+CLI_EXECUTABLE = "workledger-cli"
+
+
+def prepare_frozen() -> None:
+    """Start-up fixes that only the PyInstaller bundle needs."""
+    if not getattr(sys, "frozen", False):
+        return
+    from core.paths import log_dir, mpl_config_dir
+
+    # The frozen default is a temporary folder: the font cache would be rebuilt at every start.
+    os.environ.setdefault("MPLCONFIGDIR", str(mpl_config_dir()))
+    if sys.stdout is None or sys.stderr is None:  # the windowed executable has no console
+        stream = open(log_dir() / "console.log", "a", encoding="utf-8", buffering=1)  # noqa: SIM115
+        sys.stdout = sys.stdout or stream
+        sys.stderr = sys.stderr or stream
+
+
+def wants_cli(argv: list[str]) -> bool:
+    if Path(sys.executable).stem.lower() == CLI_EXECUTABLE and getattr(sys, "frozen", False):
+        return True
+    return bool(argv) and (not argv[0].startswith("-") or argv[0] in ("-h", "--help", "--version"))
 
 
 def main(argv: list[str]) -> int:
-    if argv and (not argv[0].startswith("-") or argv[0] in ("-h", "--help", "--version")):
+    prepare_frozen()
+    if wants_cli(argv):
         from core.cli import main as cli_main
 
         return cli_main(argv)

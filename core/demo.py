@@ -74,13 +74,14 @@ class DemoSize:
     services_per_year: int = 150
     extra_indicators: int = 0
     years: int = 3
-    plan_items_per_section: int = 4
+    plan_years: int = 2  # plans for the latest year (checked off) and the next one
+    extra_plan_items: int = 0  # more items per plan section (large ledger)
 
 
 NORMAL = DemoSize()
 # The benchmark ledger: ten years of a busy district.
 LARGE = DemoSize(enterprises=2000, projects=5000, services_per_year=5000, extra_indicators=264,
-                 years=10)
+                 years=10, plan_years=11, extra_plan_items=13)
 
 
 def default_period(today: date | None = None) -> Period:
@@ -463,7 +464,8 @@ class _Builder:
         ids = {code: row["id"] for code, row in self.indicators.items()}
         running = [p for p in self.projects if p["start_date"] and not p["completion_date"]]
         signed = [p for p in self.projects if p["signed_date"] and not p["start_date"]]
-        for plan_year in (self.year, self.year + 1):
+        first_plan_year = self.year + 2 - self.size.plan_years
+        for plan_year in range(first_plan_year, self.year + 2):
             sections: list[tuple[str, str, list[tuple[str, str, str | None, Any]]]] = [
                 ("坚持创新驱动，建设省级创新型区",
                  "巩固企业创新主体地位，用好省级创新型区建设政策，实施高新技术企业倍增、研发投入"
@@ -488,6 +490,8 @@ class _Builder:
                   ("筹建产业集群服务中心", "围绕输变电装备产业链开展集群培育", None, None)]),
             ]
             for s_index, (heading, narrative, items) in enumerate(sections, start=1):
+                items = items + [(f"专项工作{n}", "按年度计划推进", None, None)
+                                 for n in range(1, self.size.extra_plan_items + 1)]
                 section_id = new_id()
                 self._insert("plan_sections", [{"id": section_id, "year": plan_year,
                                                 "position": s_index, "heading": heading,
@@ -495,7 +499,7 @@ class _Builder:
                 for i_index, (title, text, target_code, extra) in enumerate(items, start=1):
                     item_id = new_id()
                     result = ""
-                    if plan_year == self.year:  # last year's plan, checked off this year
+                    if plan_year <= self.year:  # earlier plans are checked off
                         result = self.rng.choice(("已完成", "已完成", "推进中"))
                     row: dict[str, Any] = {
                         "id": item_id, "section_id": section_id, "position": i_index,
