@@ -1,0 +1,65 @@
+"""The four charts of the annual summary: data from the ledger, drawn with matplotlib.
+
+    png = render_png(ledger, Period(2026, 11), "pipeline")        # bytes, 200 dpi
+
+`chart_data` works out what a chart shows (plain data, see data.py); `draw` turns that into a
+matplotlib Figure (draw.py). matplotlib is imported only when a chart is drawn.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.charts.data import CHARTS, NO_DATA, ChartData, Series, chart_data, key_for_title
+from core.charts.draw import FIGSIZE, draw, prepare
+from core.errors import LedgerError
+
+if TYPE_CHECKING:
+    from core.ledger import Ledger
+    from core.periods import Period
+
+__all__ = [
+    "CHARTS", "FIGSIZE", "NO_DATA", "ChartData", "Series", "chart_data", "draw", "key_for_title",
+    "prepare", "render_png", "save_png",
+]
+
+PRINT_DPI = 200
+
+
+def render_png(ledger: Ledger, period: Period, key: str, dpi: int = PRINT_DPI) -> bytes:
+    """Chart `key` for `period` as PNG bytes (FIGSIZE at `dpi`: 1228 × 700 px at 200 dpi)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    figure = draw(chart_data(ledger, period, key))
+    FigureCanvasAgg(figure)  # attaches itself to the figure: savefig renders through Agg
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+def save_png(ledger: Ledger, period: Period, key: str, path: str | Path,
+             dpi: int = PRINT_DPI) -> Path:
+    """Write the chart to `path`, never half-written: a temporary file beside it, then renamed."""
+    target = Path(path)
+    data = render_png(ledger, period, key, dpi)
+    partial = target.with_name(f"{target.name}.part")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise LedgerError(f"图片未能保存到“{target}”：{_reason(exc)}") from exc
+    return target
+
+
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "没有写入权限，或文件正被其他程序打开"
+    if isinstance(exc, FileNotFoundError):
+        return "文件夹不存在"
+    return exc.strerror or "磁盘写入失败"
