@@ -37,3 +37,15 @@ class ConflictError(LedgerError):
 
 class NotFoundError(LedgerError):
     """The record no longer exists."""
+
+
+class LockedError(LedgerError):
+    """The ledger is open for writing elsewhere (another window, a colleague on this PC).
+
+    `holder` (a core.lock.LockInfo, or None when unknown) says who and since when; the window
+    turns this into a question: open the ledger read-only instead?
+    """
+
+    def __init__(self, message: str, holder: object | None = None) -> None:
+        super().__init__(message)
+        self.holder = holder

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from core import storage
 from core.changes import Change, Writer
 from core.errors import ConflictError, ReadOnlyError
+from core.lock import WriterLock
 from core.periods import Period
 
 if TYPE_CHECKING:  # the domain modules import Ledger too; they are loaded on first use
@@ -43,19 +44,42 @@ class Ledger:
         self.created = opened.created
         self.migrated_from = opened.migrated_from
         self._settings_cache: dict[str, Any] | None = None
+        self.writer_lock: WriterLock | None = None  # held while open for writing
 
     # -- opening and closing ------------------------------------------------------------------
     @classmethod
     def open(cls, path: str | Path, *, readonly: bool = False, create: bool = True) -> Ledger:
-        """Open or create a ledger. Raises BadFileError with a Chinese sentence on bad files."""
-        from core.backup import backup_before_migration
+        """Open or create a ledger. Raises BadFileError with a Chinese sentence on bad files.
+
+        Opening for writing takes the ledger's writer lock: LockedError (who and since when)
+        while another window or user has it open for writing; read-only always works. The first
+        writable open of each day leaves a backup copy (core.backup.daily_backup).
+        """
+        from core.backup import backup_before_migration, daily_backup
 
         target = Path(path)
-        opened = storage.open_file(
-            target, readonly=readonly, create=create,
-            before_migration=lambda conn, version: backup_before_migration(conn, target, version),
-        )
-        return cls(target, opened)
+        lock = None
+        if not readonly and (create or target.exists()):
+            lock = WriterLock.acquire(target)
+        try:
+            opened = storage.open_file(
+                target, readonly=readonly, create=create,
+                before_migration=lambda conn, version: backup_before_migration(
+                    conn, target, version),
+            )
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        ledger = cls(target, opened)
+        if opened.readonly:  # the file or its folder turned out read-only: no writer here
+            if lock is not None:
+                lock.release()
+        else:
+            ledger.writer_lock = lock
+            if not opened.created:
+                daily_backup(ledger)
+        return ledger
 
     def close(self) -> None:
         if self.conn is not None:
@@ -66,6 +90,9 @@ class Ledger:
                     pass
             self.conn.close()
             self.conn = None  # type: ignore[assignment]
+        if self.writer_lock is not None:
+            self.writer_lock.release()
+            self.writer_lock = None
 
     def __enter__(self) -> Ledger:
         return self

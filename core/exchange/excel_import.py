@@ -1,0 +1,245 @@
+"""Importing a workbook: a dry run that changes nothing, then an all-or-nothing apply.
+
+    workbook = read_workbook(path)                  # refuses unfit files (ImportRefused)
+    plan = preview(ledger, workbook)                # new / changed / unchanged / rejected rows
+    plan = preview(ledger, workbook, mappings={…})  # after the clerk corrected the columns
+    result = apply_import(ledger, plan)             # backup, then one transaction, one Change
+
+Sheets are recognised by their headers (our export's, or a clerk's own: see layout.py); the
+clerk may correct that mapping. Applying is refused unless every row passed the dry run, so the
+ledger changes only by a whole, valid import; the Change it returns undoes all of it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from core.changes import Change
+from core.errors import ConflictError, InputError
+from core.exchange.importers import (
+    CHANGED,
+    IMPORTERS,
+    NEW,
+    REJECTED,
+    UNCHANGED,
+    Context,
+    Op,
+    RowImporter,
+    RowResult,
+)
+from core.exchange.layout import (
+    HEADER_SCAN_ROWS,
+    IMPORT_ORDER,
+    Mapping,
+    guess_header_row,
+    guess_mapping,
+)
+from core.exchange.reading import ImportRefused, RawSheet, RawWorkbook, read_workbook
+
+if TYPE_CHECKING:
+    from core.ledger import Ledger
+
+_TOTAL_WORDS = {"合计", "小计", "总计", "累计", "合计:", "总计:"}
+EMPTY_CELLS_NOTE = "空白单元格不会清除台账中已有的内容"
+
+
+@dataclass
+class SheetPlan:
+    title: str
+    mapping: Mapping | None
+    headers: tuple[Any, ...]  # the header row's cells (for the mapping step)
+    results: list[RowResult] = field(default_factory=list)
+    skipped: str = ""  # why the sheet is not imported ('' if it is)
+    ignored_columns: list[str] = field(default_factory=list)
+    total_rows: int = 0  # 合计 / 小计 rows left out
+
+
+@dataclass
+class ImportPlan:
+    path: Path
+    ledger_path: Path
+    year: int
+    sheets: list[SheetPlan]
+    formulas: int  # formula cells whose saved values were used
+    audit_mark: int  # the ledger's newest audit row when the plan was made
+
+    def results(self, action: str | None = None) -> list[RowResult]:
+        return [r for sheet in self.sheets for r in sheet.results
+                if action is None or r.action == action]
+
+    def count(self, action: str) -> int:
+        return len(self.results(action))
+
+    @property
+    def ops(self) -> list[Op]:
+        """The writes, enterprises first (the other sheets may refer to those it adds)."""
+        ready = sorted((s for s in self.sheets if s.mapping is not None and not s.skipped),
+                       key=lambda s: IMPORT_ORDER.index(_kind(s)))
+        return [op for sheet in ready for result in sheet.results for op in result.ops]
+
+    @property
+    def can_apply(self) -> bool:
+        return self.count(REJECTED) == 0 and bool(self.ops)
+
+    @property
+    def summary(self) -> str:
+        return (f"新增 {self.count(NEW)} 条，修改 {self.count(CHANGED)} 条，"
+                f"无变化 {self.count(UNCHANGED)} 条，未通过 {self.count(REJECTED)} 条")
+
+    @property
+    def notes(self) -> list[str]:
+        """What the clerk should know about how the file was read."""
+        notes = []
+        if self.formulas:
+            notes.append(f"表中有 {self.formulas} 个公式单元格：按文件中保存的计算结果导入，"
+                         "未重新计算")
+        for sheet in self.sheets:
+            if sheet.skipped:
+                notes.append(f"工作表“{sheet.title}”：{sheet.skipped}")
+                continue
+            if sheet.ignored_columns:
+                notes.append(f"工作表“{sheet.title}”中未导入的列："
+                             f"{'、'.join(sheet.ignored_columns)}")
+            if sheet.total_rows:
+                notes.append(f"工作表“{sheet.title}”中的 {sheet.total_rows} 个合计行未导入")
+        notes.append(EMPTY_CELLS_NOTE)
+        return notes
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    change: Change
+    backup: Path  # the copy taken just before
+    new: int
+    changed: int
+
+
+def default_year(ledger: Ledger) -> int:
+    latest = ledger.latest_period()
+    return latest.year if latest is not None else date.today().year
+
+
+def guess_mappings(workbook: RawWorkbook) -> dict[str, Mapping | None]:
+    """Each worksheet's recognised kind and columns (None: nothing recognisable)."""
+    return {sheet.title: guess_mapping(sheet.first_rows(HEADER_SCAN_ROWS), sheet.title)
+            for sheet in workbook.sheets}
+
+
+def preview_file(ledger: Ledger, path: Path, *, year: int | None = None) -> ImportPlan:
+    return preview(ledger, read_workbook(path), year=year)
+
+
+def preview(ledger: Ledger, workbook: RawWorkbook, *,
+            mappings: dict[str, Mapping | None] | None = None,
+            year: int | None = None) -> ImportPlan:
+    """The dry run: what importing `workbook` would do, row by row. Writes nothing.
+
+    Raises ImportRefused when no worksheet has a recognised (or given) mapping.
+    """
+    chosen = guess_mappings(workbook)
+    chosen.update(mappings or {})
+    context = Context(ledger, year or default_year(ledger))
+    importers: dict[str, RowImporter] = {}
+    plans = {sheet.title: _sheet_plan(sheet, chosen.get(sheet.title)) for sheet in workbook.sheets}
+    if all(plan.mapping is None for plan in plans.values()):
+        raise ImportRefused(
+            f"“{workbook.path.name}”中没有找到可识别的列（如“企业名称”“项目名称”“日期”“指标”），"
+            "未导入；请检查表头是否在前 10 行，或在导入窗口中指定各列对应的内容")
+    ready = [sheet for sheet in workbook.sheets if not plans[sheet.title].skipped]
+    # Enterprises first: the other sheets of the same file may name the enterprises it adds.
+    for sheet in sorted(ready, key=lambda s: IMPORT_ORDER.index(_kind(plans[s.title]))):
+        plan = plans[sheet.title]
+        kind = _kind(plan)
+        if kind not in importers:
+            importers[kind] = IMPORTERS[kind](context)
+        _read_rows(sheet, plan, importers[kind])
+    return ImportPlan(
+        path=workbook.path, ledger_path=ledger.path, year=context.year,
+        sheets=[plans[sheet.title] for sheet in workbook.sheets], formulas=workbook.formulas,
+        audit_mark=_audit_mark(ledger),
+    )
+
+
+def _kind(plan: SheetPlan) -> str:
+    assert plan.mapping is not None
+    return plan.mapping.kind
+
+
+def _sheet_plan(sheet: RawSheet, mapping: Mapping | None) -> SheetPlan:
+    if mapping is None:
+        headers = sheet.row(guess_header_row(sheet.first_rows(HEADER_SCAN_ROWS)))
+        reason = "没有可识别的列，未导入" if sheet.rows else "是空表"
+        return SheetPlan(sheet.title, None, headers, skipped=reason)
+    headers = sheet.row(mapping.header_row)
+    plan = SheetPlan(sheet.title, mapping, headers)
+    layout = mapping.sheet
+    if not layout.importable:
+        plan.skipped = f"{layout.title}不从 Excel 导入，请在软件中编辑"
+    elif not mapping.complete:
+        missing = [layout.column(key).header for key in layout.required
+                   if key not in mapping.columns.values()]
+        plan.skipped = f"缺少必需的列：{'、'.join(missing)}，未导入"
+    for index, value in enumerate(headers):
+        key = mapping.columns.get(index)
+        if value is not None and (key is None or not layout.column(key).importable):
+            plan.ignored_columns.append(str(value).strip())
+    return plan
+
+
+def _read_rows(sheet: RawSheet, plan: SheetPlan, importer: RowImporter) -> None:
+    mapping = plan.mapping
+    assert mapping is not None
+    layout = mapping.sheet
+    columns = {index: key for index, key in mapping.columns.items()
+               if layout.column(key).importable}
+    importer.worksheet = sheet.title
+    units = {columns[i]: unit for i, unit in mapping.units.items() if i in columns}
+    years = {columns[i]: year for i, year in mapping.years.items() if i in columns}
+    for number, cells in sheet.rows:
+        if number <= mapping.header_row:
+            continue
+        if any(_is_total(value) for value in cells[:3]):  # 合计 stands at the start of its row
+            plan.total_rows += 1
+            continue
+        values = {key: cells[i] for i, key in columns.items()
+                  if i < len(cells) and cells[i] is not None}
+        if values:
+            plan.results.append(importer.read(number, values, units, years))
+
+
+def _is_total(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    return "".join(unicodedata.normalize("NFKC", value).split()) in _TOTAL_WORDS
+
+
+def _audit_mark(ledger: Ledger) -> int:
+    return int(ledger.scalar("SELECT coalesce(max(id), 0) FROM audit"))
+
+
+def apply_import(ledger: Ledger, plan: ImportPlan) -> ImportResult:
+    """Write a fully valid plan in one transaction, after a backup; refuse anything else."""
+    from core.backup import BEFORE_IMPORT, automatic_backup
+
+    ledger.require_writable()
+    rejected = plan.count(REJECTED)
+    if rejected:
+        raise InputError(f"有 {rejected} 行未通过检查，未导入任何内容；请按提示修改表格后重新检查")
+    if not plan.ops:
+        raise InputError("表格中没有需要导入的新内容或修改")
+    if plan.ledger_path != ledger.path or plan.audit_mark != _audit_mark(ledger):
+        raise ConflictError("检查之后台账又有修改，请重新检查后再导入")
+    backup = automatic_backup(ledger.conn, ledger.path, BEFORE_IMPORT)
+    new, changed = plan.count(NEW), plan.count(CHANGED)
+    label = f"从 Excel 导入“{plan.path.name}”（新增 {new} 条，修改 {changed} 条）"
+    with ledger.write(label) as writer:
+        for op in plan.ops:
+            if op.insert:
+                writer.insert(op.table, {"id": op.row_id, **op.values})
+            else:
+                writer.update(op.table, op.row_id, op.values)
+    return ImportResult(writer.change, backup, new, changed)

@@ -1,0 +1,213 @@
+"""One writer per ledger: an OS lock on a small file beside it (台账.db → 台账.db.lock).
+
+The OS lock is what counts: the OS drops it when the owning process ends, also when it is killed
+or the PC loses power, so a lock left behind by a crash never blocks the clerk. The file's
+content only says who holds the lock (JSON: user, host, pid, since) for the message the second
+opener reads. Opening read-only takes no lock and always works.
+
+POSIX uses flock() on the whole file. Windows locks are mandatory, so a byte far past the JSON is
+locked there and the JSON stays readable. Where the file system cannot lock at all (some network
+shares), the ledger opens without the lock and the log says so: SQLite's own locking still keeps
+the file consistent.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import logging
+import os
+import socket
+import sys
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+from core.changes import os_user
+from core.errors import LockedError
+
+LOCK_SUFFIX = ".lock"
+_WINDOWS_LOCK_OFFSET = 1 << 30
+_UNSUPPORTED = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL}
+log = logging.getLogger("workledger.lock")
+
+if sys.platform == "win32":
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        os.lseek(fd, _WINDOWS_LOCK_OFFSET, os.SEEK_SET)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError as exc:
+            if exc.errno in (errno.EACCES, errno.EDEADLK):
+                return False
+            raise
+        return True
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, _WINDOWS_LOCK_OFFSET, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def lock_path(ledger: Path) -> Path:
+    return ledger.with_name(ledger.name + LOCK_SUFFIX)
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    """Who holds a ledger open for writing."""
+
+    user: str
+    host: str
+    pid: int
+    since: str  # ISO time
+
+    @classmethod
+    def of_this_process(cls) -> LockInfo:
+        return cls(os_user(), socket.gethostname(), os.getpid(),
+                   datetime.now().isoformat(timespec="seconds"))
+
+    @classmethod
+    def parse(cls, data: bytes) -> LockInfo | None:
+        try:
+            fields = json.loads(data.decode("utf-8"))
+            return cls(str(fields["user"]), str(fields["host"]), int(fields["pid"]),
+                       str(fields["since"]))
+        except (ValueError, KeyError, TypeError):  # half-written or foreign content
+            return None
+
+    def to_bytes(self) -> bytes:
+        return json.dumps(asdict(self), ensure_ascii=False).encode("utf-8")
+
+    @property
+    def since_text(self) -> str:
+        try:
+            return datetime.fromisoformat(self.since).strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            return self.since
+
+    def message(self, ledger_name: str) -> str:
+        """The Chinese sentence the second opener reads."""
+        me = LockInfo.of_this_process()
+        if (self.user, self.host) == (me.user, me.host):
+            who = "本机的另一个工作台账窗口"
+        else:
+            who = f"{self.user}（电脑 {self.host}）"
+        return (f"“{ledger_name}”已由{who}自 {self.since_text} 起打开修改。同一台账同时只能在一处"
+                "修改，可以以只读方式打开查看，或等对方关闭后再试")
+
+
+def unknown_holder_message(ledger_name: str) -> str:
+    return (f"“{ledger_name}”正由另一个工作台账窗口打开修改。同一台账同时只能在一处修改，"
+            "可以以只读方式打开查看，或等对方关闭后再试")
+
+
+def read_holder(ledger: Path) -> LockInfo | None:
+    try:
+        return LockInfo.parse(lock_path(ledger).read_bytes()[:4096])
+    except OSError:
+        return None
+
+
+class WriterLock:
+    """The held lock of one ledger; `release()` when the ledger is closed."""
+
+    def __init__(self, path: Path, fd: int) -> None:
+        self.path = path
+        self._fd: int | None = fd
+
+    @classmethod
+    def acquire(cls, ledger: Path) -> WriterLock | None:
+        """Take the ledger's writer lock; raises LockedError while someone else holds it.
+
+        Returns None when no lock can be taken here (read-only folder, a file system without
+        locks): the caller then goes on as before; a read-only folder opens read-only anyway.
+        """
+        path = lock_path(Path(ledger))
+        for _attempt in range(5):  # the holder may delete the file between our open and lock
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+            except OSError as exc:
+                log.info("no writer lock for %s: %s", ledger.name, exc)
+                return None
+            try:
+                locked = _try_lock(fd)
+            except OSError as exc:
+                os.close(fd)
+                if exc.errno in _UNSUPPORTED:
+                    log.warning("file system cannot lock %s (%s): opened without lock",
+                                ledger.name, exc)
+                    return None
+                raise
+            if not locked:
+                os.close(fd)
+                holder = read_holder(ledger)
+                message = holder.message(ledger.name) if holder else unknown_holder_message(
+                    ledger.name)
+                raise LockedError(message, holder)
+            if _same_file(fd, path):
+                lock = cls(path, fd)
+                lock._write_info()
+                return lock
+            _unlock(fd)
+            os.close(fd)
+        return None
+
+    def _write_info(self) -> None:
+        assert self._fd is not None
+        try:
+            os.ftruncate(self._fd, 0)
+            os.lseek(self._fd, 0, os.SEEK_SET)
+            os.write(self._fd, LockInfo.of_this_process().to_bytes())
+        except OSError as exc:  # the lock holds without its description
+            log.warning("cannot write lock info %s: %s", self.path, exc)
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def release(self) -> None:
+        """Give the lock up and remove its file (kept if another opener has it open)."""
+        fd, self._fd = self._fd, None
+        if fd is None:
+            return
+        if sys.platform == "win32":  # an open file cannot be deleted there: close first
+            _unlock(fd)
+            os.close(fd)
+            _remove(self.path)
+        else:  # delete while still holding it; a waiting opener sees the file is gone
+            _remove(self.path)
+            _unlock(fd)
+            os.close(fd)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    """Whether `path` still names the file we locked (not deleted by its last holder)."""
+    if sys.platform == "win32":
+        return True  # a file open elsewhere cannot be deleted on Windows
+    try:
+        here, there = os.fstat(fd), os.stat(path)
+    except OSError:
+        return False
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:  # in use by a waiting opener, or a read-only folder: harmless
+        pass

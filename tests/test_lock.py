@@ -1,0 +1,130 @@
+"""One writer per ledger: a second writer is told who has it and since when; readers always work."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from benchmarks.stress_kill import ROOT, child_env
+from core.changes import os_user
+from core.errors import LockedError, ReadOnlyError
+from core.ledger import Ledger
+from core.lock import LockInfo, lock_path
+
+_HOLDER = r"""
+import sys
+from core.ledger import Ledger
+
+ledger = Ledger.open(sys.argv[1])
+print("open", flush=True)
+sys.stdin.read()  # hold the ledger until the parent closes stdin (or kills us)
+ledger.close()
+"""
+
+
+@pytest.fixture
+def holder(ledger_path: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another process (another copy of the app) with the ledger open for writing."""
+    Ledger.open(ledger_path).close()
+    child = subprocess.Popen([sys.executable, "-c", _HOLDER, str(ledger_path)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                             encoding="utf-8", cwd=ROOT, env=child_env())
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "open"
+    yield child
+    if child.poll() is None:
+        child.kill()
+        child.wait()
+
+
+def test_a_second_writer_in_another_process_is_refused_with_who_and_since(
+    ledger_path: Path, holder: subprocess.Popen[str]
+) -> None:
+    with pytest.raises(LockedError) as caught:
+        Ledger.open(ledger_path)
+    info = caught.value.holder
+    assert isinstance(info, LockInfo)
+    assert info.pid == holder.pid and info.user == os_user()
+    assert info.host == socket.gethostname()
+    message = caught.value.message
+    assert "台账.db" in message and info.since_text in message
+    assert "本机的另一个工作台账窗口" in message and "只读" in message
+
+
+def test_read_only_works_while_another_process_writes(ledger_path: Path,
+                                                      holder: subprocess.Popen[str]) -> None:
+    with Ledger.open(ledger_path, readonly=True) as reader:
+        assert reader.readonly
+        assert reader.scalar("SELECT count(*) FROM indicators") > 0
+        with pytest.raises(ReadOnlyError):
+            reader.enterprises.add(name="只读时不能新增的企业")
+
+
+def test_the_lock_of_a_killed_process_does_not_block(ledger_path: Path,
+                                                     holder: subprocess.Popen[str]) -> None:
+    holder.kill()
+    holder.wait()
+    assert lock_path(ledger_path).exists()  # left behind by the crash …
+    with Ledger.open(ledger_path) as ledger:  # … and no obstacle
+        ledger.enterprises.add(name="崩溃之后新增的企业")
+        info = LockInfo.parse(lock_path(ledger_path).read_bytes())
+        assert info is not None and info.pid == os.getpid()
+
+
+def test_the_lock_is_released_when_the_holder_closes(ledger_path: Path,
+                                                     holder: subprocess.Popen[str]) -> None:
+    assert holder.stdin is not None
+    holder.stdin.close()
+    assert holder.wait(timeout=30) == 0
+    assert not lock_path(ledger_path).exists()
+    Ledger.open(ledger_path).close()
+
+
+def test_a_second_writer_in_the_same_process_is_refused(ledger: Ledger) -> None:
+    with pytest.raises(LockedError):
+        Ledger.open(ledger.path)
+    with Ledger.open(ledger.path, readonly=True) as reader:
+        assert reader.readonly
+    ledger.close()
+    assert not lock_path(ledger.path).exists()
+    Ledger.open(ledger.path).close()
+
+
+def test_a_lock_file_without_a_live_holder_is_taken_over(ledger_path: Path) -> None:
+    Ledger.open(ledger_path).close()
+    stale = {"user": "王五", "host": "OFFICE-PC", "pid": 999_999, "since": "2026-11-02T08:30:00"}
+    lock_path(ledger_path).write_text(json.dumps(stale, ensure_ascii=False), encoding="utf-8")
+    with Ledger.open(ledger_path):
+        info = LockInfo.parse(lock_path(ledger_path).read_bytes())
+        assert info is not None and info.pid == os.getpid() and info.user == os_user()
+
+
+def test_the_message_names_a_colleague_and_the_time() -> None:
+    info = LockInfo(user="王五", host="OFFICE-PC", pid=4242, since="2026-11-20T09:15:00")
+    message = info.message("台账.db")
+    assert "王五（电脑 OFFICE-PC）" in message and "2026-11-20 09:15" in message
+    assert "只读" in message
+
+
+def test_a_lock_held_without_readable_details_still_refuses(ledger_path: Path,
+                                                           holder: subprocess.Popen[str]) -> None:
+    lock_path(ledger_path).write_bytes(b"\x00garbage")  # e.g. caught half-written
+    with pytest.raises(LockedError) as caught:
+        Ledger.open(ledger_path)
+    assert caught.value.holder is None
+    assert "另一个工作台账窗口" in caught.value.message
+
+
+def test_read_only_files_take_no_lock(demo_path: Path) -> None:
+    with Ledger.open(demo_path, readonly=True) as reader:
+        assert reader.writer_lock is None
+        assert not lock_path(demo_path).exists()
+    with Ledger.open(demo_path) as writer:
+        assert writer.writer_lock is not None and writer.writer_lock.held
