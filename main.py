@@ -35,11 +35,20 @@ def wants_cli(argv: list[str]) -> bool:
     return bool(argv) and (not argv[0].startswith("-") or argv[0] in ("-h", "--help", "--version"))
 
 
+def lend_qt_writers(argv: list[str]) -> None:
+    """`report --out F.pdf` writes through Qt, which core/ may not import: register the writer."""
+    if argv[:1] == ["report"] and any(arg.lower().endswith(".pdf") for arg in argv[1:]):
+        from ui.report_pdf import register_pdf_writer
+
+        register_pdf_writer()
+
+
 def main(argv: list[str]) -> int:
     prepare_frozen()
     if wants_cli(argv):
         from core.cli import main as cli_main
 
+        lend_qt_writers(argv)
         return cli_main(argv)
     from ui.app import run
 

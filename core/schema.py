@@ -258,8 +258,27 @@ def _split(script: str) -> list[str]:
     return statements
 
 
+# Summary templates (core.report.store): the clerk's own wording, by name; `charts` is a JSON
+# list of chart keys printed after the text. A ledger without rows uses the bundled defaults.
+_SCHEMA_2 = f"""
+CREATE TABLE templates (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    body TEXT NOT NULL,
+    charts TEXT NOT NULL DEFAULT '[]',
+    {_TIMES}
+);
+"""
+
+
+def _migration_2(conn: sqlite3.Connection) -> None:
+    for statement in _split(_SCHEMA_2):
+        conn.execute(statement)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "台账初始结构与默认指标目录", _migration_1),
+    Migration(2, "工作总结模板", _migration_2),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -1,0 +1,156 @@
+"""Fields that stand alone on their line and produce whole blocks of the summary.
+
+    【工作打算】 / 【工作打算：二】   next year's plan, section by section: （一）heading, then the
+                                     narrative and 一是…；二是…；三是…。
+    【图表：亿元项目推进情况】        a chart at print resolution, with its caption
+    【数据说明】                      which derived figures were overridden, with both values
+    【指标表】 / 【指标表：科技创新】 a table of indicators: 本期, 目标, 完成率, 上年同期, 同比
+
+Headings, tables and charts come back unnumbered; the builder numbers them in document order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from core.errors import NotFoundError
+from core.fields import chinese_numeral
+from core.metrics import Figure
+from core.report import phrasing
+from core.report.document import LEVEL2, Block, Chart, Heading, Paragraph, Run, Table
+from core.report.language import Context, FieldProblem, change_words
+from core.report.template import FieldRef
+
+BLOCKS: dict[str, str] = {
+    "工作打算": "下年工作计划：每部分一个（一）小标题，再写总体思路和“一是…二是…”；"
+                "【工作打算：二】只写第二部分",
+    "图表": "插入一张图表，如【图表：亿元项目推进情况】",
+    "数据说明": "列出手工修正过的自动计算数据（填报数和计算数）；没有则不打印",
+    "指标表": "指标完成情况表：不写分组时列出有确保目标的指标；"
+              "【指标表：科技创新】列出该组全部指标",
+}
+# Blocks whose name alone means nothing: 【图表：名称】.
+NEEDS_OPTION = frozenset({"图表"})
+TABLE_HEADER = ("指标", "本期", "确保目标", "完成率", "上年同期", "同比")
+_NONE = "—"
+
+
+def block(ref: FieldRef, context: Context) -> list[Block]:
+    builders: dict[str, Callable[[FieldRef, Context], list[Block]]] = {
+        "工作打算": _plans, "图表": _chart, "数据说明": _data_note, "指标表": _indicator_table,
+    }
+    return builders[ref.name](ref, context)
+
+
+# -- 工作打算 -------------------------------------------------------------------------------------
+def _plans(ref: FieldRef, context: Context) -> list[Block]:
+    year = context.period.year + 1
+    sections = context.ledger.plans.outline(year)
+    label = f"{year}年工作计划"
+    if ref.option:
+        number = int(ref.option) if ref.option.isdigit() else chinese_numeral(ref.option)
+        if number is None or number < 1:
+            raise FieldProblem(ref.problem(f"{ref.source}：请写部分的序号，如【工作打算：二】"))
+        if number > len(sections):
+            return [Paragraph((context.missing_run(f"{label}第{phrasing.chinese_number(number)}"
+                                                   "部分"),))]
+        sections = [sections[number - 1]]
+    if not sections:
+        return [Paragraph((context.missing_run(label),))]
+    blocks: list[Block] = []
+    for section in sections:
+        blocks.append(Heading(LEVEL2, (Run(phrasing.strip_end(section["heading"])),)))
+        clauses = [_item_clause(item, context) for item in section["items"]]
+        narrative = phrasing.strip_end(section["narrative"])
+        text = (f"{narrative}。" if narrative else "") + phrasing.enumerate_clauses(clauses)
+        if text:
+            blocks.append(Paragraph((Run(text),)))
+    return blocks
+
+
+def _item_clause(item: dict[str, Any], context: Context) -> str:
+    """推进重点续建项目，加快建设进度，重点推进A、B和C；力争X达到7.0%."""
+    parts = [phrasing.strip_end(item["title"]), phrasing.strip_end(item["text"])]
+    projects = [project["name"] for project in item["projects"]]
+    if projects:
+        parts.append(f"重点推进{phrasing.join_names(projects)}")
+    if item["target_value"] is not None and item["target_indicator_id"]:
+        indicator = context.ledger.catalogue.get(item["target_indicator_id"])
+        target = phrasing.amount(item["target_value"], indicator.decimals, indicator.unit)
+        parts.append(f"力争{indicator.name}达到{target}")
+    return "，".join(part for part in parts if part)
+
+
+# -- 图表 -----------------------------------------------------------------------------------------
+def _chart(ref: FieldRef, context: Context) -> list[Block]:
+    from core.charts import key_for_title
+
+    try:
+        key = key_for_title(ref.option)
+    except NotFoundError as exc:
+        raise FieldProblem(ref.problem(exc.message)) from exc
+    return [chart_block(key, context)]
+
+
+def chart_block(key: str, context: Context) -> Chart:
+    from core.charts import CHARTS
+
+    context.placed_charts.append(key)
+    return Chart(CHARTS[key], context.render_chart(key))
+
+
+# -- 数据说明 -------------------------------------------------------------------------------------
+def _data_note(ref: FieldRef, context: Context) -> list[Block]:
+    if ref.option:
+        raise FieldProblem(ref.problem("【数据说明】后面不需要写内容"))
+    entries = []
+    for figure in context.ledger.metrics.figures(context.period):
+        if not figure.overridden or figure.entered is None or figure.derived_value is None:
+            continue
+        indicator = figure.indicator
+        entered = phrasing.amount(figure.entered, indicator.decimals, indicator.unit)
+        derived = phrasing.amount(figure.derived_value, indicator.decimals, indicator.unit)
+        entry = f"{indicator.name}采用填报数{entered}，台账记录计算为{derived}"
+        note = phrasing.strip_end(figure.note)
+        entries.append(f"{entry}，{note}" if note else entry)
+    if not entries:
+        return []
+    return [Paragraph((Run("数据说明：" + "；".join(entries) + "。"),))]
+
+
+# -- 指标表 ---------------------------------------------------------------------------------------
+def _indicator_table(ref: FieldRef, context: Context) -> list[Block]:
+    catalogue = context.ledger.catalogue
+    if ref.option and ref.option not in catalogue.sections():
+        raise FieldProblem(ref.problem(
+            f"{ref.source}：指标分组应为 {'、'.join(catalogue.sections())} 之一"))
+    figures = [
+        context.figure(indicator) for indicator in catalogue.all()
+        if indicator.kind not in ("list", "text")
+        and (indicator.section == ref.option if ref.option else True)
+    ]
+    if not ref.option:
+        figures = [figure for figure in figures if figure.target_committed is not None]
+    caption = f"{ref.option}指标完成情况" if ref.option else "主要指标完成情况"
+    if not figures:
+        return [Paragraph((context.missing_run(f"{caption}表中的指标"),))]
+    rows = tuple(_table_row(figure, context) for figure in figures)
+    return [Table(caption, TABLE_HEADER, rows)]
+
+
+def _table_row(figure: Figure, context: Context) -> tuple[Run, ...]:
+    indicator = figure.indicator
+    unit, decimals = indicator.unit, indicator.decimals
+
+    def shown(value: float | None) -> Run:
+        return Run(_NONE if value is None else phrasing.amount(value, decimals, unit))
+
+    value = (Run(phrasing.amount(figure.value, decimals, unit)) if figure.value is not None
+             else context.missing_run(indicator.name))
+    completion = figure.completion
+    return (
+        Run(indicator.name), value, shown(figure.target_committed),
+        Run(_NONE if completion is None else f"{phrasing.amount(completion, 1)}%"),
+        shown(figure.last_year), Run(change_words(figure) or _NONE),
+    )

@@ -1,0 +1,74 @@
+"""The summary as a format-neutral document: what every writer (print, PDF, Word, HTML, text) gets.
+
+A document is a flat sequence of blocks — headings, paragraphs, tables and charts. Text is made
+of runs; a run knows whether it stands for a figure the ledger lacks, so each writer can mark it
+(red in print, highlighted in Word and HTML) while its text always reads 【未填：名称】.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TITLE, LEVEL1, LEVEL2 = 0, 1, 2  # heading levels: the title, 一、…, （一）…
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    missing: bool = False  # a figure the ledger lacks: `text` is then 【未填：名称】
+
+
+def missing_run(label: str) -> Run:
+    return Run(f"【未填：{label}】", missing=True)
+
+
+def plain(runs: tuple[Run, ...]) -> str:
+    return "".join(run.text for run in runs)
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # TITLE, LEVEL1 or LEVEL2; the numbering (一、 （一）) is part of the runs
+    runs: tuple[Run, ...]
+
+    @property
+    def text(self) -> str:
+        return plain(self.runs)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    runs: tuple[Run, ...]
+
+    @property
+    def text(self) -> str:
+        return plain(self.runs)
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str  # 表1 主要指标完成情况
+    header: tuple[str, ...]
+    rows: tuple[tuple[Run, ...], ...]  # one run per cell
+
+
+@dataclass(frozen=True)
+class Chart:
+    caption: str  # 图1 亿元项目推进情况
+    png: bytes  # at print resolution (≥ 200 dpi), width = the text width of an A4 page
+
+
+Block = Heading | Paragraph | Table | Chart
+
+
+@dataclass(frozen=True)
+class Document:
+    blocks: tuple[Block, ...]
+    missing: tuple[str, ...] = ()  # labels of the 【未填：…】 runs, in order, each once
+
+    @property
+    def title(self) -> str:
+        for block in self.blocks:
+            if isinstance(block, Heading) and block.level == TITLE:
+                return block.text
+        return ""

@@ -1,0 +1,260 @@
+"""What the fields of a template mean, worked out against the ledger for one period.
+
+Inside 【】 a clerk writes one of:
+
+- a general field: 【年份】 【期间】 【区名】 …                        (GENERAL)
+- an indicator by its name (or a former name): 【规上工业企业数】 → 66家
+- an indicator with a form after a dot: 【规上工业增加值增速.排名】 → 第二   (FORMS, or a unit)
+- a list with an option after a colon: 【亿元项目：新开工】 → A、B和C     (LISTS)
+- a block, alone on its line: 【工作打算】 【图表：…】 【数据说明】 【指标表】 (core.report.blocks)
+
+A figure the ledger lacks becomes a 【未填：名称】 run (never blank, never 0) and is noted in the
+context's `missing` list. A field that means nothing raises FieldProblem at its place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from core import units
+from core.catalogue import Indicator
+from core.enterprises import HONOUR_CATEGORIES
+from core.figures import REQUIRED_SETTINGS, rank_label
+from core.metrics import Figure
+from core.numbers import format_number
+from core.periods import Period
+from core.report import phrasing
+from core.report.document import Run
+from core.report.template import FieldRef, Problem
+
+if TYPE_CHECKING:
+    from core.ledger import Ledger
+
+ChartRenderer = Callable[[str], bytes]  # chart key → PNG bytes
+
+FORM_SEPARATORS = ".．。·"
+
+GENERAL: dict[str, str] = {
+    "年份": "报告年份，如 2026",
+    "上年": "报告年份的上一年，如 2025",
+    "下年": "报告年份的下一年，如 2027（工作打算用）",
+    "期间": "报告期间，如 2026年1-11月；全年为 2026年",
+    "月份": "月份范围，如 1-11月；全年为“全年”",
+    "区名": "设置中的区名，如 星河区",
+    "市名": "设置中的市名，如 江州市",
+    "单位": "设置中的单位名称，如 星河区科工信局",
+    "日期": "生成总结当天的日期，如 2026年11月28日",
+}
+_SETTING_OF = {"区名": "district", "单位": "bureau", "市名": "city"}
+
+FORMS: dict[str, str] = {
+    "": "本期数值和单位，如 66家、6.8%、167.02亿元；名单类指标为“甲、乙和丙”",
+    "数值": "只有数值，不带单位，如 66",
+    "确保目标": "确保目标，带单位（也可写 .目标）",
+    "奋斗目标": "奋斗目标，带单位",
+    "完成率": "完成确保目标的百分比，如 101.2%",
+    "奋斗目标完成率": "完成奋斗目标的百分比",
+    "上年": "上年同期数值，带单位",
+    "同比": "与上年同期比较：同比增长5.9%、同比下降2.7%；增速和比重为同比提高0.5个百分点",
+    "增减": "同上，但不带“同比”二字；增速类指标读作 增长6.8% / 下降1.2%",
+    "排名": "排名，如 第二",
+    "排名范围": "排名所在范围，如 城区、全市",
+    "个数": "名单类指标的个数，如 3",
+}
+_FORM_ALIASES = {"目标": "确保目标"}
+_NUMERIC_ONLY = set(FORMS) - {"", "个数"}
+
+PROJECT_STATUSES = ("签约", "新开工", "在建", "竣工投产")
+LISTS: dict[str, str] = {
+    "亿元项目": "本期该状态的亿元项目名称，如【亿元项目：新开工】；"
+                f"状态为 {'、'.join(PROJECT_STATUSES)}",
+    "项目": "本期该状态的全部项目名称（不限亿元），如【项目：签约】",
+    "荣誉": f"本年该类别的企业荣誉，如【荣誉：质量奖】；类别为 {'、'.join(HONOUR_CATEGORIES)}",
+}
+
+
+class FieldProblem(Exception):
+    """A field that cannot be printed; carries where it stands and why."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+@dataclass
+class Context:
+    """What one build of the summary knows: the ledger, the period, what is missing so far."""
+
+    ledger: Ledger
+    period: Period
+    render_chart: ChartRenderer
+    today: date = field(default_factory=date.today)
+    missing: list[str] = field(default_factory=list)
+    placed_charts: list[str] = field(default_factory=list)  # keys of the charts printed so far
+    _figures: dict[str, Figure] | None = None
+    _indicators: dict[str, Indicator | None] = field(default_factory=dict)
+
+    def missing_run(self, label: str) -> Run:
+        if label not in self.missing:
+            self.missing.append(label)
+        return Run(f"【未填：{label}】", missing=True)
+
+    def figure(self, indicator: Indicator) -> Figure:
+        if self._figures is None:  # every figure at once: one pass over the derivations
+            self._figures = {f.indicator.id: f for f in self.ledger.metrics.figures(self.period)}
+        found = self._figures.get(indicator.id)
+        if found is None:  # a retired indicator a template still names
+            found = self.ledger.metrics.figure(indicator, self.period)
+            self._figures[indicator.id] = found
+        return found
+
+    def indicator(self, name: str) -> Indicator | None:
+        """An active indicator by its name or a former name (renamed indicators keep working)."""
+        if name not in self._indicators:
+            self._indicators[name] = self.ledger.catalogue.find(name)
+        return self._indicators[name]
+
+
+# -- inline fields ------------------------------------------------------------------------------
+def inline(ref: FieldRef, context: Context) -> tuple[Run, ...]:
+    """The runs a field prints inside a sentence; raises FieldProblem."""
+    if ref.has_option:
+        if ref.name in LISTS:
+            return (_list(ref, context),)
+        raise FieldProblem(ref.problem(
+            f"不认识的字段{ref.source}（可用的名单有 {'、'.join(LISTS)}）"))
+    if ref.name in GENERAL:
+        return (_general(ref.name, context),)
+    indicator, form = _split_form(ref, context)
+    return (indicator_run(ref, context.figure(indicator), form, context),)
+
+
+def _split_form(ref: FieldRef, context: Context) -> tuple[Indicator, str]:
+    """【名称】 or 【名称.形式】 → the indicator and the form (a name may itself hold a dot)."""
+    whole = context.indicator(ref.name)
+    if whole is not None:
+        return whole, ""
+    cut = max(ref.name.rfind(mark) for mark in FORM_SEPARATORS)
+    if cut <= 0:
+        raise FieldProblem(ref.problem(
+            f"不认识的字段{ref.source}：指标目录中没有“{ref.name}”，也不是通用字段"))
+    base, form = ref.name[:cut].strip(), ref.name[cut + 1:].strip()
+    indicator = context.indicator(base)
+    if indicator is None:
+        raise FieldProblem(ref.problem(f"指标目录中没有“{base}”（{ref.source}）"))
+    form = _FORM_ALIASES.get(form, form)
+    if form not in FORMS and units.dimension(form) is None:
+        raise FieldProblem(ref.problem(
+            f"{ref.source}中的“{form}”不是可用的写法（可用：{'、'.join(f for f in FORMS if f)}，"
+            "或换算单位如 亿元、万元）"))
+    return indicator, form
+
+
+def _general(name: str, context: Context) -> Run:
+    period = context.period
+    if name in _SETTING_OF:
+        key = _SETTING_OF[name]
+        value = str(context.ledger.setting(key, "") or "").strip()
+        label = f"{REQUIRED_SETTINGS.get(key, name)}（设置）"
+        return Run(value) if value else context.missing_run(label)
+    values = {
+        "年份": str(period.year), "上年": str(period.year - 1), "下年": str(period.year + 1),
+        "期间": period.label, "月份": period.months_label,
+        "日期": f"{context.today.year}年{context.today.month}月{context.today.day}日",
+    }
+    return Run(values[name])
+
+
+def indicator_run(ref: FieldRef, figure: Figure, form: str, context: Context) -> Run:
+    """One indicator in one form, phrased; a gap in the ledger gives a 【未填：…】 run."""
+    indicator = figure.indicator
+    name, unit, decimals = indicator.name, indicator.unit, indicator.decimals
+    if indicator.kind in ("list", "text"):
+        if form not in ("", "个数") or (form == "个数" and indicator.kind == "text"):
+            raise FieldProblem(ref.problem(
+                f"“{name}”是名单或文字，只能写【{name}】或【{name}.个数】"))
+        if indicator.kind == "text":
+            return Run(figure.text) if figure.text else context.missing_run(name)
+        if not figure.items:
+            return context.missing_run(name)
+        return Run(str(len(figure.items)) if form == "个数" else phrasing.join_names(figure.items))
+    if form == "个数":
+        raise FieldProblem(ref.problem(f"“{name}”不是名单，不能写“.个数”"))
+
+    value = figure.value
+    if form in ("", "数值") or units.dimension(form):
+        if value is None:
+            return context.missing_run(name)
+        if form == "数值":
+            return Run(format_number(value, decimals))
+        if form:
+            if units.dimension(form) != units.dimension(unit):
+                raise FieldProblem(ref.problem(f"“{name}”的单位是{unit or '无'}，不能换算为{form}"))
+            shown = phrasing.converted_decimals(decimals, unit, form)
+            return Run(phrasing.amount(units.convert(value, unit, form), shown, form))
+        return Run(phrasing.amount(value, decimals, unit))
+    if form in ("确保目标", "奋斗目标"):
+        target = figure.target_committed if form == "确保目标" else figure.target_stretch
+        if target is None:
+            return context.missing_run(f"{name}{form}")
+        return Run(phrasing.amount(target, decimals, unit))
+    if form in ("完成率", "奋斗目标完成率"):
+        which = "确保目标" if form == "完成率" else "奋斗目标"
+        ratio = figure.completion if form == "完成率" else figure.stretch_completion
+        if ratio is None:
+            return context.missing_run(name if value is None else f"{name}{which}")
+        return Run(f"{format_number(ratio, phrasing.GROWTH_DECIMALS)}%")
+    if form == "上年":
+        if figure.last_year is None:
+            return context.missing_run(f"{name}上年同期")
+        return Run(phrasing.amount(figure.last_year, decimals, unit))
+    if form in ("同比", "增减"):
+        if form == "增减" and indicator.kind == "rate":  # the figure is itself a growth rate
+            if value is None:
+                return context.missing_run(name)
+            return Run(phrasing.growth(value, decimals))
+        words = change_words(figure)
+        if words is None:
+            return context.missing_run(name if value is None else f"{name}上年同期")
+        return Run(phrasing.versus_last_year(words) if form == "同比" else words)
+    # 排名, 排名范围
+    if form == "排名" and figure.rank is not None:
+        return Run(phrasing.ordinal(figure.rank))
+    if form == "排名范围" and figure.rank_scope:
+        return Run(figure.rank_scope)
+    return context.missing_run(rank_label(figure))
+
+
+def change_words(figure: Figure) -> str | None:
+    """增长5.9% / 下降2.7% for counts and amounts, 提高0.5个百分点 for rates and shares."""
+    if figure.indicator.is_percentage:
+        change = figure.change
+        return None if change is None else phrasing.points(change, figure.indicator.decimals)
+    growth = figure.growth
+    return None if growth is None else phrasing.growth(growth)
+
+
+# -- lists --------------------------------------------------------------------------------------
+def _list(ref: FieldRef, context: Context) -> Run:
+    ledger, period = context.ledger, context.period
+    if ref.name in ("亿元项目", "项目"):
+        if ref.option not in PROJECT_STATUSES:
+            raise FieldProblem(ref.problem(
+                f"{ref.source}：项目状态应为 {'、'.join(PROJECT_STATUSES)} 之一"))
+        yi_only = ref.name == "亿元项目"
+        rows = ledger.projects.rows(period, status=ref.option, yi_only=yi_only)
+        names = [row["name"] for row in rows]
+        label = f"{period.label}{ref.option}的{ref.name}"
+    else:  # 荣誉
+        if ref.option not in HONOUR_CATEGORIES:
+            raise FieldProblem(ref.problem(
+                f"{ref.source}：荣誉类别应为 {'、'.join(HONOUR_CATEGORIES)} 之一"))
+        rows = [row for row in ledger.enterprises.honours.rows(year=period.year)
+                if row["category"] == ref.option]
+        names = [f"{row['enterprise']}（{row['name']}）" if row["enterprise"] else row["name"]
+                 for row in rows]
+        label = f"{period.year}年{ref.option}荣誉"
+    return Run(phrasing.join_names(names)) if names else context.missing_run(label)

@@ -1,0 +1,91 @@
+"""How figures read in an official summary: 增长/下降/持平, 个百分点, 第二, 一是…二是…, A、B和C.
+
+Pure functions over numbers and strings; the catalogue decides units and decimals, these decide
+the words. A change that rounds to zero at the decimals shown reads 持平, never 增长0.0%.
+"""
+
+from __future__ import annotations
+
+from core import units
+from core.numbers import format_number
+
+GROWTH_DECIMALS = 1  # 同比增长 5.9%, 完成率 101.2%
+_DIGITS = "零一二三四五六七八九"
+_END_PUNCTUATION = "。；;，,、.：: \u3000"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 35 → 三十五; from 100 on, Arabic digits."""
+    if not 0 < n < 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    if tens == 0:
+        return _DIGITS[ones]
+    return f"{_DIGITS[tens] if tens > 1 else ''}十{_DIGITS[ones] if ones else ''}"
+
+
+def ordinal(n: int) -> str:
+    """Ranks: 1 → 第一, 2 → 第二."""
+    return f"第{chinese_number(n)}"
+
+
+def join_names(names: list[str] | tuple[str, ...]) -> str:
+    """['A', 'B', 'C'] → 'A、B和C'; one name stays as it is."""
+    names = [name for name in names if name]
+    if len(names) <= 1:
+        return "".join(names)
+    return "、".join(names[:-1]) + "和" + names[-1]
+
+
+def amount(value: float, decimals: int, unit: str = "") -> str:
+    """A figure with its unit as it stands in a sentence: 66家, 6.8%, 167.02亿元."""
+    return f"{format_number(value, decimals)}{unit}"
+
+
+def converted_decimals(decimals: int, from_unit: str, to_unit: str) -> int:
+    """Decimals after a change of unit: 34369.82万元 → 3.44亿元, 1.63亿元 → 16304万元.
+
+    A unit 10ⁿ times larger needs n more decimals for the same precision; more than two would
+    read oddly in a sentence.
+    """
+    shift = int((units.factor(to_unit) / units.factor(from_unit)).log10())
+    return max(0, min(2, decimals + shift))
+
+
+def _is_zero(value: float, decimals: int) -> bool:
+    return float(format_number(abs(value), decimals)) == 0
+
+
+def growth(percent: float, decimals: int = GROWTH_DECIMALS) -> str:
+    """A growth rate in words: 增长5.9% / 下降2.7% / 持平."""
+    if _is_zero(percent, decimals):
+        return "持平"
+    word = "增长" if percent > 0 else "下降"
+    return f"{word}{format_number(abs(percent), decimals)}%"
+
+
+def points(difference: float, decimals: int) -> str:
+    """A change of a rate or share: 提高0.52个百分点 / 回落0.6个百分点 / 持平."""
+    if _is_zero(difference, decimals):
+        return "持平"
+    word = "提高" if difference > 0 else "回落"
+    return f"{word}{format_number(abs(difference), decimals)}个百分点"
+
+
+def versus_last_year(change_words: str) -> str:
+    """同比 in front of a change, or 与上年同期持平."""
+    return "与上年同期持平" if change_words == "持平" else f"同比{change_words}"
+
+
+def strip_end(text: str) -> str:
+    """A clause without its closing punctuation, ready to be joined into a sentence."""
+    return text.strip().rstrip(_END_PUNCTUATION)
+
+
+def enumerate_clauses(clauses: list[str]) -> str:
+    """['推进A', '建设B'] → '一是推进A；二是建设B。' (the usual way plans are listed)."""
+    parts = [strip_end(clause) for clause in clauses]
+    parts = [part for part in parts if part]
+    if not parts:
+        return ""
+    return "；".join(f"{chinese_number(i)}是{part}" for i, part in enumerate(parts, 1)) + "。"

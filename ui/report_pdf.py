@@ -1,0 +1,411 @@
+"""The summary on paper: one Qt rendering for the preview, the printer and the PDF file.
+
+Why QTextDocument: it does what a summary needs from a typesetter — Chinese line breaking
+(no line starts with a closing mark), justification, fonts per run, inline pictures, tables and
+pagination — so we only build blocks with GB/T 9704 formats. Layout happens once, at 72 dpi,
+so one layout unit is one point and the pages break the same on every printer; painting scales
+that layout to the device (1200 dpi for PDF, the printer's own resolution, the screen).
+
+Pages are painted line by line rather than with drawContents(): Qt redraws the last line of a
+paragraph that continues from the previous page (clipped away, but still written into a PDF,
+which then repeats that line in copied or extracted text).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QGuiApplication,
+    QImage,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+    QTextBlock,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+    QTextImageFormat,
+    QTextLayout,
+    QTextLength,
+    QTextLine,
+    QTextTable,
+    QTextTableFormat,
+)
+
+from core import APP_TITLE
+from core.report import writers
+from core.report.document import LEVEL1, TITLE, Chart, Document, Heading, Paragraph, Run, Table
+from ui.fonts import family_for
+
+LAYOUT_DPI = 72.0  # layout units are points
+MM = LAYOUT_DPI / 25.4
+PAGE_MM = (210.0, 297.0)
+TOP_MM, LEFT_MM, RIGHT_MM, BOTTOM_MM = 37.0, 28.0, 26.0, 35.0  # GB/T 9704
+TEXT_WIDTH = (PAGE_MM[0] - LEFT_MM - RIGHT_MM) * MM
+TEXT_HEIGHT = (PAGE_MM[1] - TOP_MM - BOTTOM_MM) * MM
+LINE = TEXT_HEIGHT / 22  # 22 lines of body text a page: 28.99 pt
+BODY_PT, TITLE_PT, CAPTION_PT, TABLE_PT, PAGE_NUMBER_PT = 16.0, 22.0, 14.0, 10.5, 14.0
+PAGE_NUMBER_GAP = 7 * MM  # from the bottom of the text to the top of the page number
+MISSING_INK, MISSING_GROUND = QColor("#c00000"), QColor("#fff2a8")
+RULE_HEAVY, RULE_LIGHT = 1.0, 0.5  # points: the rules of a three-line table
+CELL_PADDING = 3.0
+
+
+@cache
+def _layout_device() -> QImage:
+    """A paint device at exactly LAYOUT_DPI for laying out (kept alive for the process)."""
+    image = QImage(4, 4, QImage.Format.Format_RGB32)
+    dots_per_metre = round(LAYOUT_DPI / 0.0254)
+    image.setDotsPerMeterX(dots_per_metre)
+    image.setDotsPerMeterY(dots_per_metre)
+    return image
+
+
+@cache
+def _fixed_height_unit() -> float:
+    """How many layout points one unit of a fixed line height comes out as.
+
+    Qt scales fixed line heights by the device's dpi over its default dpi (96 on Windows and
+    Linux, 72 on macOS); measuring it once keeps the 22-line pitch exact on every platform.
+    """
+    probe = QTextDocument()
+    probe.documentLayout().setPaintDevice(_layout_device())
+    block_format = QTextBlockFormat()
+    block_format.setLineHeight(100.0, QTextBlockFormat.LineHeightTypes.FixedHeight.value)
+    cursor = QTextCursor(probe)
+    cursor.setBlockFormat(block_format)
+    cursor.insertText("一\u2028二")
+    layout = probe.firstBlock().layout()
+    return (layout.lineAt(1).y() - layout.lineAt(0).y()) / 100.0
+
+
+def _font(role: str, size: float) -> QFont:
+    font = QFont(family_for(role))
+    font.setPointSizeF(size)
+    font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+    font.setBold(False)  # no synthetic bold: it draws glyphs twice and spoils copied text
+    return font
+
+
+def _char_format(role: str, size: float, missing: bool = False) -> QTextCharFormat:
+    char_format = QTextCharFormat()
+    char_format.setFont(_font(role, size))
+    if missing:
+        char_format.setForeground(MISSING_INK)
+        char_format.setBackground(MISSING_GROUND)
+    return char_format
+
+
+def _block_format(*, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignJustify,
+                  indent: float = 2 * BODY_PT, line: float | None = LINE,
+                  after: float = 0.0) -> QTextBlockFormat:
+    block_format = QTextBlockFormat()
+    block_format.setAlignment(align)
+    block_format.setTextIndent(indent)
+    block_format.setBottomMargin(after)
+    if line is not None:
+        block_format.setLineHeight(line / _fixed_height_unit(),
+                                   QTextBlockFormat.LineHeightTypes.FixedHeight.value)
+    return block_format
+
+
+@dataclass(frozen=True)
+class _Keep:
+    """A block that must start on the same page as what follows it (heading, caption…)."""
+
+    block: QTextBlock
+    follower: QTextBlock | QTextTable
+
+
+class SummaryLayout:
+    """A Document laid out on A4 pages, ready to paint on any device."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.text = QTextDocument()
+        self.text.setUseDesignMetrics(True)
+        self.text.documentLayout().setPaintDevice(_layout_device())
+        self.text.setDocumentMargin(0)
+        self.text.setPageSize(QSizeF(TEXT_WIDTH, TEXT_HEIGHT))
+        self.tables: list[QTextTable] = []
+        self._keeps: list[_Keep] = []
+        self._cursor = QTextCursor(self.text)
+        self._first = True
+        heading: QTextBlock | None = None  # the last heading, until what it heads is added
+        for block in document.blocks:
+            first = self._add(block)
+            if heading is not None:
+                self._keeps.append(_Keep(heading, first))
+            heading = first if isinstance(block, Heading) and block.level != TITLE else None
+        self._keep_together()
+
+    # -- building -------------------------------------------------------------------------------
+    def _new_block(self, block_format: QTextBlockFormat, char_format: QTextCharFormat
+                   ) -> QTextBlock:
+        if self._first:
+            self._cursor.setBlockFormat(block_format)
+            self._cursor.setBlockCharFormat(char_format)
+            self._first = False
+        else:
+            self._cursor.insertBlock(block_format, char_format)
+        return self._cursor.block()
+
+    def _add_runs(self, runs: tuple[Run, ...], role: str, size: float) -> None:
+        for run in runs:
+            self._cursor.insertText(run.text, _char_format(role, size, run.missing))
+
+    def _add(self, block: Heading | Paragraph | Table | Chart) -> QTextBlock:
+        """Append one block of the document; returns the first text block it made."""
+        if isinstance(block, Chart):
+            return self._add_chart(block)
+        if isinstance(block, Table):
+            return self._add_table(block)
+        if isinstance(block, Heading) and block.level == TITLE:
+            role, size = "title", TITLE_PT
+            block_format = _block_format(align=Qt.AlignmentFlag.AlignHCenter, indent=0,
+                                         line=TITLE_PT * 1.6, after=LINE)
+        else:
+            role = "body"
+            if isinstance(block, Heading):
+                role = "heading1" if block.level == LEVEL1 else "heading2"
+            size, block_format = BODY_PT, _block_format()
+        first = self._new_block(block_format, _char_format(role, size))
+        self._add_runs(block.runs, role, size)
+        return first
+
+    def _add_chart(self, chart: Chart) -> QTextBlock:
+        image = QImage.fromData(chart.png)
+        name = f"chart-{self.text.blockCount()}"
+        self.text.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
+        picture_format = _block_format(align=Qt.AlignmentFlag.AlignHCenter, indent=0, line=None)
+        picture_format.setTopMargin(LINE / 4)  # a little air between the text and the chart
+        picture = self._new_block(picture_format, _char_format("body", BODY_PT))
+        image_format = QTextImageFormat()
+        image_format.setName(name)
+        image_format.setWidth(TEXT_WIDTH)
+        if not image.isNull() and image.width():
+            image_format.setHeight(TEXT_WIDTH * image.height() / image.width())
+        self._cursor.insertImage(image_format)
+        caption = self._new_block(_block_format(align=Qt.AlignmentFlag.AlignHCenter, indent=0),
+                                  _char_format("body", CAPTION_PT))
+        self._cursor.insertText(chart.caption, _char_format("body", CAPTION_PT))
+        self._keeps.append(_Keep(picture, caption))
+        return picture
+
+    def _add_table(self, table: Table) -> QTextBlock:
+        caption = self._new_block(_block_format(align=Qt.AlignmentFlag.AlignHCenter, indent=0),
+                                  _char_format("body", CAPTION_PT))
+        self._cursor.insertText(table.caption, _char_format("body", CAPTION_PT))
+        table_format = QTextTableFormat()
+        table_format.setBorder(0)
+        table_format.setCellSpacing(0)
+        table_format.setCellPadding(CELL_PADDING / _fixed_height_unit())  # scaled like lines
+        table_format.setHeaderRowCount(1)
+        table_format.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
+        table_format.setColumnWidthConstraints(
+            [QTextLength(QTextLength.Type.PercentageLength, share) for share in _shares(table)])
+        text_table = self._cursor.insertTable(1 + len(table.rows), len(table.header),
+                                              table_format)
+        rows = [tuple(Run(cell) for cell in table.header), *table.rows]
+        for row_index, cells in enumerate(rows):
+            for column, cell in enumerate(cells):
+                cursor = text_table.cellAt(row_index, column).firstCursorPosition()
+                align = Qt.AlignmentFlag.AlignLeft if column == 0 else Qt.AlignmentFlag.AlignHCenter
+                cursor.setBlockFormat(_block_format(align=align, indent=0, line=None))
+                cursor.insertText(cell.text, _char_format("body", TABLE_PT, cell.missing))
+        self._cursor.movePosition(QTextCursor.MoveOperation.End)
+        self.tables.append(text_table)
+        self._keeps.append(_Keep(caption, text_table))
+        return caption
+
+    # -- pagination -----------------------------------------------------------------------------
+    @staticmethod
+    def page_of(y: float) -> int:
+        """The page (from 0) of a position; half a point of slack absorbs rounding at a break."""
+        return int((y + 0.5) // TEXT_HEIGHT)
+
+    def _lines(self, block: QTextBlock) -> tuple[QPointF, list[tuple[float, QTextLine]]]:
+        """The block's origin and its lines, each with its top in document coordinates.
+
+        A line is where Qt placed it, which for a line pushed onto the next page lies below the
+        block's bounding rect, so pages are decided line by line.
+        """
+        origin = self.text.documentLayout().blockBoundingRect(block).topLeft()
+        lines = block.layout()
+        return origin, [(origin.y() + lines.lineAt(i).y(), lines.lineAt(i))
+                        for i in range(lines.lineCount())]
+
+    def _top(self, block: QTextBlock) -> float:
+        origin, lines = self._lines(block)
+        return lines[0][0] if lines else origin.y()
+
+    def _keep_together(self) -> None:
+        """Move a heading, caption or picture that would end a page to the next page."""
+        layout = self.text.documentLayout()
+        for _attempt in range(len(self._keeps) + 1):
+            moved = False
+            for keep in self._keeps:
+                top = self._top(keep.block)
+                if isinstance(keep.follower, QTextTable):
+                    follower = layout.frameBoundingRect(keep.follower)
+                    fits = follower.height() < TEXT_HEIGHT - LINE
+                    end = follower.bottom() - 1 if fits else follower.top() + LINE
+                else:
+                    end = self._top(keep.follower) + 1
+                at_page_top = self.page_of(top - LINE) < self.page_of(top)
+                if self.page_of(top) != self.page_of(end) and not at_page_top:
+                    block_format = keep.block.blockFormat()
+                    block_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+                    QTextCursor(keep.block).setBlockFormat(block_format)
+                    moved = True
+                    break  # re-check from the start: everything after it moved
+            if not moved:
+                return
+
+    @property
+    def page_count(self) -> int:
+        return max(1, self.text.pageCount())
+
+    # -- painting -------------------------------------------------------------------------------
+    def paint_page(self, painter: QPainter, index: int) -> None:
+        """Page `index` (from 0); the painter's coordinates are points from the paper's corner."""
+        painter.save()
+        painter.translate(LEFT_MM * MM, TOP_MM * MM - index * TEXT_HEIGHT)
+        block = self.text.begin()
+        while block.isValid():
+            origin, lines = self._lines(block)
+            for top, line in lines:
+                if self.page_of(top) == index:
+                    line.draw(painter, origin)
+            block = block.next()
+        for table in self.tables:
+            self._paint_rules(painter, table, index)
+        painter.restore()
+        self._paint_page_number(painter, index)
+
+    def _paint_rules(self, painter: QPainter, table: QTextTable, index: int) -> None:
+        """A three-line table: heavy rules above and below, a light one under the header.
+
+        Placed from the cells' text blocks (where Qt draws the text), half a padding away;
+        Qt's frame rectangle of a table is offset by the padding and cannot be used.
+        """
+        layout = self.text.documentLayout()
+
+        def row(number: int) -> list[QRectF]:
+            return [layout.blockBoundingRect(table.cellAt(number, column).firstCursorPosition()
+                                             .block()) for column in range(table.columns())]
+
+        left, right = row(0)[0].left() - CELL_PADDING, row(0)[-1].right() + CELL_PADDING
+        last = max(rect.bottom() for rect in row(table.rows() - 1))
+        rules = [(min(rect.top() for rect in row(0)) - CELL_PADDING, RULE_HEAVY),
+                 (last + CELL_PADDING, RULE_HEAVY)]
+        if table.rows() > 1:
+            rules.append((min(rect.top() for rect in row(1)) - CELL_PADDING, RULE_LIGHT))
+        for y, width in rules:
+            if self.page_of(y) == index:
+                painter.setPen(QPen(QColor("black"), width))
+                painter.drawLine(QPointF(left, y), QPointF(right, y))
+
+    def _paint_page_number(self, painter: QPainter, index: int) -> None:
+        """— 1 — in 14 pt, 7 mm below the text, odd pages right and even pages left."""
+        number = QTextLayout(f"— {index + 1} —", _font("body", PAGE_NUMBER_PT), _layout_device())
+        number.beginLayout()
+        line = number.createLine()
+        number.endLayout()
+        width = line.naturalTextWidth()
+        inset = PAGE_NUMBER_PT  # one character in from the edge of the text
+        left = LEFT_MM * MM
+        x = left + inset if index % 2 else left + TEXT_WIDTH - inset - width
+        number.draw(painter, QPointF(x, TOP_MM * MM + TEXT_HEIGHT + PAGE_NUMBER_GAP))
+
+
+def _shares(table: Table) -> list[float]:
+    """Column widths in % of the text width: every figure column as wide as its widest entry,
+    the first (the names) gets the rest and wraps if it must — a number never breaks."""
+    metrics = QFontMetricsF(_font("body", TABLE_PT), _layout_device())
+
+    def width(text: str) -> float:
+        return metrics.horizontalAdvance(text) + 2 * CELL_PADDING + 2
+
+    widest = [max([width(table.header[column])] + [width(row[column].text) for row in table.rows])
+              for column in range(len(table.header))]
+    names = max(TEXT_WIDTH - sum(widest[1:]), 6 * TABLE_PT)  # at least six characters
+    columns = [min(widest[0], names), *widest[1:]]
+    return [100.0 * value / sum(columns) for value in columns]
+
+
+# -- devices -----------------------------------------------------------------------------------
+def render(layout: SummaryLayout, device: QPagedPaintDevice) -> None:
+    """Every page onto a PDF writer or a printer set to A4 with no margins of its own."""
+    device.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
+                                     QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
+    painter = QPainter(device)
+    try:
+        scale = device.logicalDpiX() / LAYOUT_DPI
+        for index in range(layout.page_count):
+            if index:
+                device.newPage()
+            painter.save()
+            painter.scale(scale, scale)
+            layout.paint_page(painter, index)
+            painter.restore()
+    finally:
+        painter.end()
+
+
+def write_pdf(document: Document, path: Path) -> None:
+    """The writer core.report.writers uses for .pdf (registered by register_pdf_writer)."""
+    writer = QPdfWriter(str(path))
+    writer.setResolution(1200)
+    writer.setTitle(document.title)
+    writer.setCreator(APP_TITLE)
+    render(SummaryLayout(document), writer)
+
+
+def page_images(layout: SummaryLayout, dpi: float) -> list[QImage]:
+    """The pages as pictures for the on-screen preview (white paper, same layout)."""
+    scale = dpi / LAYOUT_DPI
+    size = QSizeF(PAGE_MM[0] * MM * scale, PAGE_MM[1] * MM * scale).toSize()
+    images = []
+    for index in range(layout.page_count):
+        image = QImage(size, QImage.Format.Format_RGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.setRenderHints(QPainter.RenderHint.Antialiasing
+                               | QPainter.RenderHint.TextAntialiasing
+                               | QPainter.RenderHint.SmoothPixmapTransform)
+        painter.scale(scale, scale)
+        layout.paint_page(painter, index)
+        painter.end()
+        images.append(image)
+    return images
+
+
+_application: QGuiApplication | None = None  # the one the report command needs, kept alive
+
+
+def register_pdf_writer() -> None:
+    """Let core's writers write .pdf through Qt; the report command calls this without a window,
+    so a QGuiApplication (fonts, painting) is made when there is none."""
+    global _application
+    if QGuiApplication.instance() is None:
+        if sys.platform.startswith("linux") and not (
+                os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a server without a screen
+        _application = QGuiApplication(sys.argv[:1])
+    writers.register(".pdf", write_pdf)
+
