@@ -1,29 +1,147 @@
-"""Start the window."""
+"""Start the window: options, fonts, Qt's Chinese translations, the first ledger.
+
+    python main.py [--db FILE] [--lang zh|en]
+"""
 
 from __future__ import annotations
 
+import argparse
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from core import APP_NAME
+from core.paths import default_ledger_path
+from ui.app_settings import AppSettings
+
+if TYPE_CHECKING:  # the window is imported once the language is chosen (labels are built then)
+    from ui.main_window import MainWindow
+
+OPTIONS_HELP = "用法：main.py [--db 台账文件] [--lang zh|en]"
+
+
+def parse_options(argv: list[str]) -> argparse.Namespace | None:
+    """--db FILE, --lang zh|en; None (after a Chinese line on stderr) when they are wrong."""
+    parser = argparse.ArgumentParser(prog="main.py", add_help=False, exit_on_error=False)
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--lang", choices=("zh", "en"))
+    try:
+        options, unknown = parser.parse_known_args(argv)
+    except argparse.ArgumentError:
+        unknown = ["?"]
+    if unknown:
+        if sys.stderr is not None:  # a windowed executable has no stderr
+            print(f"无法识别的参数：{' '.join(unknown)}\n{OPTIONS_HELP}", file=sys.stderr)
+        return None
+    return options
+
+
+def install_translations(app: QApplication, language: str) -> QTranslator | None:
+    """Qt's own dialogs (file dialog, message box buttons, context menus) in Chinese."""
+    if language != "zh":
+        return None
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            return translator
+    return None
+
+
+def choose_font(app: QApplication) -> None:
+    """The system UI font when it has Chinese glyphs, else the best installed or bundled face."""
+    from ui.fonts import family_for, has_chinese, register_bundled_fonts
+
+    register_bundled_fonts()
+    font = app.font()
+    if not has_chinese(font):
+        font.setFamily(family_for("ui"))
+        app.setFont(font)
+
+
+def first_ledger_path(option: Path | None, last: Path | None) -> Path | None:
+    """--db, else the file used last time, else the default ledger; None: first run."""
+    if option is not None:
+        return option
+    if last is not None and last.exists():
+        return last
+    default = default_ledger_path()
+    return default if default.exists() else None
+
+
+def create_window(settings: AppSettings) -> MainWindow:
+    """The main window with its tabs (the tests and tools/screenshots.py build it this way)."""
+    from ui.main_window import MainWindow
+    from ui.summary_tab import SummaryTab
+    from ui.tabs.indicators import IndicatorsTab
+    from ui.tabs.plans import PlansTab
+    from ui.tabs.projects import ProjectsTab
+    from ui.tabs.services import ServicesTab
+
+    window = MainWindow(settings)
+    for tab in (IndicatorsTab(), ProjectsTab(), ServicesTab(), PlansTab()):
+        window.add_tab(tab)
+    summary = SummaryTab()
+    window.add_tab(summary)
+    summary.fill_requested.connect(window.go_fill)
+    from ui.safety_menu import install as install_safety_menu  # import/export, backups
+
+    install_safety_menu(window)
+    return window
 
 
 def run(argv: list[str]) -> int:
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
-
-    from core import APP_TITLE
-    from core.demo import ensure_demo_file
-    from core.ledger import Ledger
-    from core.paths import default_ledger_path
-
-    app = QApplication(sys.argv[:1])
-    path = default_ledger_path()
-    if "--db" in argv:
-        path = __import__("pathlib").Path(argv[argv.index("--db") + 1])
-    ledger = Ledger.open(ensure_demo_file(path))
-    window = QMainWindow()
-    window.setWindowTitle(f"{APP_TITLE} — {ledger.path.name}")
-    window.setCentralWidget(QLabel(f"台账：{ledger.path}"))
-    window.resize(1200, 720)
-    window.show()
     try:
-        return app.exec()
-    finally:
-        ledger.close()
+        return _run(argv)
+    except Exception as exc:  # before the window's own hook is in place: still no traceback
+        from core.logs import log_unexpected
+
+        log = log_unexpected(exc, "start-up")
+        if sys.stderr is not None:
+            print(f"工作台账未能启动（详情已写入 {log}）", file=sys.stderr)
+        return 1
+
+
+def _run(argv: list[str]) -> int:
+    options = parse_options(argv)
+    if options is None:
+        return 2
+    from core.logs import setup_logging
+
+    setup_logging()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+
+    from ui.i18n import set_language
+
+    settings = AppSettings()
+    language = options.lang or settings.language
+    set_language(language)
+    install_translations(app, language)
+    choose_font(app)
+
+    from ui import messages, opening
+    from ui.first_run import ask_first_ledger
+
+    messages.install_excepthook()
+    path = first_ledger_path(options.db, settings.last_file)
+    if path is None:
+        path = ask_first_ledger()
+        if path is None:
+            return 0
+    ledger = opening.open_until_ok(None, path)
+    if ledger is None:
+        return 0
+    window = create_window(settings)
+    window.set_ledger(ledger)
+    if settings.geometry is not None and window.restoreGeometry(settings.geometry):
+        window.show()
+    else:
+        window.showMaximized()  # the first time: the whole screen, as clerks use WPS
+    return app.exec()

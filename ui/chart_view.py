@@ -27,6 +27,7 @@ from core.charts import CHARTS, FIGSIZE, chart_data, draw, prepare, save_png
 from core.errors import LedgerError
 from core.ledger import Ledger
 from core.periods import Period
+from ui.messages import guarded
 
 if TYPE_CHECKING:
     from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
@@ -154,6 +155,7 @@ class ChartView(QWidget):
     def _update_buttons(self) -> None:
         self.save_button.setEnabled(self.ledger is not None and self.period is not None)
 
+    @guarded()
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
         if self._stale:

@@ -11,13 +11,13 @@ message; nothing was written then.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from core.changes import Change
+from core.changes import Change, RowChange
 from core.errors import LedgerError
 from core.ledger import Ledger
 
@@ -68,6 +68,25 @@ class Operations(QObject):
         self.stack.push(ChangeCommand(self, change))
         self._announce(change)
         return change
+
+    def apply_group(self, writes: Sequence[Callable[[], Change]], label: str) -> Change:
+        """Several core writes as one undo step (a paste that edits some rows and adds others).
+
+        If one of them is refused, the ones already done are reverted before the error goes on
+        to the caller, so the group is all or nothing like a single write.
+        """
+        if len(writes) == 1:
+            return self.apply(writes[0])
+        rows: list[RowChange] = []
+        try:
+            for write in writes:
+                rows.extend(write().rows)
+        except BaseException:
+            if rows and self.ledger is not None:
+                self.ledger.revert(Change(label, tuple(rows)))
+            raise
+        merged = Change(label, tuple(rows))  # reverting it undoes every row, newest first
+        return self.apply(lambda: merged)
 
     def revert(self, change: Change) -> Change | None:
         """Revert for undo/redo; on a conflict, say so and drop the now-invalid history."""

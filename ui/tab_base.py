@@ -9,10 +9,11 @@ so switching tabs stays fast on a large ledger.
 from __future__ import annotations
 
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from core.ledger import Ledger
 from core.periods import Period
+from ui.messages import guarded
 from ui.operations import Operations
 
 
@@ -46,6 +47,7 @@ class LedgerTab(QWidget):
         if self.isVisible():
             self._reload_now()
 
+    @guarded()
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
         if self._stale:
@@ -58,3 +60,12 @@ class LedgerTab(QWidget):
 
     def reload(self) -> None:
         """Fetch what the tab shows from the ledger (override)."""
+
+    # -- what the window's 编辑 menu acts on (optional) -----------------------------------------
+    def focus_search(self) -> bool:
+        """Ctrl+F: put the cursor in the tab's filter box; False when the tab has none."""
+        return False
+
+    def current_table(self) -> QAbstractItemView | None:
+        """The table 编辑 → 复制 copies from when neither a table nor a text field has the focus."""
+        return None

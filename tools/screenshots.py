@@ -1,0 +1,69 @@
+"""Screenshots of the four data tabs on a fresh demo ledger, for the README.
+
+    python tools/screenshots.py [OUT_DIR]      (default: docs/screenshots/)
+
+Runs offscreen at 1366×768 with the bundled CJK font, so the pictures look the same on any
+machine: indicators.png, projects.png, services.png, plans.png.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = (("indicators", 0), ("projects", 1), ("services", 2), ("plans", 3))
+
+
+def select_indicator(tab: object, code: str) -> None:
+    model, view = tab.model, tab.page.view  # type: ignore[attr-defined]
+    for row in range(model.rowCount()):
+        figure = model.figure_of(model.record(row))
+        if figure is not None and figure.indicator.code == code:
+            view.setCurrentIndex(model.index(row, 1))
+            return
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.path.insert(0, str(ROOT))
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["WORKLEDGER_DATA_DIR"] = str(Path(folder) / "data")  # no trace in the user's
+        from PySide6.QtWidgets import QApplication
+
+        from core.demo import write_demo
+        from core.ledger import Ledger
+        from core.periods import Period
+        from ui.app import choose_font, create_window, install_translations
+        from ui.app_settings import AppSettings
+
+        app = QApplication(sys.argv[:1])
+        install_translations(app, "zh")
+        choose_font(app)
+        path = Path(folder) / "演示台账.db"
+        write_demo(path, period=Period(2026, 11)).close()
+        window = create_window(AppSettings())
+        window.set_ledger(Ledger.open(path))
+        window.resize(1366, 768)
+        window.show()
+        for name, index in SHOTS:
+            window.tab_widget.setCurrentIndex(index)
+            app.processEvents()
+            if name == "indicators":  # a selected indicator fills the detail panel
+                select_indicator(window.tabs[0], "above_scale_va_growth")
+            elif name == "plans":  # the section with a target and linked projects
+                window.tabs[3].sections.setCurrentRow(1)
+            app.processEvents()
+            target = out / f"{name}.png"
+            window.grab().save(str(target))
+            print(f"已保存 {target}")
+        window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

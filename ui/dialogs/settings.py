@@ -1,0 +1,108 @@
+"""设置: the window's language, and the ledger settings the summary prints (undoable)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.changes import Change
+from core.errors import InputError, LedgerError
+from core.ledger import Ledger
+from core.numbers import format_number, parse_number
+from ui.app_settings import AppSettings
+from ui.i18n import LANGUAGES, tr
+from ui.operations import Operations
+
+LEDGER_TEXTS = (("district", "区名", "如：星河区"), ("bureau", "单位名称", "如：星河区科工信局"))
+
+
+def parse_threshold(raw: str) -> float:
+    """亿元项目标准 in 亿元: a positive number (3000万 is understood as 0.3)."""
+    value = parse_number(raw, field="亿元项目标准", unit="亿元")
+    if value is None or value <= 0:
+        raise InputError("「亿元项目标准」应为大于 0 的金额，如 1（亿元）")
+    return value
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: AppSettings, ledger: Ledger | None, ops: Operations,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings, self.ledger, self.ops = settings, ledger, ops
+        self.setWindowTitle(tr("设置"))
+        self.language = QComboBox(self)
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
+        self.texts = {key: QLineEdit(self) for key, _label, _hint in LEDGER_TEXTS}
+        self.threshold = QLineEdit(self)
+        form = QFormLayout()
+        form.addRow(tr("语言"), self.language)
+        note = QLabel(tr("界面语言在下次启动时生效；来自台账的提示始终为中文。"), self)
+        note.setStyleSheet("color: #555")
+        form.addRow("", note)
+        for key, label, hint in LEDGER_TEXTS:
+            box = self.texts[key]
+            box.setPlaceholderText(tr(hint))
+            form.addRow(tr(label), box)
+        form.addRow(tr("亿元项目标准（亿元）"), self.threshold)
+        if ledger is not None:
+            for key, box in self.texts.items():
+                box.setText(str(ledger.setting(key, "") or ""))
+            self.threshold.setText(format_number(ledger.yi_threshold, 2).rstrip("0").rstrip("."))
+        editable = ledger is not None and not ledger.readonly
+        for box in (*self.texts.values(), self.threshold):
+            box.setEnabled(editable)
+        self.problem = QLabel(self)
+        self.problem.setStyleSheet("color: #b3261e")
+        self.problem.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+        self.resize(460, 260)
+
+    def ledger_writes(self) -> list[Callable[[], Change]]:
+        """The ledger settings the clerk changed, as core writes (raises InputError)."""
+        ledger = self.ledger
+        if ledger is None or ledger.readonly:
+            return []
+        writes: list[Callable[[], Change]] = []
+        for key, label, _hint in LEDGER_TEXTS:
+            text = self.texts[key].text().strip()
+            if text != str(ledger.setting(key, "") or ""):
+                writes.append(lambda key=key, text=text, label=label: ledger.set_setting(
+                    key, text, label=f"修改{label}为“{text}”"))
+        threshold = parse_threshold(self.threshold.text())
+        if threshold != ledger.yi_threshold:
+            writes.append(lambda: ledger.set_setting(
+                "yi_threshold", threshold, label=f"修改亿元项目标准为 {threshold:g} 亿元"))
+        return writes
+
+    def save(self) -> None:
+        try:
+            writes = self.ledger_writes()
+            if writes:
+                self.ops.apply_group(writes, "修改设置")
+        except LedgerError as exc:
+            self.problem.setText(exc.message)
+            return
+        chosen = str(self.language.currentData())
+        if chosen != self.settings.language:
+            self.settings.language = chosen
+        self.accept()
+

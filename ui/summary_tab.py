@@ -1,0 +1,528 @@
+"""总结: the template editor, the live preview of the printed pages, the charts, print and export.
+
+Typing in the editor redraws the preview after a short pause and saves the template a moment
+later through ops.apply, so a template edit is audited and undoable like any other. The preview
+shows the pages exactly as they print (ui.report_pdf), figures the ledger lacks in red.
+Printing and every export build the summary again with charts at print quality, and first list
+what the ledger still lacks: the clerk goes on, or goes to fill it in (`fill_requested`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QHideEvent
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.changes import Change
+from core.charts import CHARTS, render_png
+from core.errors import LedgerError
+from core.ledger import Ledger
+from core.periods import Period
+from core.report import writers
+from core.report.build import build, what_is_missing
+from core.report.document import Document
+from core.report.guide import guide
+from core.report.store import DEFAULT_NAME, Template, Templates, bundled_names
+from core.report.template import TemplateError
+from ui import messages
+from ui.chart_view import ChartView
+from ui.i18n import tr
+from ui.messages import guarded
+from ui.operations import Operations
+from ui.report_pdf import SummaryLayout, render, write_pdf
+from ui.summary_editor import TemplateEditor, fill_field_menu
+from ui.summary_preview import PagePreview
+from ui.tab_base import LedgerTab
+
+PREVIEW_DELAY_MS = 400  # redraw the preview once typing pauses
+SAVE_DELAY_MS = 1200  # save the template a little later (one undo step per pause, not per key)
+PREVIEW_CHART_DPI = 110  # charts for the screen; print and export render them at 200 dpi
+FILE_FILTERS = {".pdf": "PDF 文件 (*.pdf)", ".docx": "Word 文档 (*.docx)",
+                ".html": "网页文件 (*.html)", ".txt": "纯文本 (*.txt)"}
+
+
+# -- the dialogs (module functions, so tests can answer them) ---------------------------------
+def ask_go_on(parent: QWidget, missing: list[str], action: str) -> bool:
+    """List what the ledger lacks; True to go on anyway, False to go and fill it in."""
+    box = QMessageBox(QMessageBox.Icon.Question, tr("工作台账"),
+                      f"总结中还有 {len(missing)} 项数据未填写，将显示为【未填：…】：",
+                      QMessageBox.StandardButton.NoButton, parent)
+    shown = missing[:12] + ([f"……另有 {len(missing) - 12} 项"] if len(missing) > 12 else [])
+    box.setInformativeText("\n".join(shown))
+    go_on = box.addButton(f"仍然{action}", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("去填写", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return box.clickedButton() is go_on
+
+
+def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> str | None:
+    value, accepted = QInputDialog.getText(parent, title, label, text=text)
+    return value.strip() if accepted and value.strip() else None
+
+
+def ask_save_path(parent: QWidget, title: str, suggested: Path, filters: str) -> Path | None:
+    chosen, _filter = QFileDialog.getSaveFileName(parent, title, str(suggested), filters)
+    return Path(chosen) if chosen else None
+
+
+def ask_open_path(parent: QWidget, title: str, folder: Path, filters: str) -> Path | None:
+    chosen, _filter = QFileDialog.getOpenFileName(parent, title, str(folder), filters)
+    return Path(chosen) if chosen else None
+
+
+class _Editor(TemplateEditor):
+    left = Signal()  # the editor lost the focus: save now
+
+    @guarded()
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt's name
+        super().focusOutEvent(event)
+        self.left.emit()
+
+
+class SummaryTab(LedgerTab):
+    title = "总结"
+    fill_requested = Signal(object)  # list[str]: what the clerk chose to go and fill in
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        writers.register(".pdf", write_pdf)
+        self.template_name = DEFAULT_NAME
+        self.document: Document | None = None  # the last summary the preview showed
+        self.layout_shown: SummaryLayout | None = None
+        self._charts: dict[str, bytes] = {}  # preview pictures for this period and these data
+        self._loading = False
+        self._export_dir: Path | None = None
+
+        self.chooser = QComboBox()
+        self.chooser.setMinimumContentsLength(8)
+        self.chooser.setToolTip(tr("选择模板；模板保存在台账中，可为年度、半年等各建一个"))
+        self.manage_button = QToolButton()
+        self.manage_button.setText(tr("模板管理"))
+        self.manage_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        manage = QMenu(self.manage_button)
+        for name, slot in (("新建模板…", self.new_template), ("改名…", self.rename_template),
+                           ("删除 / 恢复内置…", self.delete_template),
+                           ("导入模板文件…", self.import_template),
+                           ("导出模板文件…", self.export_template)):
+            manage.addAction(tr(name), slot)
+        self.manage_button.setMenu(manage)
+        self.insert_button = QToolButton()
+        self.insert_button.setText(tr("插入字段"))
+        self.insert_button.setToolTip(tr("在光标处插入指标、通用字段、名单或段落块"))
+        self.insert_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.field_menu = QMenu(self.insert_button)
+        self.field_menu.setToolTipsVisible(True)
+        self.field_menu.aboutToShow.connect(
+            lambda: fill_field_menu(self.field_menu, self.ledger, self.editor.insert_field))
+        self.insert_button.setMenu(self.field_menu)
+        help_button = QPushButton(tr("模板写法"))
+        help_button.clicked.connect(self.show_guide)
+
+        self.editor = _Editor()
+        self.editor.textChanged.connect(self._text_changed)
+        self.editor.left.connect(self.save_now)
+        self.problem_list = QListWidget()
+        self.problem_list.setMaximumHeight(90)
+        self.problem_list.setStyleSheet("color: #c00000;")
+        self.problem_list.itemActivated.connect(self._go_to_problem)
+        self.problem_list.itemClicked.connect(self._go_to_problem)
+        self.problem_list.hide()
+        self.chart_boxes: dict[str, QCheckBox] = {}
+        charts_row = QHBoxLayout()
+        charts_row.addWidget(QLabel(tr("文末附图：")))
+        for key, chart_title in CHARTS.items():
+            box = QCheckBox(chart_title)
+            box.setToolTip(tr("勾选的图表排在总结正文之后；也可在模板中用【图表：名称】放在任意位置"))
+            box.toggled.connect(self._charts_toggled)
+            charts_row.addWidget(box)
+            self.chart_boxes[key] = box
+        charts_row.addStretch(1)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.hide()
+
+        template_bar = QHBoxLayout()
+        template_bar.addWidget(QLabel(tr("模板：")))
+        template_bar.addWidget(self.chooser, 1)
+        template_bar.addWidget(self.manage_button)
+        template_bar.addWidget(self.insert_button)
+        template_bar.addWidget(help_button)
+        left = QWidget()
+        left_column = QVBoxLayout(left)
+        left_column.setContentsMargins(0, 0, 0, 0)
+        left_column.addLayout(template_bar)
+        left_column.addWidget(self.note)
+        left_column.addWidget(self.editor, 1)
+        left_column.addWidget(self.problem_list)
+        left_column.addLayout(charts_row)
+
+        self.preview = PagePreview()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        output_bar = QHBoxLayout()
+        for name, slot in (("打印预览…", self.print_preview), ("打印…", self.print_summary),
+                           ("导出PDF…", lambda: self.export(".pdf")),
+                           ("导出Word…", lambda: self.export(".docx")),
+                           ("导出网页…", lambda: self.export(".html")),
+                           ("导出文本…", lambda: self.export(".txt"))):
+            button = QPushButton(tr(name))
+            button.clicked.connect(lambda _checked=False, slot=slot: slot())
+            output_bar.addWidget(button)
+        output_bar.addStretch(1)
+        preview_page = QWidget()
+        preview_column = QVBoxLayout(preview_page)
+        preview_column.setContentsMargins(0, 0, 0, 0)
+        preview_column.addLayout(output_bar)
+        preview_column.addWidget(self.status)
+        preview_column.addWidget(self.preview, 1)
+        self.chart_view = ChartView()
+        self.views = QTabWidget()
+        self.views.addTab(preview_page, tr("页面预览"))
+        self.views.addTab(self.chart_view, tr("图表"))
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.views)
+        splitter.setStretchFactor(0, 5)
+        splitter.setStretchFactor(1, 6)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self.update_preview)
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.save_now)
+        self.chooser.currentTextChanged.connect(self._template_chosen)
+
+    # -- what the window tells the tab ----------------------------------------------------------
+    def set_ledger(self, ledger: Ledger | None, ops: Operations) -> None:
+        self.save_now()  # the text typed for the previous ledger goes there
+        self._charts.clear()
+        self.template_name = DEFAULT_NAME
+        self.chart_view.set_ledger(ledger)
+        super().set_ledger(ledger, ops)
+
+    def set_period(self, period: Period) -> None:
+        if period != self.period:
+            self._charts.clear()
+            self.chart_view.set_period(period)
+        super().set_period(period)
+
+    def refresh(self, tables: frozenset[str]) -> None:
+        if tables - {"templates"}:  # the figures changed, not only the wording
+            self._charts.clear()
+            self.chart_view.set_ledger(self.ledger)
+        super().refresh(tables)
+
+    def reload(self) -> None:
+        assert self.ledger is not None
+        templates = Templates(self.ledger)
+        names = templates.names()
+        if self.template_name not in names:
+            self.template_name = DEFAULT_NAME
+        self.chooser.blockSignals(True)
+        self.chooser.clear()
+        self.chooser.addItems(names)
+        self.chooser.setCurrentText(self.template_name)
+        self.chooser.blockSignals(False)
+        template = templates.get(self.template_name)
+        if not self._save_timer.isActive() and self.editor.toPlainText() != template.body:
+            self._show_text(template.body)  # another template, or an undo from the window
+        for key, box in self.chart_boxes.items():
+            box.blockSignals(True)
+            box.setChecked(key in template.charts)
+            box.blockSignals(False)
+        writable = not self.ledger.readonly
+        self.editor.setReadOnly(not writable)
+        for widget in (self.manage_button, self.insert_button, *self.chart_boxes.values()):
+            widget.setEnabled(writable)
+        self.note.setText(tr("台账以只读方式打开：可以预览、打印和导出，但不能修改模板。"))
+        self.note.setVisible(not writable)
+        self.chart_view.set_period(self.period)
+        self.update_preview()
+
+    @guarded()
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt's name
+        self.save_now()
+        super().hideEvent(event)
+
+    # -- the template -----------------------------------------------------------------------------
+    def _templates(self) -> Templates:
+        assert self.ledger is not None
+        return Templates(self.ledger)
+
+    def current_template(self) -> Template:
+        """The template as it stands in the editor (saved or not)."""
+        charts = tuple(key for key, box in self.chart_boxes.items() if box.isChecked())
+        return Template(self.template_name, self.editor.toPlainText(), charts)
+
+    def _show_text(self, body: str) -> None:
+        self._loading = True
+        try:
+            self.editor.setPlainText(body)
+        finally:
+            self._loading = False
+
+    def _text_changed(self) -> None:
+        if self._loading:
+            return
+        self._preview_timer.start()
+        if self.ledger is not None and not self.ledger.readonly:
+            self._save_timer.start()
+
+    def save_now(self) -> None:
+        """Store the editor's text if it differs from the saved one (one undoable change)."""
+        self._save_timer.stop()
+        if self.ledger is None or self.ops is None or self.ledger.readonly:
+            return
+        templates, body = self._templates(), self.editor.toPlainText()
+        try:
+            if templates.get(self.template_name).body == body:
+                return
+            self.ops.apply(lambda: templates.save(self.template_name, body))
+        except LedgerError as exc:
+            messages.warn(self, exc.message)
+
+    def _apply(self, write: Callable[[], Change], then: str | None = None) -> bool:
+        """A template write through ops (undoable); `then` is the template to show after it."""
+        assert self.ops is not None
+        try:
+            self.ops.apply(write)
+        except LedgerError as exc:
+            messages.warn(self, exc.message)
+            return False
+        if then is not None:
+            self.template_name = then
+            self._show_text(self._templates().get(then).body)
+        self.mark_stale()
+        return True
+
+    def _template_chosen(self, name: str) -> None:
+        if not name or name == self.template_name or self.ledger is None:
+            return
+        self.save_now()
+        self.template_name = name
+        self._show_text(self._templates().get(name).body)
+        self.mark_stale()
+
+    def _charts_toggled(self) -> None:
+        self.save_now()
+        template, templates = self.current_template(), self._templates()
+        self._apply(lambda: templates.save(template.name, template.body, template.charts))
+
+    def new_template(self) -> None:
+        name = ask_text(self, tr("新建模板"), tr("新模板的名称（以当前模板的内容为底稿）："))
+        if name is None:
+            return
+        self.save_now()
+        template, templates = self.current_template(), self._templates()
+        self._apply(lambda: templates.create(name, template.body, template.charts), then=name)
+
+    def rename_template(self) -> None:
+        old = self.template_name
+        if old in bundled_names():
+            messages.inform(self, f"“{old}”是内置模板，不能改名；可以用“新建模板”复制一份再起名。")
+            return
+        name = ask_text(self, tr("模板改名"), tr("新的名称："), old)
+        if name is None or name == old:
+            return
+        self.save_now()
+        templates = self._templates()
+        self._apply(lambda: templates.rename(old, name), then=name)
+
+    def delete_template(self) -> None:
+        name, templates = self.template_name, self._templates()
+        if templates.get(name).bundled:
+            messages.inform(self, f"“{name}”是内置模板，尚未修改过，不需要删除或恢复。")
+            return
+        bundled = name in bundled_names()
+        question = (f"将模板“{name}”恢复为内置内容吗？你对它的修改将被删除（可撤销）。" if bundled
+                    else f"删除模板“{name}”吗？（可撤销）")
+        if not messages.confirm(self, question):
+            return
+        self._save_timer.stop()
+        self._apply(lambda: templates.delete(name), then=name if bundled else DEFAULT_NAME)
+
+    def import_template(self) -> None:
+        path = ask_open_path(self, tr("导入模板文件"), self._folder(), "模板文件 (*.txt)")
+        if path is None:
+            return
+        name = ask_text(self, tr("导入模板文件"), tr("模板名称："), path.stem)
+        if name is None:
+            return
+        templates = self._templates()
+        replace = name in templates.names()
+        question = f"已有名为“{name}”的模板，用导入的内容替换它吗？"
+        if replace and not messages.confirm(self, question):
+            return
+        self.save_now()
+        self._apply(lambda: templates.import_file(path, name, replace=replace), then=name)
+
+    def export_template(self) -> None:
+        self.save_now()
+        suggested = self._folder() / f"{_file_name(self.template_name)}模板.txt"
+        path = ask_save_path(self, tr("导出模板文件"), suggested, "模板文件 (*.txt)")
+        if path is None:
+            return
+        path = path if path.suffix.lower() == ".txt" else path.with_name(path.name + ".txt")
+        try:
+            self._templates().export_file(self.template_name, path)
+        except LedgerError as exc:
+            messages.warn(self, exc.message)
+            return
+        self._export_dir = path.parent
+        self._say(f"模板已导出：{path}")
+
+    def show_guide(self) -> None:
+        dialog = QDialog(self)
+        dialog.setWindowTitle(tr("模板写法"))
+        text = QPlainTextEdit(guide())
+        text.setReadOnly(True)
+        column = QVBoxLayout(dialog)
+        column.addWidget(text)
+        dialog.resize(720, 560)
+        dialog.show()
+
+    # -- the preview ------------------------------------------------------------------------------
+    def _preview_chart(self, key: str) -> bytes:
+        if key not in self._charts:
+            assert self.ledger is not None and self.period is not None
+            self._charts[key] = render_png(self.ledger, self.period, key, dpi=PREVIEW_CHART_DPI)
+        return self._charts[key]
+
+    def update_preview(self) -> None:
+        self._preview_timer.stop()
+        if self.ledger is None or self.period is None:
+            self.preview.show_layout(None, tr("请先打开台账。"))
+            return
+        try:
+            document = build(self.ledger, self.period, self.current_template(),
+                             render_chart=self._preview_chart)
+        except TemplateError as error:
+            self._show_problems(error)
+            return
+        self._show_problems(None)
+        self.document = document
+        self.layout_shown = SummaryLayout(document)
+        self.preview.show_layout(self.layout_shown)
+        missing = what_is_missing(self.ledger, self.period, document)
+        text = f"{self.period.label}　{self.template_name}　共 {self.layout_shown.page_count} 页"
+        if missing:
+            text += f"；尚缺 {len(missing)} 项数据，预览中以红字标出"
+        self._say(text, "\n".join(missing))
+
+    def _show_problems(self, error: TemplateError | None) -> None:
+        problems = error.problems if error is not None else ()
+        self.editor.set_problems(problems)
+        self.problem_list.clear()
+        for problem in problems:
+            item = QListWidgetItem(str(problem))
+            item.setData(Qt.ItemDataRole.UserRole, (problem.line, problem.column))
+            self.problem_list.addItem(item)
+        self.problem_list.setVisible(bool(problems))
+        if problems:
+            self._say(f"模板有 {len(problems)} 处错误（已标出所在行），预览为上一次正确的内容。")
+
+    def _go_to_problem(self, item: QListWidgetItem) -> None:
+        line, column = item.data(Qt.ItemDataRole.UserRole)
+        self.editor.go_to(line, column)
+
+    def _say(self, text: str, tip: str = "") -> None:
+        self.status.setText(text)
+        self.status.setToolTip(tip)
+
+    # -- print and export -------------------------------------------------------------------------
+    def print_ready(self, action: str) -> Document | None:
+        """The summary at print quality, after the clerk saw what is missing; None to stop."""
+        if self.ledger is None or self.period is None:
+            return None
+        self.save_now()
+        try:
+            document = build(self.ledger, self.period, self.current_template())
+        except TemplateError as error:
+            self._show_problems(error)
+            messages.warn(self, f"模板有错误，请先改正：{error.message}")
+            self.editor.go_to(error.problems[0].line, error.problems[0].column)
+            return None
+        missing = what_is_missing(self.ledger, self.period, document)
+        if missing and not ask_go_on(self, missing, action):
+            self.fill_requested.emit(missing)
+            return None
+        return document
+
+    def export(self, suffix: str) -> Path | None:
+        document = self.print_ready("导出")
+        if document is None:
+            return None
+        suggested = self._folder() / f"{_file_name(document.title or '工作总结')}{suffix}"
+        path = ask_save_path(self, tr("导出总结"), suggested, FILE_FILTERS[suffix])
+        if path is None:
+            return None
+        if path.suffix.lower() != suffix:
+            path = path.with_name(path.name + suffix)
+        try:
+            writers.save(document, path)
+        except LedgerError as exc:
+            messages.warn(self, exc.message)
+            return None
+        self._export_dir = path.parent
+        self._say(f"已导出：{path}")
+        return path
+
+    def print_summary(self) -> None:
+        document = self.print_ready("打印")
+        if document is None:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if QPrintDialog(printer, self).exec() == QDialog.DialogCode.Accepted:
+            render(SummaryLayout(document), printer)
+
+    def print_preview(self) -> None:
+        document = self.print_ready("打印")
+        if document is None:
+            return
+        layout = SummaryLayout(document)
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintPreviewDialog(printer, self)
+        dialog.setWindowTitle(tr("打印预览"))
+        dialog.paintRequested.connect(lambda device: render(layout, device))
+        dialog.resize(900, 1000)
+        dialog.exec()
+
+    def _folder(self) -> Path:
+        if self._export_dir is not None and self._export_dir.is_dir():
+            return self._export_dir
+        return self.ledger.path.parent if self.ledger is not None else Path.home()
+
+
+def _file_name(text: str) -> str:
+    """A title usable as a Windows file name."""
+    return re.sub(r'[\\/:*?"<>|\s]+', "", text) or "工作总结"

@@ -1,0 +1,1 @@
+"""Table models and the spreadsheet-like view every data tab uses."""

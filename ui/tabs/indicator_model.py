@@ -1,0 +1,282 @@
+"""The 指标 table: one row per indicator of the period, grouped under section header rows.
+
+Each row shows core's `Figure` for the selected period; typed cells are written with
+`Metrics.set` / `set_many` (a paste is one `set_many`, so one undo step). Values outside the soft
+bounds raise NeedsReason, which the view answers by asking why.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+from core.catalogue import Indicator
+from core.metrics import SOURCE_LABELS, Figure
+from core.numbers import format_number
+from core.periods import Period
+from ui.i18n import tr
+from ui.table.model import READONLY_BACKGROUND, CellEdit, Column, LedgerTableModel, Row, Write
+
+# Column key → the field of core.metrics.VALUE_FIELDS it edits (None: shown only).
+COLUMNS = (
+    (Column("name", tr("指标"), 24, editable=False), None),
+    (Column("value", tr("本期数值"), 11, numeric=True), "value"),
+    (Column("unit", tr("单位"), 5, editable=False), None),
+    (Column("target_committed", tr("确保目标"), 9, numeric=True), "target_committed"),
+    (Column("target_stretch", tr("奋斗目标"), 9, numeric=True), "target_stretch"),
+    (Column("completion", tr("完成率"), 8, editable=False, numeric=True,
+            tip="本期数值 ÷ 确保目标"), None),
+    (Column("last_year", tr("上年同期"), 9, numeric=True,
+            tip="有上年同期记录时取自记录（只读），没有时可直接填写"), "last_year_value"),
+    (Column("change", tr("同比"), 15, editable=False,
+            tip="计数和金额为增长/下降百分比；增速和占比为提高/回落的百分点"), None),
+    (Column("rank", tr("排名"), 6, numeric=True, tip="可填 3、第3 或 第三"), "rank"),
+    (Column("rank_scope", tr("排名范围"), 7, tip="如 城区、全市、全省"), "rank_scope"),
+    (Column("source", tr("来源"), 8, editable=False,
+            tip="填报 / 自动计算（由台账记录得出）/ 手工修正（覆盖了自动计算值）/ 未填"), None),
+    (Column("note", tr("备注"), 12), "note"),
+    (Column("follow_up", tr("跟进"), 5, kind="bool", tip="需要跟进的指标打勾"), "follow_up"),
+)
+FIELD_OF = {column.key: field for column, field in COLUMNS}
+
+GOOD, BAD = QColor("#1b7f3b"), QColor("#c62828")
+OVERRIDDEN, DERIVED, MISSING = QColor("#1a56db"), QColor("#0f6e6e"), QColor("#b45309")
+SECTION_BACKGROUND = QColor("#e8eef7")
+
+
+def change_text(figure: Figure) -> str:
+    """同比 as the summary phrases it: 增长/下降 x% for counts and amounts, 个百分点 for rates."""
+    indicator = figure.indicator
+    if indicator.kind in ("rank", "list", "text") or figure.change is None:
+        return ""
+    if indicator.is_percentage:
+        size = format_number(abs(figure.change), max(indicator.decimals, 1))
+        word = "提高" if figure.change > 0 else "回落"
+        return "持平" if float(size) == 0 else f"{word}{size}个百分点"
+    if figure.growth is None:  # last year was 0
+        size = indicator.format(abs(figure.change))
+        word = "增加" if figure.change > 0 else "减少"
+    else:
+        size = format_number(abs(figure.growth), 1)
+        word, size = ("增长" if figure.growth > 0 else "下降"), f"{size}%"
+    # A change that rounds to nothing reads as it would be printed: 持平.
+    return "持平" if float(size.rstrip("%")) == 0 else f"{word}{size}"
+
+
+def history_text(figure: Figure) -> str:
+    """The same period of the last years and this one, for tooltips and the detail panel."""
+    indicator = figure.indicator
+    parts = [f"{year}年：{indicator.format(value) if value is not None else '—'}"
+             for year, value in figure.history]
+    current = indicator.format(figure.value) if figure.value is not None else "未填"
+    parts.append(f"{figure.period.year}年：{current}")
+    return "；".join(parts)
+
+
+class IndicatorsModel(LedgerTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__([column for column, _field in COLUMNS], parent)
+        self.period = Period(2000)
+        self.search = ""
+        self.only = ""  # "", "missing", "follow_up", "overridden"
+        self._all: list[Row] = []
+
+    # -- loading -------------------------------------------------------------------------------
+    def reload(self, total: int | None = None) -> None:
+        self._all = self._build() if self.ledger is not None else []
+        super().reload(total)
+
+    def _build(self) -> list[Row]:
+        assert self.ledger is not None
+        rows: list[Row] = []
+        section = None
+        for figure in self.ledger.metrics.figures(self.period, history_years=3):
+            if not self._wanted(figure):
+                continue
+            if figure.indicator.section != section:
+                section = figure.indicator.section
+                rows.append({"id": f"section:{section}", "section": section})
+            rows.append({"id": figure.indicator.id, "figure": figure})
+        return rows
+
+    def _wanted(self, figure: Figure) -> bool:
+        text = self.search.strip()
+        if text and text not in figure.indicator.name and text not in figure.note:
+            return False
+        if self.only == "missing":
+            return figure.missing or (bool(figure.indicator.rank_scope) and figure.rank is None)
+        if self.only == "follow_up":
+            return figure.follow_up
+        if self.only == "overridden":
+            return figure.overridden
+        return True
+
+    def count(self) -> int:
+        return len(self._all)
+
+    def fetch(self, offset: int, limit: int) -> list[Row]:
+        return self._all[offset:offset + limit]
+
+    @staticmethod
+    def figure_of(row: Row | None) -> Figure | None:
+        return None if row is None else row.get("figure")
+
+    def section_rows(self) -> list[int]:
+        return [n for n, row in enumerate(self.rows) if "section" in row]
+
+    # -- cells ---------------------------------------------------------------------------------
+    def field_for(self, figure: Figure, column: Column) -> str | None:
+        field = FIELD_OF[column.key]
+        if field == "value" and figure.indicator.kind == "text":
+            return "text_value"
+        return field
+
+    def cell_editable(self, row: Row, column: Column) -> bool:
+        figure = self.figure_of(row)
+        if figure is None or not column.editable:
+            return False
+        kind = figure.indicator.kind
+        if column.key in ("value", "target_committed", "target_stretch", "last_year", "rank",
+                          "rank_scope"):
+            if kind == "list" or (kind == "text" and column.key != "value"):
+                return False
+        if column.key == "last_year":
+            return figure.last_year_source != "record"
+        return True
+
+    def text(self, row: Row, column: Column) -> str:
+        figure = self.figure_of(row)
+        if figure is None:
+            return tr(row["section"]) if column.key == "name" else ""
+        indicator, key = figure.indicator, column.key
+        if key == "name":
+            return indicator.name
+        if key == "value":
+            if indicator.kind == "list":
+                return "、".join(figure.items)
+            if indicator.kind == "text":
+                return figure.text
+            return indicator.format(figure.value)
+        if key == "unit":
+            return indicator.unit or ("名单" if indicator.kind == "list" else "")
+        if key in ("target_committed", "target_stretch"):
+            return indicator.format(getattr(figure, key))
+        if key == "completion":
+            return "" if figure.completion is None else f"{format_number(figure.completion, 1)}%"
+        if key == "last_year":
+            return indicator.format(figure.last_year)
+        if key == "change":
+            return change_text(figure)
+        if key == "rank":
+            return "" if figure.rank is None else f"第{figure.rank}"
+        if key == "rank_scope":
+            return figure.rank_scope
+        if key == "source":
+            return SOURCE_LABELS[figure.source]
+        if key == "note":
+            return figure.note
+        return ""
+
+    def edit_text(self, row: Row, column: Column) -> str:
+        figure = self.figure_of(row)
+        if figure is not None and column.key == "rank":
+            return "" if figure.rank is None else str(figure.rank)
+        if figure is not None and column.key == "follow_up":
+            return "是" if figure.follow_up else ""
+        return self.text(row, column)
+
+    def checked(self, row: Row, column: Column) -> bool | None:
+        figure = self.figure_of(row)
+        return None if figure is None else figure.follow_up
+
+    def foreground(self, row: Row, column: Column) -> QColor | None:
+        figure = self.figure_of(row)
+        if figure is None:
+            return None
+        if column.key in ("value", "source"):
+            colour = {"overridden": OVERRIDDEN, "derived": DERIVED}.get(figure.source)
+            if column.key == "source" and figure.missing:
+                colour = MISSING
+            return colour
+        if column.key == "change" and figure.improved is not None \
+                and change_text(figure) != "持平":
+            return GOOD if figure.improved else BAD
+        return None
+
+    def background(self, row: Row, column: Column) -> QColor | None:
+        if self.figure_of(row) is None:
+            return SECTION_BACKGROUND
+        return None if self.cell_editable(row, column) else READONLY_BACKGROUND
+
+    def tooltip(self, row: Row, column: Column) -> str:
+        figure = self.figure_of(row)
+        if figure is None:
+            return ""
+        indicator = figure.indicator
+        if column.key == "name":
+            return indicator.description or indicator.name
+        if column.key == "value":
+            return self.value_tip(figure)
+        if column.key == "last_year":
+            return {"record": "取自上年同期的记录（只读）",
+                    "entered": "手工填写的上年同期数"}.get(figure.last_year_source,
+                                                          column.tip)
+        if column.key == "note" and figure.note:
+            return figure.note
+        return column.tip
+
+    def value_tip(self, figure: Figure) -> str:
+        indicator = figure.indicator
+        lines = []
+        if indicator.kind == "list":
+            lines += list(figure.items) or ["（本期没有）"]
+        elif figure.overridden and figure.derived_value is not None:
+            lines.append(f"自动计算值：{indicator.format(figure.derived_value)}{indicator.unit}"
+                         "（右键可恢复）")
+        if figure.derived is not None and figure.derived.basis:
+            lines.append(figure.derived.basis)
+        if indicator.is_numeric:
+            lines.append(f"近三年同期　{history_text(figure)}")
+        if figure.reason:
+            lines.append(f"超范围原因：{figure.reason}")
+        if figure.estimate:
+            lines.append("本期数值为预计数")
+        return "\n".join(lines)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.FontRole and index.isValid():
+            row = self.record(index.row())
+            if row is not None and "section" in row:
+                font = QFont()
+                font.setBold(True)
+                return font
+            return None
+        return super().data(index, role)
+
+    # -- writing -------------------------------------------------------------------------------
+    def check(self, row: Row | None, column: Column, raw: str, reason: str) -> None:
+        figure = self.figure_of(row)
+        assert figure is not None and self.ledger is not None
+        field = self.field_for(figure, column)
+        assert field is not None
+        self.ledger.metrics.parse_field(figure.indicator, field, raw, reason)
+
+    def update_writes(self, edits: list[CellEdit], reason: str) -> list[Write]:
+        assert self.ledger is not None
+        metrics, period = self.ledger.metrics, self.period
+        chosen: list[tuple[str | Indicator, Period, str, Any]] = []
+        for edit in edits:
+            figure = self.figure_of(self.record(edit.row or 0))
+            assert figure is not None
+            field = self.field_for(figure, self.columns[edit.column])
+            assert field is not None
+            chosen.append((figure.indicator, period, field, edit.raw))
+        places = tuple(e.at for e in edits)
+        if len(chosen) == 1:
+            indicator, _period, field, raw = chosen[0]
+            return [Write(lambda: metrics.set(indicator, period, field, raw, reason=reason),
+                          places)]
+        return [Write(lambda: metrics.set_many(chosen, reason=reason), places)]
