@@ -1,9 +1,9 @@
-"""Screenshots of the four data tabs on a fresh demo ledger, for the README.
+"""Screenshots of every tab on a fresh demo ledger, for the README.
 
     python tools/screenshots.py [OUT_DIR]      (default: docs/screenshots/)
 
 Runs offscreen at 1366×768 with the bundled CJK font, so the pictures look the same on any
-machine: indicators.png, projects.png, services.png, plans.png.
+machine: indicators.png, projects.png, services.png, plans.png, summary.png.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHOTS = (("indicators", 0), ("projects", 1), ("services", 2), ("plans", 3))
+SHOTS = (("indicators", 0), ("projects", 1), ("services", 2), ("plans", 3), ("summary", 4))
 
 
 def select_indicator(tab: object, code: str) -> None:
@@ -57,6 +58,11 @@ def main(argv: list[str]) -> int:
                 select_indicator(window.tabs[0], "above_scale_va_growth")
             elif name == "plans":  # the section with a target and linked projects
                 window.tabs[3].sections.setCurrentRow(1)
+            elif name == "summary":  # the live preview is drawn shortly after the tab shows
+                deadline = time.monotonic() + 30
+                while window.tabs[4].document is None and time.monotonic() < deadline:
+                    app.processEvents()
+                    time.sleep(0.02)
             app.processEvents()
             target = out / f"{name}.png"
             window.grab().save(str(target))
