@@ -125,7 +125,8 @@ class Writer:
         if unknown:
             raise ValueError(f"unknown columns for {table}: {sorted(unknown)}")
         record = dict(values)
-        record.setdefault("id", new_id())
+        if "id" not in record:
+            record["id"] = new_id()
         stamp = now_text()
         for column in TIMESTAMPS:
             if column in columns:

@@ -150,7 +150,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     from core.ledger import Ledger
     from core.schema import LATEST_VERSION
 
-    ledger = Ledger.open(args.db, readonly=True, create=False)
+    ledger = Ledger.open_for_reading(args.db)
     try:
         problems = ledger.integrity_problems()
         period = choose_period(ledger, args.year, args.months)

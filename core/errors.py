@@ -27,6 +27,10 @@ class BadFileError(LedgerError):
     """A file that cannot be opened as a ledger; the file was not touched."""
 
 
+class NeedsUpgradeError(BadFileError):
+    """A ledger of an older data version, to be opened read-only: it must be upgraded first."""
+
+
 class ReadOnlyError(LedgerError):
     """A write was attempted on a ledger opened for reading only."""
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -20,13 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 from core import storage
 from core.changes import Change, Writer
-from core.errors import ConflictError, ReadOnlyError
+from core.errors import ConflictError, NeedsUpgradeError, ReadOnlyError
 from core.lock import WriterLock
 from core.periods import Period
 
 if TYPE_CHECKING:  # the domain modules import Ledger too; they are loaded on first use
-    import sqlite_utils
-
     from core.catalogue import Catalogue
     from core.enterprises import Enterprises
     from core.metrics import Metrics
@@ -44,11 +42,13 @@ class Ledger:
         self.created = opened.created
         self.migrated_from = opened.migrated_from
         self._settings_cache: dict[str, Any] | None = None
+        self._writer: Writer | None = None  # the write transaction under way, if any
         self.writer_lock: WriterLock | None = None  # held while open for writing
 
     # -- opening and closing ------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | Path, *, readonly: bool = False, create: bool = True) -> Ledger:
+    def open(cls, path: str | Path, *, readonly: bool = False, create: bool = True,
+             old_ok: bool = False) -> Ledger:
         """Open or create a ledger. Raises BadFileError with a Chinese sentence on bad files.
 
         Opening for writing takes the ledger's writer lock: LockedError (who and since when)
@@ -63,7 +63,7 @@ class Ledger:
             lock = WriterLock.acquire(target)
         try:
             opened = storage.open_file(
-                target, readonly=readonly, create=create,
+                target, readonly=readonly, create=create, old_ok=old_ok,
                 before_migration=lambda conn, version: backup_before_migration(
                     conn, target, version),
             )
@@ -80,6 +80,19 @@ class Ledger:
             if not opened.created:
                 daily_backup(ledger)
         return ledger
+
+    @classmethod
+    def open_for_reading(cls, path: str | Path) -> Ledger:
+        """Read-only (the window may have it open), after upgrading an older ledger once.
+
+        Upgrading needs writing: a backup copy is taken first, and LockedError says so while
+        another window holds the ledger.
+        """
+        try:
+            return cls.open(path, readonly=True, create=False)
+        except NeedsUpgradeError:
+            cls.open(path, create=False).close()
+            return cls.open(path, readonly=True, create=False)
 
     def close(self) -> None:
         if self.conn is not None:
@@ -137,13 +150,6 @@ class Ledger:
 
         return Plans(self)
 
-    @cached_property
-    def db(self) -> sqlite_utils.Database:
-        """sqlite-utils over the same connection, for bulk work (imported on first use)."""
-        import sqlite_utils
-
-        return sqlite_utils.Database(self.conn)
-
     # -- reading ------------------------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         cursor = self.conn.execute(sql, params)
@@ -161,10 +167,28 @@ class Ledger:
 
     @contextmanager
     def write(self, label: str, *, audited: bool = True) -> Iterator[Writer]:
-        """One transaction: every row change in it is audited and returned as one Change."""
+        """One transaction: every row change in it is audited and returned as one Change.
+
+        A write inside another one (see `batch`) joins the outer transaction under a savepoint:
+        its rows become part of the outer Change, and an error undoes only its own part before
+        it reaches the outer write (which then usually rolls back everything).
+        """
         self.require_writable()
+        if self._writer is not None:
+            outer, mark = self._writer, len(self._writer.rows)
+            self.conn.execute("SAVEPOINT nested_write")
+            try:
+                yield outer
+            except BaseException:
+                self.conn.execute("ROLLBACK TO nested_write")
+                self.conn.execute("RELEASE nested_write")
+                del outer.rows[mark:]
+                raise
+            self.conn.execute("RELEASE nested_write")
+            return
         writer = Writer(self.conn, label, audited=audited)
         self.conn.execute("BEGIN IMMEDIATE")
+        self._writer = writer
         try:
             yield writer
         except BaseException:
@@ -173,7 +197,16 @@ class Ledger:
         else:
             self.conn.execute("COMMIT")
         finally:
+            self._writer = None
             self._settings_cache = None
+
+    def batch(self, label: str, writes: Sequence[Callable[[], object]]) -> Change:
+        """Several core writes as one transaction and one Change (a paste that edits some rows
+        and adds others): all or nothing, undone in one step."""
+        with self.write(label) as writer:
+            for write in writes:
+                write()
+        return writer.change
 
     def revert(self, change: Change) -> Change:
         """Undo `change`; returns the change that undoing made (revert it to redo)."""

@@ -51,8 +51,9 @@ def _backup(args: argparse.Namespace, out: TextIO) -> int:
     from core.backup import backup_into
     from core.ledger import Ledger
 
-    # Read-only: no writer lock is needed, so this works while the window has the file open.
-    with Ledger.open(args.db, readonly=True, create=False) as ledger:
+    # Read-only: no writer lock is needed, so this works while the window has the file open;
+    # an older ledger is copied as it is.
+    with Ledger.open(args.db, readonly=True, create=False, old_ok=True) as ledger:
         written = backup_into(ledger.conn, ledger.path, args.to)
     print(written, file=out)
     return 0
@@ -87,7 +88,7 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
     from core.exchange.excel_export import export_year
     from core.ledger import Ledger
 
-    with Ledger.open(args.db, readonly=True, create=False) as ledger:
+    with Ledger.open_for_reading(args.db) as ledger:
         result = export_year(ledger, args.year, args.out, all_periods=args.all_periods)
     sheets = "，".join(f"{title} {rows} 行" for title, rows in result.rows.items())
     print(f"已导出 {args.year} 年数据（指标为{result.period.label}）：{result.path}（{sheets}）",

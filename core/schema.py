@@ -2,6 +2,9 @@
 
 Each migration runs in one transaction together with its user_version bump and its row in
 `schema_migrations`; an error rolls all of it back. Never edit a released migration: add one.
+Migrations get a sqlite-utils Database over the ledger's connection: its table API (create,
+add_column, transform — the rebuild SQLite needs for most column changes) joins the open
+transaction. sqlite-utils is imported only when a migration runs, never at start-up.
 """
 
 from __future__ import annotations
@@ -10,9 +13,13 @@ import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from core.changes import new_id, now_text
 from core.default_catalogue import DEFAULT_INDICATORS
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 APPLICATION_ID = 0x574C4447  # "WLDG": marks a file as a WorkLedger ledger
 
@@ -21,7 +28,7 @@ APPLICATION_ID = 0x574C4447  # "WLDG": marks a file as a WorkLedger ledger
 class Migration:
     version: int
     description: str
-    apply: Callable[[sqlite3.Connection], None]
+    apply: Callable[[Database], None]
 
 
 _TIMES = "created_at TEXT NOT NULL, updated_at TEXT NOT NULL"
@@ -220,7 +227,9 @@ DEFAULT_SETTINGS = {
 }
 
 
-def _migration_1(conn: sqlite3.Connection) -> None:
+def _migration_1(db: Database) -> None:
+    # Plain SQL: the first schema's CHECK constraints and triggers say more than the table API.
+    conn = db.conn
     for statement in _split(_SCHEMA_1):
         conn.execute(statement)
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -258,22 +267,17 @@ def _split(script: str) -> list[str]:
     return statements
 
 
-# Summary templates (core.report.store): the clerk's own wording, by name; `charts` is a JSON
-# list of chart keys printed after the text. A ledger without rows uses the bundled defaults.
-_SCHEMA_2 = f"""
-CREATE TABLE templates (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE,
-    body TEXT NOT NULL,
-    charts TEXT NOT NULL DEFAULT '[]',
-    {_TIMES}
-);
-"""
-
-
-def _migration_2(conn: sqlite3.Connection) -> None:
-    for statement in _split(_SCHEMA_2):
-        conn.execute(statement)
+def _migration_2(db: Database) -> None:
+    """Summary templates (core.report.store): the clerk's own wording, by name; `charts` is a
+    JSON list of chart keys printed after the text. Without rows the bundled defaults apply."""
+    templates = db.table("templates")
+    templates.create(
+        {"id": str, "name": str, "body": str, "charts": str, "created_at": str,
+         "updated_at": str},
+        pk="id", not_null={"name", "body", "charts", "created_at", "updated_at"},
+        defaults={"charts": "[]"},
+    )
+    templates.create_index(["name"], unique=True)
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -290,9 +294,12 @@ def pending(current_version: int) -> list[Migration]:
 
 def run_migration(conn: sqlite3.Connection, migration: Migration) -> None:
     """Apply one migration in its own exclusive transaction, all or nothing."""
+    from sqlite_utils import Database
+
+    db = Database(conn, recursive_triggers=False)
     conn.execute("BEGIN EXCLUSIVE")
     try:
-        migration.apply(conn)
+        migration.apply(db)
         conn.execute(
             "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
             (migration.version, migration.description, now_text()),
@@ -300,5 +307,6 @@ def run_migration(conn: sqlite3.Connection, migration: Migration) -> None:
         conn.execute(f"PRAGMA user_version = {migration.version}")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core import schema
-from core.errors import BadFileError
+from core.errors import BadFileError, NeedsUpgradeError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -143,8 +143,13 @@ def open_file(
     readonly: bool = False,
     create: bool = True,
     before_migration: Callable[[sqlite3.Connection, int], object] | None = None,
+    old_ok: bool = False,
 ) -> OpenedFile:
-    """Open (or create) the ledger file at `path`; see the module docstring."""
+    """Open (or create) the ledger file at `path`; see the module docstring.
+
+    `old_ok` lets a read-only open through on a ledger of an older data version (for copying
+    it as it is); otherwise such a file must be upgraded, which needs writing.
+    """
     path = Path(path)
     if not path.exists():
         if not create or readonly:
@@ -153,8 +158,8 @@ def open_file(
     version = inspect(path)
     reason = "按只读方式打开" if readonly else _writable_reason(path)
     if reason:
-        if schema.pending(version):
-            raise BadFileError(
+        if schema.pending(version) and not old_ok:
+            raise NeedsUpgradeError(
                 f"“{_display(path)}”需要升级数据格式，但{reason}，无法升级；请先复制到可写的位置"
             )
         try:

@@ -197,3 +197,33 @@ def test_rows_carry_uuid_and_times(ledger: Ledger) -> None:
     changed = ledger.enterprises.get(enterprise)
     assert changed["created_at"] == row["created_at"]
     assert changed["updated_at"] >= row["updated_at"]
+
+
+def test_a_batch_is_one_transaction_and_one_change(ledger: Ledger) -> None:
+    project = _project(ledger)
+    before = dump(ledger.conn)
+    change = ledger.batch("粘贴 3 处", [
+        lambda: ledger.projects.set_field(project, "total_investment", "3"),
+        lambda: ledger.projects.add(name="粘贴新增项目"),
+        lambda: ledger.metrics.set("above_scale_va_growth", P, "value", "6.8"),
+    ])
+    assert change.label == "粘贴 3 处"
+    assert change.tables == {"projects", "indicator_values"}
+    labels = {r[0] for r in ledger.conn.execute(
+        "SELECT DISTINCT label FROM audit WHERE id > (SELECT max(id) - 3 FROM audit)")}
+    assert labels == {"粘贴 3 处"}
+    ledger.revert(change)
+    assert dump(ledger.conn) == before
+
+
+def test_a_batch_with_one_refused_write_leaves_nothing(ledger: Ledger) -> None:
+    project = _project(ledger)
+    before = dump(ledger.conn, skip=())
+    with pytest.raises(ConflictError):
+        ledger.batch("粘贴", [
+            lambda: ledger.projects.set_field(project, "total_investment", "3"),
+            lambda: ledger.enterprises.delete(ledger.enterprises.id_for_name(
+                "星河测试电气有限公司")),  # still used by the project: refused
+        ])
+    assert dump(ledger.conn, skip=()) == before
+    assert not ledger.conn.in_transaction

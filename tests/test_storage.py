@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from helpers import file_digest
+from sqlite_utils import Database
 
 from core import schema, storage
 from core.default_catalogue import DEFAULT_INDICATORS
@@ -177,7 +178,7 @@ def test_creating_in_a_read_only_folder_is_refused(
     assert not target.exists()
 
 
-def _with_migration(monkeypatch: pytest.MonkeyPatch, apply: Callable[[sqlite3.Connection], None]
+def _with_migration(monkeypatch: pytest.MonkeyPatch, apply: Callable[[Database], None]
                     ) -> schema.Migration:
     extra = schema.Migration(schema.LATEST_VERSION + 1, "测试用迁移", apply)
     monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, extra))
@@ -191,8 +192,8 @@ def test_migrations_run_after_a_backup_copy(
     with Ledger.open(ledger_path) as ledger:
         ledger.enterprises.add(name="迁移前企业有限公司")
         old_version = ledger.scalar("PRAGMA user_version")
-    extra = _with_migration(monkeypatch, lambda conn: conn.execute(
-        "ALTER TABLE enterprises ADD COLUMN town TEXT NOT NULL DEFAULT ''"))
+    extra = _with_migration(monkeypatch, lambda db: db.table("enterprises").add_column(
+        "town", str, not_null_default=""))
     with Ledger.open(ledger_path) as ledger:
         assert ledger.migrated_from == old_version
         assert ledger.scalar("PRAGMA user_version") == extra.version
@@ -212,9 +213,9 @@ def test_a_failing_migration_changes_nothing(
         ledger.enterprises.add(name="某企业有限公司")
         version = ledger.scalar("PRAGMA user_version")
 
-    def broken(conn: sqlite3.Connection) -> None:
-        conn.execute("ALTER TABLE enterprises ADD COLUMN town TEXT")
-        conn.execute("THIS IS NOT SQL")
+    def broken(db: Database) -> None:
+        db.table("enterprises").add_column("town", str)
+        db.conn.execute("THIS IS NOT SQL")
 
     _with_migration(monkeypatch, broken)
     with pytest.raises(sqlite3.OperationalError):
@@ -245,3 +246,38 @@ def test_closing_folds_the_wal_back_into_the_file(ledger_path: Path) -> None:
     conn = sqlite3.connect(f"{ledger_path.as_uri()}?mode=ro", uri=True)
     assert conn.execute("SELECT count(*) FROM enterprises").fetchone()[0] == 1
     conn.close()
+
+
+# -- files written by earlier versions (Electrum style: real files, kept in the repository) ------
+OLD_VERSIONS = Path(__file__).resolve().parent / "data"
+
+
+@pytest.mark.parametrize("name", ["ledger-v1.db"])
+def test_files_of_earlier_versions_still_open(name: str, tmp_path: Path, data_dir: Path) -> None:
+    old = tmp_path / "张三" / name
+    old.parent.mkdir()
+    old.write_bytes((OLD_VERSIONS / name).read_bytes())
+    with Ledger.open(old) as ledger:
+        assert ledger.migrated_from is not None
+        assert ledger.scalar("PRAGMA user_version") == schema.LATEST_VERSION
+        assert ledger.setting("district") == "星河区"
+        assert ledger.enterprises.rows()[0]["name"] == "旧版企业有限公司"
+        assert ledger.metrics.figure("yi_new_started", Period(2025, 12)).value == 1
+        assert ledger.metrics.figure("above_scale_va_growth", Period(2025, 12)).value == 6.1
+    assert list((data_dir / "backups").rglob("*升级前v1.db")), "a copy before upgrading"
+
+
+def test_reading_commands_upgrade_an_older_ledger_first(tmp_path: Path) -> None:
+    import io
+
+    from core.cli import main as cli_main
+
+    old = tmp_path / "旧台账.db"
+    old.write_bytes((OLD_VERSIONS / "ledger-v1.db").read_bytes())
+    with pytest.raises(BadFileError, match="需要升级数据格式"):
+        Ledger.open(old, readonly=True)
+    out = io.StringIO()
+    assert cli_main(["check", "--db", str(old), "--year", "2025"], out=out) == 0
+    assert "完整性检查：通过" in out.getvalue()
+    with Ledger.open(old, readonly=True) as ledger:
+        assert ledger.scalar("PRAGMA user_version") == schema.LATEST_VERSION

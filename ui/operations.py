@@ -17,7 +17,7 @@ from datetime import datetime
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from core.changes import Change, RowChange
+from core.changes import Change
 from core.errors import LedgerError
 from core.ledger import Ledger
 
@@ -70,23 +70,13 @@ class Operations(QObject):
         return change
 
     def apply_group(self, writes: Sequence[Callable[[], Change]], label: str) -> Change:
-        """Several core writes as one undo step (a paste that edits some rows and adds others).
-
-        If one of them is refused, the ones already done are reverted before the error goes on
-        to the caller, so the group is all or nothing like a single write.
-        """
+        """Several core writes as one transaction and one undo step (a paste that edits some
+        rows and adds others): all or nothing, like a single write."""
         if len(writes) == 1:
             return self.apply(writes[0])
-        rows: list[RowChange] = []
-        try:
-            for write in writes:
-                rows.extend(write().rows)
-        except BaseException:
-            if rows and self.ledger is not None:
-                self.ledger.revert(Change(label, tuple(rows)))
-            raise
-        merged = Change(label, tuple(rows))  # reverting it undoes every row, newest first
-        return self.apply(lambda: merged)
+        assert self.ledger is not None
+        ledger = self.ledger
+        return self.apply(lambda: ledger.batch(label, writes))
 
     def revert(self, change: Change) -> Change | None:
         """Revert for undo/redo; on a conflict, say so and drop the now-invalid history."""

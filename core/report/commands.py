@@ -42,7 +42,7 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
     from core.report.store import DEFAULT_NAME, Templates
     from core.report.writers import save
 
-    ledger = Ledger.open(args.db, readonly=True, create=False)
+    ledger = Ledger.open_for_reading(args.db)
     try:
         templates = Templates(ledger)
         name = args.template or DEFAULT_NAME
