@@ -2,14 +2,17 @@
 
     python run.py [app arguments]     run the app (creates .venv and installs what it needs)
     python run.py test [pytest args]  run the whole test suite (lint, types, tests)
-    python run.py build               build dist/WorkLedger/ with PyInstaller
+    python run.py build               build dist/WorkLedger/ with PyInstaller (see below)
+    python run.py smoke               smoke-test the built dist/WorkLedger/
     python run.py bench [args]        run benchmarks/run.py
 
-The virtual environment lives in `.venv/` beside this file and is refreshed whenever the
-dependency lists in pyproject.toml change.
+`.venv/` holds the development environment and is refreshed whenever the dependency lists in
+pyproject.toml change. The bundle is built in its own `.venv-build/` with a lean NumPy: built
+from source without BLAS/LAPACK and without per-CPU kernels, because matplotlib only ever
+multiplies 3×3 matrices and the stock wheel's OpenBLAS (~30 MB) would be a fifth of the
+bundle. That needs a C compiler (gcc on Linux; Visual Studio Build Tools on Windows) and a
+few minutes once; without one the stock wheel is used and the bundle is larger.
 """
-
-from __future__ import annotations
 
 import sys
 
@@ -25,14 +28,17 @@ import venv  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
-VENV = ROOT / ".venv"
-STAMP = VENV / "workledger-deps.json"
+DEV_VENV = ROOT / ".venv"
+BUILD_VENV = ROOT / ".venv-build"
+# NumPy built for the bundle: no BLAS/LAPACK (NumPy's own lapack_lite), no SIMD dispatch.
+LEAN_NUMPY = ["-Csetup-args=-Dallow-noblas=true", "-Csetup-args=-Dblas=",
+              "-Csetup-args=-Dlapack=", "-Csetup-args=-Dcpu-dispatch="]
 
 
-def venv_python() -> Path:
+def venv_python(folder: Path) -> Path:
     if os.name == "nt":
-        return VENV / "Scripts" / "python.exe"
-    return VENV / "bin" / "python"
+        return folder / "Scripts" / "python.exe"
+    return folder / "bin" / "python"
 
 
 def wanted_packages(extras: list[str]) -> list[str]:
@@ -43,50 +49,68 @@ def wanted_packages(extras: list[str]) -> list[str]:
     return packages
 
 
-def ensure_venv(extras: list[str]) -> Path:
-    python = venv_python()
+def pip(python: Path, *args: str) -> None:
+    subprocess.run([str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q",
+                    *args], check=True)
+
+
+def ensure_venv(extras: list[str], folder: Path = DEV_VENV, lean_numpy: bool = False) -> Path:
+    python = venv_python(folder)
     if not python.exists():
-        print(f"创建虚拟环境 {VENV} …", flush=True)
-        venv.create(VENV, with_pip=True, clear=True)
+        print(f"创建虚拟环境 {folder} …", flush=True)
+        venv.create(folder, with_pip=True, clear=True)
     packages = wanted_packages(extras)
-    digest = hashlib.sha256(json.dumps(sorted(packages)).encode()).hexdigest()
-    installed = json.loads(STAMP.read_text(encoding="utf-8")) if STAMP.exists() else {}
+    stamp = folder / "workledger-deps.json"
+    digest = hashlib.sha256(json.dumps([sorted(packages), lean_numpy]).encode()).hexdigest()
+    installed = json.loads(stamp.read_text(encoding="utf-8")) if stamp.exists() else {}
     if digest not in installed.get("digests", []):
+        if lean_numpy:
+            install_lean_numpy(python)
         print("安装依赖 …", flush=True)
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q", *packages],
-            check=True,
-        )
+        pip(python, *packages)
         installed.setdefault("digests", []).append(digest)
-        STAMP.write_text(json.dumps(installed), encoding="utf-8")
+        stamp.write_text(json.dumps(installed), encoding="utf-8")
     return python
+
+
+def install_lean_numpy(python: Path) -> None:
+    check = subprocess.run([str(python), "-c", "import numpy; print(numpy.show_config('dicts')"
+                            ".get('Build Dependencies', {}).get('blas', {}).get('found', False))"],
+                           capture_output=True, text=True)
+    if check.returncode == 0 and check.stdout.strip() == "False":
+        return  # already the lean build
+    print("编译精简版 NumPy（不含 BLAS，约需数分钟）…", flush=True)
+    try:
+        pip(python, "--no-binary", "numpy", "numpy", *LEAN_NUMPY)
+    except subprocess.CalledProcessError:
+        print("警告：未能编译精简版 NumPy（需要 C 编译器），改用官方预编译包，打包体积会更大",
+              flush=True)
+
+
+def run_steps(python: Path, steps: list[list[str]]) -> int:
+    env = {**os.environ, "PYTHONUTF8": "1"}
+    for step in steps:
+        result = subprocess.run([str(python), *step], cwd=ROOT, env=env)
+        if result.returncode:
+            return result.returncode
+    return 0
 
 
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else ""
     if command == "test":
         python = ensure_venv(["test"])
-        env = {**os.environ, "PYTHONUTF8": "1"}
-        steps = [
-            [str(python), "-m", "ruff", "check", "."],
-            [str(python), "-m", "mypy"],
-            [str(python), "-m", "pytest", *argv[1:]],
-        ]
-        for step in steps:
-            result = subprocess.run(step, cwd=ROOT, env=env)
-            if result.returncode:
-                return result.returncode
-        return 0
+        return run_steps(python, [["-m", "ruff", "check", "."], ["-m", "mypy"],
+                                  ["-m", "pytest", *argv[1:]]])
     if command == "build":
-        python = ensure_venv(["build"])
-        return subprocess.run(
-            [str(python), "-m", "PyInstaller", "--noconfirm", "build.spec", *argv[1:]], cwd=ROOT
-        ).returncode
+        python = ensure_venv(["build"], BUILD_VENV, lean_numpy=True)
+        return run_steps(python, [["-m", "PyInstaller", "--noconfirm", "build.spec",
+                                   *argv[1:]]])
+    if command == "smoke":
+        return run_steps(venv_python(BUILD_VENV), [["tools/smoke_frozen.py", *argv[1:]]])
     if command == "bench":
-        python = ensure_venv(["build", "test"])
-        return subprocess.run(
-            [str(python), str(ROOT / "benchmarks" / "run.py"), *argv[1:]], cwd=ROOT
-        ).returncode
+        python = ensure_venv(["test"])
+        return run_steps(python, [["benchmarks/run.py", *argv[1:]]])
     python = ensure_venv([])
     return subprocess.run([str(python), str(ROOT / "main.py"), *argv]).returncode
 

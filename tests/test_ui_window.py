@@ -304,3 +304,20 @@ def test_the_summary_tabs_missing_list_leads_to_the_first_missing_figure(window)
     assert figure is not None and figure.indicator.name == "规上工业增加值增速"
     column = indicators.page.view.currentIndex().column()
     assert indicators.model.columns[column].key == "rank"
+
+
+def test_the_app_started_from_source_reports_its_first_tab_and_quits(demo_path, tmp_path):
+    """The hook the bundle's smoke test and the start-up benchmark rely on."""
+    import os
+    import subprocess
+
+    ready = tmp_path / "ready.txt"
+    env = {**os.environ, "WORKLEDGER_READY_FILE": str(ready), "QT_QPA_PLATFORM": "offscreen"}
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, str(root / "main.py"), "--db", str(demo_path)],
+                            env=env, capture_output=True, text=True, encoding="utf-8",
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    shown = ready.read_text(encoding="utf-8")
+    assert shown.startswith("指标 IndicatorsTab") and "qt_zh=True" in shown

@@ -1,0 +1,145 @@
+"""Measure the bundle against the packaging budgets, all figures from one run.
+
+    python tools/bundle_budget.py [--bundle dist/WorkLedger] [--runs 5] [--keep-plain]
+
+Budgets (the packaging issue): onedir ≤ 140 MB (on Linux) and ≤ 0.55× a plain PyInstaller
+bundle of the same dependencies with no trimming; zipped ≤ 60 MB; frozen start to first window
+≤ 1.3× the same app run from source. The plain bundle is built here, with the interpreter that
+runs this script (use the build environment: .venv-build), from the same main.py and
+resources, with PyInstaller's defaults. Start times are medians of --runs starts each, frozen
+and from source alternating, on the demo ledger, until the window reports its first tab shown
+(WORKLEDGER_READY_FILE). The last line says how many budgets hold; exit status 0 when all do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import stat
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SUFFIX = ".exe" if os.name == "nt" else ""
+MB = 1_000_000
+
+
+def folder_size(folder: Path) -> int:
+    """Bytes of the files in `folder` (a symbolic link counts as the link, not its target)."""
+    return sum(p.lstat().st_size for p in folder.rglob("*") if p.is_file() or p.is_symlink())
+
+
+def zipped_size(folder: Path, target: Path) -> int:
+    """Size of the folder as a clerk would zip it (deflate, best compression, links kept)."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for path in sorted(folder.rglob("*")):
+            name = path.relative_to(folder.parent).as_posix()
+            if path.is_symlink():
+                info = zipfile.ZipInfo(name)
+                info.create_system = 3
+                info.external_attr = (stat.S_IFLNK | 0o777) << 16
+                archive.writestr(info, os.readlink(path))
+            elif path.is_file():
+                archive.write(path, name)
+    return target.stat().st_size
+
+
+def build_plain(work: Path) -> Path:
+    """PyInstaller's defaults on the same program: no excludes, no filtering, every backend."""
+    separator = ";" if os.name == "nt" else ":"
+    command = [
+        sys.executable, "-m", "PyInstaller", "--noconfirm", "--onedir", "--log-level", "WARN",
+        "--name", "WorkLedgerPlain", "--distpath", str(work / "dist"),
+        "--workpath", str(work / "build"), "--specpath", str(work),
+        "--paths", str(ROOT), "--collect-submodules", "core", "--collect-submodules", "ui",
+        "--add-data", f"{ROOT / 'resources'}{separator}resources",
+        str(ROOT / "main.py"),
+    ]
+    subprocess.run(command, check=True, cwd=work)
+    return work / "dist" / "WorkLedgerPlain"
+
+
+def start_time(command: list[str], ledger: Path, data: Path) -> float:
+    """Seconds from starting `command` until the window has shown its first tab."""
+    ready = data / "ready.txt"
+    ready.unlink(missing_ok=True)
+    env = {**os.environ, "WORKLEDGER_DATA_DIR": str(data), "WORKLEDGER_READY_FILE": str(ready)}
+    if os.name != "nt" and not os.environ.get("DISPLAY"):
+        env["QT_QPA_PLATFORM"] = "offscreen"
+    started = time.perf_counter()
+    process = subprocess.Popen([*command, "--db", str(ledger)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while not ready.exists():
+        if process.poll() is not None and not ready.exists():
+            raise RuntimeError(f"{command[0]} exited ({process.returncode}) without a window")
+        if time.perf_counter() - started > 120:
+            process.kill()
+            raise RuntimeError(f"{command[0]} showed no window within 120 s")
+        time.sleep(0.002)
+    elapsed = time.perf_counter() - started
+    process.wait(timeout=60)
+    return elapsed
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bundle", type=Path, default=ROOT / "dist" / "WorkLedger")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep-plain", action="store_true", help="keep the plain bundle")
+    args = parser.parse_args(argv)
+    bundle = args.bundle.resolve()
+    if not (bundle / f"WorkLedger{SUFFIX}").is_file():
+        print(f"没有找到打包结果：{bundle}（先运行 python run.py build）", file=sys.stderr)
+        return 1
+    work = Path(tempfile.mkdtemp(prefix="budget-"))
+    try:
+        onedir = folder_size(bundle)
+        zipped = zipped_size(bundle, work / "WorkLedger.zip")
+        print("building the plain bundle for comparison …", flush=True)
+        plain = folder_size(build_plain(work))
+
+        data = work / "数据"
+        ledger = work / "演示台账.db"
+        subprocess.run([str(bundle / f"workledger-cli{SUFFIX}"), "demo", "--db", str(ledger)],
+                       check=True, env={**os.environ, "WORKLEDGER_DATA_DIR": str(data)},
+                       stdout=subprocess.DEVNULL)
+        frozen_cmd = [str(bundle / f"WorkLedger{SUFFIX}")]
+        source_cmd = [sys.executable, str(ROOT / "main.py")]
+        for command in (frozen_cmd, source_cmd):  # warm caches (files, fonts) once each
+            start_time(command, ledger, data)
+        frozen, source = [], []
+        for _ in range(args.runs):
+            frozen.append(start_time(frozen_cmd, ledger, data))
+            source.append(start_time(source_cmd, ledger, data))
+        frozen_s, source_s = statistics.median(frozen), statistics.median(source)
+    finally:
+        if args.keep_plain:
+            print(f"plain bundle kept in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+    rows = [
+        ("onedir size", f"{onedir / MB:.1f} MB", "≤ 140 MB", onedir <= 140 * MB),
+        ("onedir ÷ plain bundle", f"{onedir / plain:.2f} ({plain / MB:.1f} MB plain)",
+         "≤ 0.55", onedir <= 0.55 * plain),
+        ("zipped size", f"{zipped / MB:.1f} MB", "≤ 60 MB", zipped <= 60 * MB),
+        ("start, frozen ÷ source", f"{frozen_s / source_s:.2f} ({frozen_s:.2f} s / "
+         f"{source_s:.2f} s, median of {args.runs})", "≤ 1.3", frozen_s <= 1.3 * source_s),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"\n{'figure'.ljust(width)}  measured / goal / holds")
+    for name, measured, goal, holds in rows:
+        print(f"{name.ljust(width)}  {measured} / {goal} / {'yes' if holds else 'NO'}")
+    held = sum(1 for row in rows if row[3])
+    print(f"budgets: {held}/{len(rows)} hold")
+    return 0 if held == len(rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
