@@ -107,18 +107,30 @@ EDITABLE = ("name", "unit", "decimals", "kind", "section", "higher_is_better", "
 
 
 class Catalogue:
+    """Reads are served from a snapshot of the indicators table, taken again after any write to
+    the ledger (Ledger.generation): a summary or a 指标 tab looks indicators up hundreds of
+    times."""
+
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
+        self._snapshot: tuple[int, list[Indicator], dict[str, Indicator]] | None = None
+
+    def _indicators(self) -> tuple[list[Indicator], dict[str, Indicator]]:
+        """Every indicator (retired too) in catalogue order, and the same by id."""
+        generation = self.ledger.generation
+        if self._snapshot is None or self._snapshot[0] != generation:
+            order = {name: i for i, name in enumerate(SECTIONS)}
+            indicators = [Indicator.from_row(r) for r in self.ledger.query(
+                "SELECT * FROM indicators")]
+            indicators.sort(key=lambda i: (order.get(i.section, len(order)), i.section,
+                                           i.position))
+            self._snapshot = (generation, indicators, {i.id: i for i in indicators})
+        return self._snapshot[1], self._snapshot[2]
 
     # -- reading ------------------------------------------------------------------------------
     def all(self, *, include_retired: bool = False) -> list[Indicator]:
-        rows = self.ledger.query(
-            "SELECT * FROM indicators" + ("" if include_retired else " WHERE retired = 0")
-        )
-        order = {name: i for i, name in enumerate(SECTIONS)}
-        indicators = [Indicator.from_row(r) for r in rows]
-        indicators.sort(key=lambda i: (order.get(i.section, len(order)), i.section, i.position))
-        return indicators
+        indicators, _by_id = self._indicators()
+        return [i for i in indicators if include_retired or not i.retired]
 
     def sections(self) -> list[str]:
         seen = list(SECTIONS)
@@ -128,24 +140,25 @@ class Catalogue:
         return seen
 
     def get(self, indicator_id: str) -> Indicator:
-        rows = self.ledger.query("SELECT * FROM indicators WHERE id = ?", (indicator_id,))
-        if not rows:
+        found = self._indicators()[1].get(indicator_id)
+        if found is None:
             raise NotFoundError("该指标已不存在")
-        return Indicator.from_row(rows[0])
+        return found
 
     def by_code(self, code: str) -> Indicator:
-        rows = self.ledger.query("SELECT * FROM indicators WHERE code = ?", (code,))
-        if not rows:
-            raise NotFoundError(f"指标目录中没有代码为 {code} 的指标")
-        return Indicator.from_row(rows[0])
+        for indicator in self._indicators()[0]:
+            if indicator.code == code:
+                return indicator
+        raise NotFoundError(f"指标目录中没有代码为 {code} 的指标")
 
     def find(self, name: str) -> Indicator | None:
         """An active indicator by its name or a former name (for templates and imports)."""
         wanted = name.strip()
-        for indicator in self.all():
+        active = self.all()
+        for indicator in active:
             if indicator.name == wanted or indicator.code == wanted:
                 return indicator
-        for indicator in self.all():
+        for indicator in active:
             if wanted in indicator.former_names:
                 return indicator
         return None
@@ -154,12 +167,9 @@ class Catalogue:
         """An indicator from itself, its id, code or name."""
         if isinstance(ref, Indicator):
             return ref
-        rows = self.ledger.query(
-            "SELECT * FROM indicators WHERE id = ? OR code = ?", (ref, ref)
-        )
-        if rows:
-            return Indicator.from_row(rows[0])
-        found = self.find(ref)
+        indicators, by_id = self._indicators()
+        found = by_id.get(ref) or next((i for i in indicators if i.code == ref), None)
+        found = found or self.find(ref)
         if found is None:
             raise NotFoundError(f"指标目录中没有“{ref}”")
         return found

@@ -143,6 +143,8 @@ class _Builder:
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
+        finally:
+            self.ledger.generation += 1  # written around Ledger.write: caches must look again
 
     # -- helpers ------------------------------------------------------------------------------
     def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:

@@ -43,6 +43,7 @@ class Ledger:
         self.migrated_from = opened.migrated_from
         self._settings_cache: dict[str, Any] | None = None
         self._writer: Writer | None = None  # the write transaction under way, if any
+        self.generation = 0  # +1 after every write: caches of what the ledger holds compare it
         self.writer_lock: WriterLock | None = None  # held while open for writing
 
     # -- opening and closing ------------------------------------------------------------------
@@ -106,6 +107,10 @@ class Ledger:
         if self.writer_lock is not None:
             self.writer_lock.release()
             self.writer_lock = None
+
+    @property
+    def closed(self) -> bool:
+        return self.conn is None
 
     def __enter__(self) -> Ledger:
         return self
@@ -199,6 +204,7 @@ class Ledger:
         finally:
             self._writer = None
             self._settings_cache = None
+            self.generation += 1
 
     def batch(self, label: str, writes: Sequence[Callable[[], object]]) -> Change:
         """Several core writes as one transaction and one Change (a paste that edits some rows

@@ -147,6 +147,7 @@ def _ratio(value: float | None, target: float | None) -> float | None:
 class Metrics:
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
+        self._cache: dict[tuple[int, Period, int], list[Figure]] = {}
 
     # -- reading ------------------------------------------------------------------------------
     def _rows(self, period: Period) -> dict[str, dict[str, Any]]:
@@ -171,8 +172,30 @@ class Metrics:
 
     def figures(self, period: Period, *, indicators: list[Indicator] | None = None,
                 history_years: int = 0) -> list[Figure]:
-        """Every active indicator (or the given ones) worked out for `period`."""
-        chosen = indicators if indicators is not None else self.ledger.catalogue.all()
+        """Every active indicator (or the given ones) worked out for `period`.
+
+        The whole catalogue's figures are kept until the next write to the ledger (a summary
+        asks for them many times; each derived figure is a query)."""
+        if indicators is not None:
+            return self._compute(period, indicators, history_years)
+        key = (self.ledger.generation, period, history_years)
+        if key not in self._cache:
+            if len(self._cache) > 8 or any(k[0] != key[0] for k in self._cache):
+                self._cache.clear()
+            self._cache[key] = self._compute(period, self.ledger.catalogue.all(), history_years)
+        return list(self._cache[key])
+
+    def figure(self, ref: str | Indicator, period: Period, *, history_years: int = 0) -> Figure:
+        indicator = self.ledger.catalogue.resolve(ref)
+        cached = self._cache.get((self.ledger.generation, period, history_years))
+        if cached is not None:
+            for figure in cached:
+                if figure.indicator.id == indicator.id:
+                    return figure
+        return self._compute(period, [indicator], history_years)[0]
+
+    def _compute(self, period: Period, chosen: list[Indicator], history_years: int
+                 ) -> list[Figure]:
         current = self._rows(period)
         previous = self._rows(period.previous_year())
         history: dict[str, list[tuple[int, float | None]]] = {}
@@ -189,10 +212,6 @@ class Metrics:
                          history.get(ind.id, []), history_years)
             for ind in chosen
         ]
-
-    def figure(self, ref: str | Indicator, period: Period, *, history_years: int = 0) -> Figure:
-        indicator = self.ledger.catalogue.resolve(ref)
-        return self.figures(period, indicators=[indicator], history_years=history_years)[0]
 
     def _figure(self, indicator: Indicator, period: Period, row: dict[str, Any] | None,
                 last_row: dict[str, Any] | None, history: list[tuple[int, float | None]],

@@ -26,7 +26,7 @@ from ui.summary_tab import SummaryTab
 def quick_preview_charts(monkeypatch: pytest.MonkeyPatch) -> None:
     """The preview's charts as stand-ins (the charts have their own tests; printing and export
     below still render the real ones at print quality)."""
-    monkeypatch.setattr(module, "render_png", lambda ledger, period, key, dpi: tiny_png())
+    monkeypatch.setattr(module, "png_of", lambda data, dpi: tiny_png())
 
 
 @pytest.fixture
@@ -245,3 +245,14 @@ def test_a_read_only_ledger_previews_but_saves_nothing(qtbot, demo_path: Path) -
         assert tab.layout_shown is not None and tab.layout_shown.page_count >= 3
         tab.save_now()
         assert ops.stack.count() == 0
+
+
+def test_preview_charts_are_drawn_in_the_background_and_then_shown(qtbot, opened) -> None:
+    """Switching to the tab must not wait for matplotlib: placeholders first, charts later."""
+    tab, _ops = opened
+    tab._forget_charts()
+    tab.update_preview()
+    assert tab._drawing, "charts were handed to the background worker"
+    qtbot.waitUntil(lambda: not tab._drawing, timeout=10_000)
+    assert all(picture == tiny_png() for picture in tab._charts.values())
+    qtbot.waitUntil(lambda: not tab._preview_timer.isActive(), timeout=5_000)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSize, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -376,23 +376,23 @@ def write_pdf(document: Document, path: Path) -> None:
     render(SummaryLayout(document), writer)
 
 
-def page_images(layout: SummaryLayout, dpi: float) -> list[QImage]:
-    """The pages as pictures for the on-screen preview (white paper, same layout)."""
+def page_size(dpi: float) -> QSize:
     scale = dpi / LAYOUT_DPI
-    size = QSizeF(PAGE_MM[0] * MM * scale, PAGE_MM[1] * MM * scale).toSize()
-    images = []
-    for index in range(layout.page_count):
-        image = QImage(size, QImage.Format.Format_RGB32)
-        image.fill(QColor("white"))
-        painter = QPainter(image)
-        painter.setRenderHints(QPainter.RenderHint.Antialiasing
-                               | QPainter.RenderHint.TextAntialiasing
-                               | QPainter.RenderHint.SmoothPixmapTransform)
-        painter.scale(scale, scale)
-        layout.paint_page(painter, index)
-        painter.end()
-        images.append(image)
-    return images
+    return QSizeF(PAGE_MM[0] * MM * scale, PAGE_MM[1] * MM * scale).toSize()
+
+
+def page_image(layout: SummaryLayout, index: int, dpi: float) -> QImage:
+    """Page `index` as a picture at `dpi` (the on-screen preview: white paper, same layout)."""
+    image = QImage(page_size(dpi), QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHints(QPainter.RenderHint.Antialiasing
+                           | QPainter.RenderHint.TextAntialiasing
+                           | QPainter.RenderHint.SmoothPixmapTransform)
+    painter.scale(dpi / LAYOUT_DPI, dpi / LAYOUT_DPI)
+    layout.paint_page(painter, index)
+    painter.end()
+    return image
 
 
 _application: QGuiApplication | None = None  # the one the report command needs, kept alive

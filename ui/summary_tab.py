@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFocusEvent, QHideEvent
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFocusEvent, QHideEvent, QImage, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -38,9 +40,10 @@ from PySide6.QtWidgets import (
 )
 
 from core.changes import Change
-from core.charts import CHARTS, render_png
+from core.charts import CHARTS, FIGSIZE, chart_data, png_of
 from core.errors import LedgerError
 from core.ledger import Ledger
+from core.logs import log_unexpected
 from core.periods import Period
 from core.report import writers
 from core.report.build import build, what_is_missing
@@ -61,6 +64,26 @@ from ui.tab_base import LedgerTab
 PREVIEW_DELAY_MS = 400  # redraw the preview once typing pauses
 SAVE_DELAY_MS = 1200  # save the template a little later (one undo step per pause, not per key)
 PREVIEW_CHART_DPI = 110  # charts for the screen; print and export render them at 200 dpi
+# The preview's charts are drawn one at a time, off the window's thread (matplotlib figures
+# only; the ledger is read in the window's thread before).
+CHART_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="summary-charts")
+
+
+@cache
+def _placeholder(text: str) -> bytes:
+    """A grey box of the preview chart's size with `text` in it, as PNG bytes."""
+    width, height = (round(side * PREVIEW_CHART_DPI) for side in FIGSIZE)
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(QColor("#f2f2f2"))
+    painter = QPainter(image)
+    painter.setPen(QColor("#888888"))
+    painter.drawText(image.rect(), Qt.AlignmentFlag.AlignCenter, text)
+    painter.end()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(data.data())
 FILE_FILTERS = {".pdf": "PDF 文件 (*.pdf)", ".docx": "Word 文档 (*.docx)",
                 ".html": "网页文件 (*.html)", ".txt": "纯文本 (*.txt)"}
 
@@ -106,6 +129,7 @@ class _Editor(TemplateEditor):
 class SummaryTab(LedgerTab):
     title = "总结"
     fill_requested = Signal(object)  # list[str]: what the clerk chose to go and fill in
+    _chart_drawn = Signal(str, bytes, int)  # key, PNG (b"" if drawing failed), token
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -114,6 +138,9 @@ class SummaryTab(LedgerTab):
         self.document: Document | None = None  # the last summary the preview showed
         self.layout_shown: SummaryLayout | None = None
         self._charts: dict[str, bytes] = {}  # preview pictures for this period and these data
+        self._drawing: set[str] = set()  # charts being drawn in the background
+        self._chart_token = 0  # +1 whenever the pictures go stale: late ones are dropped
+        self._chart_drawn.connect(self._chart_arrived)
         self._loading = False
         self._export_dir: Path | None = None
 
@@ -225,20 +252,20 @@ class SummaryTab(LedgerTab):
     # -- what the window tells the tab ----------------------------------------------------------
     def set_ledger(self, ledger: Ledger | None, ops: Operations) -> None:
         self.save_now()  # the text typed for the previous ledger goes there
-        self._charts.clear()
+        self._forget_charts()
         self.template_name = DEFAULT_NAME
         self.chart_view.set_ledger(ledger)
         super().set_ledger(ledger, ops)
 
     def set_period(self, period: Period) -> None:
         if period != self.period:
-            self._charts.clear()
+            self._forget_charts()
             self.chart_view.set_period(period)
         super().set_period(period)
 
     def refresh(self, tables: frozenset[str]) -> None:
         if tables - {"templates"}:  # the figures changed, not only the wording
-            self._charts.clear()
+            self._forget_charts()
             self.chart_view.set_ledger(self.ledger)
         super().refresh(tables)
 
@@ -413,14 +440,44 @@ class SummaryTab(LedgerTab):
 
     # -- the preview ------------------------------------------------------------------------------
     def _preview_chart(self, key: str) -> bytes:
-        if key not in self._charts:
+        """The preview's picture of chart `key`: drawn in the background (a chart takes a few
+        tenths of a second), a placeholder until it arrives and the preview is redrawn."""
+        if key in self._charts:
+            return self._charts[key]
+        if key not in self._drawing:
             assert self.ledger is not None and self.period is not None
-            self._charts[key] = render_png(self.ledger, self.period, key, dpi=PREVIEW_CHART_DPI)
-        return self._charts[key]
+            data = chart_data(self.ledger, self.period, key)  # the ledger: this thread only
+            self._drawing.add(key)
+            token = self._chart_token
+            future = CHART_WORKER.submit(png_of, data, PREVIEW_CHART_DPI)
+            future.add_done_callback(lambda done, k=key, t=token: self._chart_done(done, k, t))
+        return _placeholder(tr("图表绘制中…"))
+
+    def _chart_done(self, done: Future[bytes], key: str, token: int) -> None:
+        """In the worker's thread: hand the picture (or the failure) to the window's thread."""
+        error = done.exception()
+        if error is not None:
+            log_unexpected(error, f"drawing chart {key}")
+        self._chart_drawn.emit(key, b"" if error is not None else done.result(), token)
+
+    def _chart_arrived(self, key: str, picture: bytes, token: int) -> None:
+        if token != self._chart_token:
+            return  # drawn for data that has changed since
+        self._drawing.discard(key)
+        self._charts[key] = picture or _placeholder(tr("图表未能绘制（详情见日志）"))
+        if self.isVisible():
+            self._preview_timer.start()
+        else:
+            self.mark_stale()  # shown with the chart next time the tab is opened
+
+    def _forget_charts(self) -> None:
+        self._charts.clear()
+        self._drawing.clear()
+        self._chart_token += 1
 
     def update_preview(self) -> None:
         self._preview_timer.stop()
-        if self.ledger is None or self.period is None:
+        if self.ledger is None or self.ledger.closed or self.period is None:
             self.preview.show_layout(None, tr("请先打开台账。"))
             return
         try:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHARTS", "FIGSIZE", "NO_DATA", "ChartData", "Series", "chart_data", "draw", "key_for_title",
+    "png_of",
     "prepare", "render_png", "save_png",
 ]
 
@@ -32,9 +33,15 @@ PRINT_DPI = 200
 
 def render_png(ledger: Ledger, period: Period, key: str, dpi: int = PRINT_DPI) -> bytes:
     """Chart `key` for `period` as PNG bytes (FIGSIZE at `dpi`: 1228 × 700 px at 200 dpi)."""
+    return png_of(chart_data(ledger, period, key), dpi)
+
+
+def png_of(data: ChartData, dpi: int = PRINT_DPI) -> bytes:
+    """Draw prepared chart data as PNG bytes. Touches no ledger: the window runs it in a worker
+    thread (one at a time) while the data was read in the window's own thread."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    figure = draw(chart_data(ledger, period, key))
+    figure = draw(data)
     FigureCanvasAgg(figure)  # attaches itself to the figure: savefig renders through Agg
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi)

@@ -1,0 +1,297 @@
+"""Measurements that run inside a fresh child process (benchmarks/run.py starts them).
+
+Each probe prints one JSON object on its last line of output: seconds (or bytes) measured in
+this one process, so that a probe's floor and its figure share the same machine state.
+
+    python benchmarks/probes.py NAME LEDGER [RUNS]
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def timed(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def median_of(runs: int, action: Callable[[], object]) -> float:
+    return statistics.median(timed(action) for _ in range(runs))
+
+
+def peak_rss() -> int | None:
+    """Peak resident memory of this process in bytes (None where the OS does not say)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        try:
+            import psutil  # type: ignore[import-not-found]
+        except ImportError:
+            return None
+        return int(psutil.Process().memory_info().peak_wset)
+    scale = 1 if sys.platform == "darwin" else 1024
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * scale
+
+
+# -- the window: open, tab switches, filters ---------------------------------------------------
+def gui(ledger_path: Path, runs: int) -> dict[str, Any]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from core.ledger import Ledger
+    from ui.app import choose_font, create_window
+    from ui.app_settings import AppSettings
+
+    app = QApplication(sys.argv[:1])
+    choose_font(app)
+    opening = []
+    for _ in range(runs):  # opening checks the file: cost grows with its size
+        started = time.perf_counter()
+        ledger = Ledger.open(ledger_path)
+        opening.append(time.perf_counter() - started)
+        ledger.close()
+    open_seconds = statistics.median(opening)
+    window = create_window(AppSettings(Path(tempfile.mkdtemp()) / "settings.ini"))
+    window.resize(1366, 768)
+    window.set_ledger(Ledger.open(ledger_path))
+    window.show()
+    app.processEvents()
+
+    def switch(index: int) -> None:
+        window.tab_widget.setCurrentIndex(index)
+        app.processEvents()
+
+    first: dict[str, float] = {}
+    for index in range(1, window.tab_widget.count()):  # the first visit of each tab
+        first[window.tab_widget.tabText(index)] = timed(lambda i=index: switch(i))  # type: ignore[misc]
+    switch(0)
+    repeated: dict[str, list[float]] = {}
+    for _ in range(runs):  # after a write every tab is stale and reloads when shown
+        for index in range(window.tab_widget.count()):
+            for tab in window.tabs:
+                tab.mark_stale()
+            if index == window.tab_widget.currentIndex():
+                switch((index + 1) % window.tab_widget.count())
+            repeated.setdefault(window.tab_widget.tabText(index), []).append(
+                timed(lambda i=index: switch(i)))  # type: ignore[misc]
+    switches = {name: max(first.get(name, 0.0), statistics.median(values))
+                for name, values in repeated.items()}
+
+    projects = window.tabs[1]
+    services = window.tabs[2].log
+    filters: dict[str, float] = {}
+    for name, page in (("项目", projects.page), ("服务记录", services.page)):
+        switch(1 if name == "项目" else 2)
+        samples = []
+        for text in ("数据", "电气", "星河", "协调", "科技") * max(1, runs // 5 + 1):
+            page.search.blockSignals(True)
+            page.search.setText(text)
+            page.search.blockSignals(False)
+            samples.append(timed(lambda p=page: (p._filter_now(), app.processEvents())))  # type: ignore[misc]
+        filters[name] = statistics.median(samples)
+        page.search.clear()
+    window.close()
+    return {"open": open_seconds, "switch": switches, "filter": filters}
+
+
+# -- one cell edit, durably committed with its audit row ------------------------------------------
+def edit(ledger_path: Path, runs: int) -> dict[str, Any]:
+    from core.ledger import Ledger
+    from core.periods import Period
+
+    with Ledger.open(ledger_path) as ledger:
+        period = ledger.latest_period() or Period(2026, 11)
+        samples = []
+        for number in range(max(runs * 10, 50)):
+            value = f"{6 + (number % 10) / 10:.1f}"
+            samples.append(timed(lambda v=value: ledger.metrics.set(  # type: ignore[misc]
+                "above_scale_va_growth", period, "note", f"第{v}次")))
+        services = ledger.enterprises.names()[:1]
+        adds = [timed(lambda: ledger.services.add(date=f"{period.year}-03-01", kind="走访",
+                                                  person_times="3", enterprise=services[0]))
+                for _ in range(max(runs * 4, 20))]
+    return {"edit": statistics.median(samples), "add": statistics.median(adds)}
+
+
+# -- the summary: PDF, Word, charts against bare matplotlib -------------------------------------
+def report(ledger_path: Path, runs: int) -> dict[str, Any]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+
+    from core.charts import CHARTS, chart_data, draw
+    from core.ledger import Ledger
+    from core.report.build import build
+    from core.report.store import DEFAULT_NAME, Templates
+    from core.report.writers import save
+    from ui.report_pdf import register_pdf_writer
+
+    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])  # noqa: F841 - PDF needs it
+    register_pdf_writer()
+    out = Path(tempfile.mkdtemp(prefix="报告"))
+    result: dict[str, Any] = {}
+    with Ledger.open(ledger_path, readonly=True) as ledger:
+        period = ledger.latest_period()
+        assert period is not None
+        template = Templates(ledger).get(DEFAULT_NAME)
+        save(build(ledger, period, template), out / "warm.pdf")  # fonts and caches once
+        for suffix in (".pdf", ".docx"):
+            result[suffix] = median_of(runs, lambda s=suffix: save(  # type: ignore[misc]
+                build(ledger, period, template), out / f"工作总结{s}"))
+        data = [chart_data(ledger, period, key) for key in CHARTS]
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    def ours() -> None:
+        for item in data:
+            figure = draw(item)
+            FigureCanvasAgg(figure)
+            figure.savefig(io.BytesIO(), format="png", dpi=200)
+
+    def bare() -> None:
+        """The same bars and lines with matplotlib's defaults: no styling, no labels."""
+        for item in data:
+            figure = Figure(figsize=(6.14, 3.5))
+            axes = figure.add_subplot()
+            positions = range(len(item.labels))
+            for series in item.series:
+                values = [v if v is not None else 0 for v in series.values]
+                if series.kind == "line":
+                    axes.plot(list(positions), values)
+                else:
+                    axes.bar(list(positions), values)
+            axes.set_title(item.title)
+            axes.set_xticks(list(positions), item.labels)
+            FigureCanvasAgg(figure)
+            figure.savefig(io.BytesIO(), format="png", dpi=200)
+
+    ours()
+    bare()
+    result["charts"] = median_of(runs, ours)
+    result["charts_bare"] = median_of(runs, bare)
+    return result
+
+
+# -- Excel: 10,000-row import and full export against openpyxl alone ------------------------------
+def excel(ledger_path: Path, runs: int) -> dict[str, Any]:
+    import openpyxl
+
+    from core.exchange.excel_export import export_year
+    from core.exchange.excel_import import apply_import, preview_file
+    from core.ledger import Ledger
+
+    work = Path(tempfile.mkdtemp(prefix="表格"))
+    source = work / "服务记录.xlsx"
+    with Ledger.open(ledger_path, readonly=True) as ledger:
+        year = (ledger.latest_period() or ledger.years()[0]).year
+        names = ledger.enterprises.names()
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "服务记录"
+    sheet.append(["日期", "企业", "类型", "人次", "问题(条)", "金额/数量", "单位", "事项", "状态"])
+    kinds = ("走访", "解决问题", "融资贷款", "政策资金")
+    for number in range(10_000):
+        kind = kinds[number % 4]
+        amount = (number % 97) * 10.5 if kind in ("融资贷款", "政策资金") else None
+        sheet.append([f"{year}-{number % 12 + 1:02d}-{number % 28 + 1:02d}",
+                      names[number % len(names)], kind, number % 9, number % 3, amount,
+                      "万元" if amount is not None else None, f"批量导入的第{number}条记录",
+                      "办结"])
+    workbook.save(source)
+
+    def openpyxl_read() -> None:
+        book = openpyxl.load_workbook(source, data_only=True)
+        for worksheet in book.worksheets:
+            for _row in worksheet.iter_rows(values_only=True):
+                pass
+
+    def our_import() -> None:
+        target = work / f"导入{time.perf_counter_ns()}.db"
+        target.write_bytes(ledger_path.read_bytes())
+        with Ledger.open(target) as ledger:
+            plan = preview_file(ledger, source, year=year)
+            assert plan.can_apply, plan.summary
+            apply_import(ledger, plan)
+
+    exported = work / "导出.xlsx"
+
+    def our_export() -> None:
+        with Ledger.open(ledger_path, readonly=True) as ledger:
+            export_year(ledger, year, exported)
+
+    our_export()
+    values = {ws.title: list(ws.iter_rows(values_only=True))
+              for ws in openpyxl.load_workbook(exported, data_only=True).worksheets}
+
+    def openpyxl_write() -> None:
+        book = openpyxl.Workbook()
+        book.remove(book.active)
+        for title, rows in values.items():
+            worksheet = book.create_sheet(title)
+            for row in rows:
+                worksheet.append(row)
+        book.save(work / "openpyxl.xlsx")
+
+    return {"read_floor": median_of(runs, openpyxl_read), "import": median_of(runs, our_import),
+            "write_floor": median_of(runs, openpyxl_write), "export": median_of(runs, our_export)}
+
+
+# -- memory: every tab visited and the summary exported, in one process ----------------------------
+def memory(ledger_path: Path, runs: int) -> dict[str, Any]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from core.ledger import Ledger
+    from core.report.build import build
+    from core.report.store import DEFAULT_NAME, Templates
+    from core.report.writers import save
+    from ui.app import choose_font, create_window
+    from ui.app_settings import AppSettings
+    from ui.report_pdf import register_pdf_writer
+
+    app = QApplication(sys.argv[:1])
+    choose_font(app)
+    register_pdf_writer()
+    window = create_window(AppSettings(Path(tempfile.mkdtemp()) / "settings.ini"))
+    window.resize(1366, 768)
+    ledger = Ledger.open(ledger_path)
+    window.set_ledger(ledger)
+    window.show()
+    for index in range(window.tab_widget.count()):
+        window.tab_widget.setCurrentIndex(index)
+        for _ in range(20):
+            app.processEvents()
+    services = window.tabs[2]
+    services.pages.setCurrentIndex(1)
+    app.processEvents()
+    period = ledger.latest_period()
+    assert period is not None
+    out = Path(tempfile.mkdtemp(prefix="内存"))
+    save(build(ledger, period, Templates(ledger).get(DEFAULT_NAME)), out / "工作总结.pdf")
+    window.close()
+    return {"peak": peak_rss()}
+
+
+PROBES = {"gui": gui, "edit": edit, "report": report, "excel": excel, "memory": memory}
+
+if __name__ == "__main__":
+    name, ledger = sys.argv[1], Path(sys.argv[2])
+    runs = int(sys.argv[3]) if len(sys.argv) > 3 else 5
+    print(json.dumps(PROBES[name](ledger, runs), ensure_ascii=False), flush=True)
+    # Leave without the interpreter's tear-down: PySide6 can crash tearing down a window that
+    # was never run in an event loop, and the figures are already out.
+    os._exit(0)

@@ -1,0 +1,197 @@
+"""WorkLedger's performance targets, measured on a large and a 10× smaller ledger.
+
+    python benchmarks/run.py [--quick] [--runs N] [--keep DIR]
+
+The large ledger is the demo's `--size large` (10 years × 300 indicators monthly, 5,000
+projects, 2,000 enterprises, 50,000 service records, ~500 plan items); the small one has a
+tenth of the records. Each figure is the median of several runs, and every floor it is compared
+with (a bare PySide6 window, bare matplotlib, openpyxl alone) is measured in the same run, so
+the ratios hold on a noisy machine. Each group runs in a fresh child process
+(benchmarks/probes.py). `--quick` uses the normal demo ledger and fewer runs: it checks the
+script works, not the targets. The last line reads `targets: N/M hold`; exit status 0 when all
+hold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT.parent))
+
+from core.demo import LARGE, NORMAL, DemoSize, write_demo  # noqa: E402
+from core.periods import Period  # noqa: E402
+
+PERIOD = Period(2026, 11)
+# A tenth of the large ledger's records (the "10× more data" target compares the two).
+SMALL = DemoSize(enterprises=200, projects=500, services_per_year=500, extra_indicators=0,
+                 years=10, plan_years=11, extra_plan_items=0)
+TINY = DemoSize(enterprises=60, projects=40, services_per_year=60, years=3)
+
+
+@dataclass
+class Target:
+    figure: str
+    measured: str
+    goal: str
+    holds: bool
+
+
+def probe(name: str, ledger: Path, runs: int, data: Path) -> dict[str, Any]:
+    """Run benchmarks/probes.py NAME in a fresh process; its last line is the JSON result."""
+    env = {**os.environ, "WORKLEDGER_DATA_DIR": str(data), "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run([sys.executable, str(ROOT / "probes.py"), name, str(ledger),
+                             str(runs)], capture_output=True, text=True, encoding="utf-8",
+                            env=env, timeout=1800)
+    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        raise RuntimeError(f"probe {name} failed:\n{result.stderr[-3000:]}")
+    return json.loads(lines[-1])
+
+
+def start_seconds(command: list[str], data: Path) -> float:
+    """From starting `command` to its window shown and responsive (WORKLEDGER_READY_FILE)."""
+    ready = data / "ready.txt"
+    ready.unlink(missing_ok=True)
+    env = {**os.environ, "WORKLEDGER_DATA_DIR": str(data), "WORKLEDGER_READY_FILE": str(ready),
+           "QT_QPA_PLATFORM": "offscreen"}
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    while not ready.exists():
+        if process.poll() is not None:
+            raise RuntimeError(f"{command} exited ({process.returncode}) before its window showed")
+        if time.perf_counter() - started > 120:
+            process.kill()
+            raise RuntimeError(f"{command} showed no window within 120 s")
+        time.sleep(0.002)
+    elapsed = time.perf_counter() - started
+    process.wait(timeout=60)
+    return elapsed
+
+
+def startup(ledger: Path, runs: int, data: Path) -> tuple[float, float]:
+    ours = [sys.executable, str(ROOT.parent / "main.py"), "--db", str(ledger)]
+    bare = [sys.executable, str(ROOT / "bare_window.py")]
+    for command in (ours, bare):  # warm the disk cache, the daily backup, the font cache
+        start_seconds(command, data)
+    ours_s, bare_s = [], []
+    for _ in range(runs):  # alternate, so a busy moment hurts both alike
+        ours_s.append(start_seconds(ours, data))
+        bare_s.append(start_seconds(bare, data))
+    return statistics.median(ours_s), statistics.median(bare_s)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def evaluate(work: Path, quick: bool, runs: int, say: Callable[[str], None]) -> list[Target]:
+    data = work / "数据"
+    large, small = work / "大台账.db", work / "小台账.db"
+    say("writing the ledgers …")
+    write_demo(large, period=PERIOD, size=NORMAL if quick else LARGE).close()
+    write_demo(small, period=PERIOD, size=TINY if quick else SMALL).close()
+    targets: list[Target] = []
+
+    say("start-up …")
+    ours, bare = startup(large, runs, data)
+    targets.append(Target("start → window shown, large ledger",
+                          f"{ours:.2f} s ({ours / bare:.2f}× bare {bare:.2f} s)",
+                          "≤ 1.5 s and ≤ 1.5× bare", ours <= 1.5 and ours <= 1.5 * bare))
+
+    say("the window: tabs and filters …")
+    gui_large = probe("gui", large, runs, data)
+    gui_small = probe("gui", small, runs, data)
+    worst_tab, worst = max(gui_large["switch"].items(), key=lambda item: item[1])
+    targets.append(Target("switch to each tab, large ledger",
+                          f"slowest {worst_tab} {ms(worst)} ("
+                          + ", ".join(f"{k} {ms(v)}" for k, v in gui_large["switch"].items())
+                          + ")", "≤ 150 ms", worst <= 0.150))
+    worst_filter = max(gui_large["filter"].values())
+    targets.append(Target("filter projects / service log by text",
+                          ", ".join(f"{k} {ms(v)}" for k, v in gui_large["filter"].items()),
+                          "≤ 100 ms", worst_filter <= 0.100))
+
+    say("one edit …")
+    edit = probe("edit", large, runs, data)
+    targets.append(Target("one cell edit committed (with audit row)",
+                          f"median {edit['edit'] * 1000:.2f} ms (new record "
+                          f"{edit['add'] * 1000:.2f} ms)", "median ≤ 5 ms",
+                          edit["edit"] <= 0.005))
+
+    say("the summary …")
+    report = probe("report", large, runs, data)
+    targets.append(Target("summary with charts → PDF / → DOCX",
+                          f"{report['.pdf']:.2f} s / {report['.docx']:.2f} s", "≤ 2 s each",
+                          max(report[".pdf"], report[".docx"]) <= 2.0))
+    ratio = report["charts"] / report["charts_bare"]
+    targets.append(Target("chart drawing ÷ bare matplotlib",
+                          f"{ratio:.2f} ({ms(report['charts'])} / {ms(report['charts_bare'])})",
+                          "≤ 1.5", ratio <= 1.5))
+
+    say("Excel …")
+    excel = probe("excel", large, runs, data)
+    read_ratio = excel["import"] / excel["read_floor"]
+    write_ratio = excel["export"] / excel["write_floor"]
+    targets.append(Target("10,000-row import (dry run + apply) ÷ openpyxl reading",
+                          f"{read_ratio:.2f} ({excel['import']:.2f} s / "
+                          f"{excel['read_floor']:.2f} s)", "≤ 1.5", read_ratio <= 1.5))
+    targets.append(Target("full export ÷ openpyxl writing",
+                          f"{write_ratio:.2f} ({excel['export']:.2f} s / "
+                          f"{excel['write_floor']:.2f} s)", "≤ 1.5", write_ratio <= 1.5))
+
+    open_ratio = gui_large["open"] / gui_small["open"]
+    switch_ratio = worst / max(gui_small["switch"].values())
+    targets.append(Target("10× more data: open / slowest tab switch",
+                          f"{open_ratio:.2f}× / {switch_ratio:.2f}×", "≤ 2× each",
+                          open_ratio <= 2 and switch_ratio <= 2))
+
+    say("memory …")
+    peak = probe("memory", large, 1, data)["peak"]
+    targets.append(Target("peak memory: every tab, summary exported",
+                          "unknown on this OS" if peak is None else f"{peak / 2**20:.0f} MB",
+                          "≤ 250 MB", peak is not None and peak <= 250 * 2**20))
+    return targets
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description="WorkLedger's performance targets")
+    parser.add_argument("--quick", action="store_true", help="small ledgers, few runs")
+    parser.add_argument("--runs", type=int, help="runs per figure (default 7; --quick: 2)")
+    parser.add_argument("--keep", type=Path, help="keep the ledgers in this folder")
+    args = parser.parse_args(argv)
+    runs = args.runs or (2 if args.quick else 7)
+    work = Path(tempfile.mkdtemp(prefix="性能"))
+    try:
+        targets = evaluate(work, args.quick, runs, lambda text: print(text, flush=True))
+    finally:
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            for ledger in work.glob("*.db"):
+                shutil.copy2(ledger, args.keep / ledger.name)
+        shutil.rmtree(work, ignore_errors=True)
+    width = max(len(t.figure) for t in targets)
+    print(f"\n{'figure'.ljust(width)} | measured | goal | holds")
+    for target in targets:
+        print(f"{target.figure.ljust(width)} | {target.measured} | {target.goal} | "
+              f"{'yes' if target.holds else 'NO'}")
+    held = sum(t.holds for t in targets)
+    print(f"targets: {held}/{len(targets)} hold")
+    return 0 if held == len(targets) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
