@@ -256,3 +256,16 @@ def test_preview_charts_are_drawn_in_the_background_and_then_shown(qtbot, opened
     qtbot.waitUntil(lambda: not tab._drawing, timeout=10_000)
     assert all(picture == tiny_png() for picture in tab._charts.values())
     qtbot.waitUntil(lambda: not tab._preview_timer.isActive(), timeout=5_000)
+
+
+def test_a_tab_never_shown_saves_nothing_when_the_window_closes(qtbot, demo: Ledger) -> None:
+    """Regression: closing the window without visiting 总结 stored an empty 年度总结."""
+    ops = Operations()
+    ops.set_ledger(demo)
+    tab = SummaryTab()
+    qtbot.addWidget(tab)
+    tab.set_period(DEMO_PERIOD)
+    tab.set_ledger(demo, ops)  # never shown: the editor was never filled
+    tab.set_ledger(None, ops)  # what the window does when it closes
+    assert demo.query("SELECT * FROM templates") == []
+    assert ops.stack.count() == 0

@@ -142,6 +142,7 @@ class SummaryTab(LedgerTab):
         self._chart_token = 0  # +1 whenever the pictures go stale: late ones are dropped
         self._chart_drawn.connect(self._chart_arrived)
         self._loading = False
+        self._edited = False  # the clerk typed since the text was loaded (only then it is saved)
         self._export_dir: Path | None = None
 
         self.chooser = QComboBox()
@@ -317,24 +318,31 @@ class SummaryTab(LedgerTab):
             self.editor.setPlainText(body)
         finally:
             self._loading = False
+            self._edited = False
 
     def _text_changed(self) -> None:
         if self._loading:
             return
+        self._edited = True
         self._preview_timer.start()
         if self.ledger is not None and not self.ledger.readonly:
             self._save_timer.start()
 
     def save_now(self) -> None:
-        """Store the editor's text if it differs from the saved one (one undoable change)."""
+        """Store what the clerk typed if it differs from the saved text (one undoable change).
+
+        Nothing is saved unless the clerk typed since the text was loaded: a tab that was never
+        shown (its editor empty) or a text replaced by a restore must not overwrite the ledger's.
+        """
         self._save_timer.stop()
-        if self.ledger is None or self.ops is None or self.ledger.readonly:
+        if (not self._edited or self.ledger is None or self.ledger.closed or self.ops is None
+                or self.ledger.readonly):
             return
         templates, body = self._templates(), self.editor.toPlainText()
         try:
-            if templates.get(self.template_name).body == body:
-                return
-            self.ops.apply(lambda: templates.save(self.template_name, body))
+            if templates.get(self.template_name).body != body:
+                self.ops.apply(lambda: templates.save(self.template_name, body))
+            self._edited = False
         except LedgerError as exc:
             messages.warn(self, exc.message)
 
