@@ -49,12 +49,17 @@ class Target:
     holds: bool
 
 
-def probe(name: str, ledger: Path, runs: int, data: Path) -> dict[str, Any]:
-    """Run benchmarks/probes.py NAME in a fresh process; its last line is the JSON result."""
+def child_env(data: Path) -> dict[str, str]:
     env = {**os.environ, "WORKLEDGER_DATA_DIR": str(data), "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # a clerk's Python keeps its compiled modules
+    return env
+
+
+def probe(name: str, ledger: Path, runs: int, data: Path, *extra: Path) -> dict[str, Any]:
+    """Run benchmarks/probes.py NAME in a fresh process; its last line is the JSON result."""
     result = subprocess.run([sys.executable, str(ROOT / "probes.py"), name, str(ledger),
-                             str(runs)], capture_output=True, text=True, encoding="utf-8",
-                            env=env, timeout=1800)
+                             str(runs), *map(str, extra)], capture_output=True, text=True,
+                            encoding="utf-8", env=child_env(data), timeout=1800)
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
     if not lines:
         raise RuntimeError(f"probe {name} failed:\n{result.stderr[-3000:]}")
@@ -65,8 +70,7 @@ def start_seconds(command: list[str], data: Path) -> float:
     """From starting `command` to its window shown and responsive (WORKLEDGER_READY_FILE)."""
     ready = data / "ready.txt"
     ready.unlink(missing_ok=True)
-    env = {**os.environ, "WORKLEDGER_DATA_DIR": str(data), "WORKLEDGER_READY_FILE": str(ready),
-           "QT_QPA_PLATFORM": "offscreen"}
+    env = {**child_env(data), "WORKLEDGER_READY_FILE": str(ready)}
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
@@ -143,7 +147,7 @@ def evaluate(work: Path, quick: bool, runs: int, say: Callable[[str], None]) -> 
                           "≤ 1.5", ratio <= 1.5))
 
     say("Excel …")
-    excel = probe("excel", large, runs, data)
+    excel = probe("excel", large, runs, data, small)
     read_ratio = excel["import"] / excel["read_floor"]
     write_ratio = excel["export"] / excel["write_floor"]
     targets.append(Target("10,000-row import (dry run + apply) ÷ openpyxl reading",

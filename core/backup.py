@@ -303,6 +303,7 @@ def restore(ledger: Ledger, backup: Path) -> RestoreResult:
         source.close()
     for migration in schema.pending(ledger.conn.execute("PRAGMA user_version").fetchone()[0]):
         schema.run_migration(ledger.conn, migration)  # an older backup is brought up to date
+    ledger.invalidate()  # every table was replaced: nothing cached may be kept
     _audit_restore(ledger, backup)
     return RestoreResult(backup, previous, record_counts(ledger.conn))
 

@@ -107,17 +107,17 @@ EDITABLE = ("name", "unit", "decimals", "kind", "section", "higher_is_better", "
 
 
 class Catalogue:
-    """Reads are served from a snapshot of the indicators table, taken again after any write to
-    the ledger (Ledger.generation): a summary or a 指标 tab looks indicators up hundreds of
+    """Reads are served from a snapshot of the indicators table, taken again after it was
+    written (Ledger.table_generation): a summary or a 指标 tab looks indicators up hundreds of
     times."""
 
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
-        self._snapshot: tuple[int, list[Indicator], dict[str, Indicator]] | None = None
+        self._snapshot: tuple[tuple[int, int], list[Indicator], dict[str, Indicator]] | None = None
 
     def _indicators(self) -> tuple[list[Indicator], dict[str, Indicator]]:
         """Every indicator (retired too) in catalogue order, and the same by id."""
-        generation = self.ledger.generation
+        generation = self.ledger.table_generation("indicators")
         if self._snapshot is None or self._snapshot[0] != generation:
             order = {name: i for i, name in enumerate(SECTIONS)}
             indicators = [Indicator.from_row(r) for r in self.ledger.query(

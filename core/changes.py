@@ -138,6 +138,44 @@ class Writer:
         self._record(RowChange(table, record["id"], None, after))
         return str(record["id"])
 
+    def insert_many(self, table: str, records: list[Row]) -> list[str]:
+        """Insert many rows at once (an import): like `insert`, in bulk — one statement per
+        shape of row, the stored rows read back in batches, their audit rows in one go."""
+        columns = set(self.columns(table))
+        stamp = now_text()
+        prepared: list[Row] = []
+        for values in records:
+            unknown = set(values) - columns
+            if unknown:
+                raise ValueError(f"unknown columns for {table}: {sorted(unknown)}")
+            record = dict(values)
+            if "id" not in record:
+                record["id"] = new_id()
+            for column in TIMESTAMPS:
+                if column in columns:
+                    record.setdefault(column, stamp)
+            prepared.append(record)
+        shapes: dict[tuple[str, ...], list[Row]] = {}
+        for record in prepared:
+            shapes.setdefault(tuple(record), []).append(record)
+        for keys, group in shapes.items():
+            names = ", ".join(f'"{k}"' for k in keys)
+            marks = ", ".join("?" for _ in keys)
+            self._run_many(f'INSERT INTO "{table}" ({names}) VALUES ({marks})',
+                           [[record[k] for k in keys] for record in group])
+        ids = [str(record["id"]) for record in prepared]
+        stored: dict[str, Row] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            cursor = self.conn.execute(
+                f'SELECT * FROM "{table}" WHERE id IN ({", ".join("?" for _ in chunk)})', chunk)
+            names_read = [d[0] for d in cursor.description]
+            for values in cursor.fetchall():
+                row = dict(zip(names_read, values, strict=True))
+                stored[str(row["id"])] = row
+        self._record_many([RowChange(table, row_id, None, stored[row_id]) for row_id in ids])
+        return ids
+
     def update(self, table: str, row_id: str, values: Row) -> bool:
         """Set fields of one row; returns False (and records nothing) when nothing changes."""
         before = self.require(table, row_id)
@@ -163,8 +201,14 @@ class Writer:
         self._record(RowChange(table, row_id, before, None))
 
     def _run(self, sql: str, params: Iterable[Any]) -> None:
+        self._run_many(sql, [list(params)], single=True)
+
+    def _run_many(self, sql: str, rows: list[list[Any]], *, single: bool = False) -> None:
         try:
-            self.conn.execute(sql, list(params))
+            if single:
+                self.conn.execute(sql, rows[0])
+            else:
+                self.conn.executemany(sql, rows)
         except sqlite3.IntegrityError as exc:
             text = str(exc)
             if "FOREIGN KEY" in text:
@@ -176,30 +220,28 @@ class Writer:
             raise
 
     def _record(self, row_change: RowChange) -> None:
-        self.rows.append(row_change)
+        self._record_many([row_change])
+
+    def _record_many(self, row_changes: list[RowChange]) -> None:
+        self.rows.extend(row_changes)
         if not self.audited:
             return
         at = now_text()
         entries: list[tuple[Any, ...]] = []
-        if row_change.action == "update":
-            assert row_change.before is not None and row_change.after is not None
-            for name in row_change.changed_fields():
-                entries.append(
-                    (name, _dump(row_change.before[name]), _dump(row_change.after[name]))
-                )
-        else:
-            old = _dump(row_change.before) if row_change.before is not None else None
-            new = _dump(row_change.after) if row_change.after is not None else None
-            entries.append(("*", old, new))
+        for change in row_changes:
+            base = (at, self.user, self.label, change.action, change.table, change.row_id)
+            if change.action == "update":
+                assert change.before is not None and change.after is not None
+                for name in change.changed_fields():
+                    entries.append((*base, name, _dump(change.before[name]),
+                                    _dump(change.after[name])))
+            else:
+                old = _dump(change.before) if change.before is not None else None
+                new = _dump(change.after) if change.after is not None else None
+                entries.append((*base, "*", old, new))
         self.conn.executemany(
             "INSERT INTO audit (at, user, label, action, tbl, row_id, field, old, new)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (at, self.user, self.label, row_change.action, row_change.table,
-                 row_change.row_id, name, old_value, new_value)
-                for name, old_value, new_value in entries
-            ],
-        )
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", entries)
 
     # -- reverting --------------------------------------------------------------------------
     def revert(self, change: Change) -> None:

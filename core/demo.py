@@ -144,7 +144,7 @@ class _Builder:
             self.conn.execute("ROLLBACK")
             raise
         finally:
-            self.ledger.generation += 1  # written around Ledger.write: caches must look again
+            self.ledger.invalidate()  # written around Ledger.write: caches must look again
 
     # -- helpers ------------------------------------------------------------------------------
     def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core import units
 from core.periods import Period
@@ -60,22 +60,29 @@ def is_known(key: str) -> bool:
 
 
 # -- enterprises ----------------------------------------------------------------------------
-def _any_enterprise(ledger: Ledger) -> bool:
-    return bool(ledger.scalar("SELECT EXISTS (SELECT 1 FROM enterprises)"))
+def _enterprise_facts(ledger: Ledger, year: int) -> dict[str, int]:
+    """Every flag's count for `year` (valid that year, and new that year) in one query."""
+    def load() -> dict[str, int]:
+        columns = ["count(*) AS total"]
+        for flag in ENTERPRISE_FLAGS:
+            columns.append(f"count(CASE WHEN {flag}_since <= :y AND ({flag}_until IS NULL"
+                           f" OR {flag}_until >= :y) THEN 1 END) AS {flag}")
+            columns.append(f"count(CASE WHEN {flag}_since = :y THEN 1 END) AS {flag}_new")
+        return ledger.query(f"SELECT {', '.join(columns)} FROM enterprises", {"y": year})[0]
+    return ledger.memo(("enterprise facts", year), load)
 
 
 def _flag_count(flag: str, *, new_only: bool) -> Derivation:
     label = ENTERPRISE_FLAGS[flag]
 
     def count(ledger: Ledger, period: Period) -> Derived:
+        facts = _enterprise_facts(ledger, period.year)
         if new_only:
-            where = f"{flag}_since = :y"
             basis = f"由企业名录计算：{period.year}年新获“{label}”的企业"
         else:
-            where = (f"{flag}_since <= :y AND ({flag}_until IS NULL OR {flag}_until >= :y)")
             basis = f"由企业名录计算：{period.year}年有效“{label}”标记的企业"
-        value = ledger.scalar(f"SELECT count(*) FROM enterprises WHERE {where}", {"y": period.year})
-        return Derived(float(value), "家", basis=basis, has_data=_any_enterprise(ledger))
+        value = facts[f"{flag}_new" if new_only else flag]
+        return Derived(float(value), "家", basis=basis, has_data=facts["total"] > 0)
     return count
 
 
@@ -117,36 +124,37 @@ def _project_params(ledger: Ledger, period: Period) -> dict[str, object]:
             "threshold": ledger.yi_threshold}
 
 
-def _any_project(ledger: Ledger) -> bool:
-    return bool(ledger.scalar("SELECT EXISTS (SELECT 1 FROM projects)"))
+def _project_facts(ledger: Ledger, period: Period) -> dict[str, Any]:
+    """The 亿元项目 groups of `period`: how many in each, their total investment (one query)."""
+    def load() -> dict[str, Any]:
+        counts = ", ".join(f"count(CASE WHEN total_investment >= :threshold AND ({where})"
+                           f" THEN 1 END) AS {name}" for name, where in GROUPS.items())
+        return ledger.query(
+            f"SELECT count(*) AS total, {counts}, coalesce(sum(CASE WHEN total_investment >="
+            f" :threshold AND {GROUPS['active']} THEN total_investment END), 0) AS investment"
+            " FROM projects", _project_params(ledger, period))[0]
+    return ledger.memo(("project facts", period), load)
 
 
-def _yi_count(where: str, what: str) -> Derivation:
+def _yi_count(group: str, what: str) -> Derivation:
     def count(ledger: Ledger, period: Period) -> Derived:
-        value = ledger.scalar(
-            f"SELECT count(*) FROM projects WHERE total_investment >= :threshold AND {where}",
-            _project_params(ledger, period),
-        )
+        facts = _project_facts(ledger, period)
         basis = f"由项目台账计算：总投资≥{ledger.yi_threshold:g}亿元、{what}的项目"
-        return Derived(float(value), "个", basis=basis, has_data=_any_project(ledger))
+        return Derived(float(facts[group]), "个", basis=basis, has_data=facts["total"] > 0)
     return count
 
 
-DERIVATIONS["projects.yi_new_started"] = _yi_count(GROUPS["new_started"], "开工日期在本期内")
+DERIVATIONS["projects.yi_new_started"] = _yi_count("new_started", "开工日期在本期内")
 DERIVATIONS["projects.yi_under_construction"] = _yi_count(
-    GROUPS["under_construction"], "本年以前开工且期末未竣工"
+    "under_construction", "本年以前开工且期末未竣工"
 )
-DERIVATIONS["projects.yi_completed"] = _yi_count(GROUPS["completed"], "竣工投产日期在本期内")
+DERIVATIONS["projects.yi_completed"] = _yi_count("completed", "竣工投产日期在本期内")
 
 
 @derivation("projects.yi_total_investment")
 def _yi_total(ledger: Ledger, period: Period) -> Derived:
-    value = ledger.scalar(
-        "SELECT coalesce(sum(total_investment), 0) FROM projects"
-        f" WHERE total_investment >= :threshold AND {GROUPS['active']}",
-        _project_params(ledger, period),
-    )
-    return Derived(float(value), "亿元", has_data=_any_project(ledger),
+    facts = _project_facts(ledger, period)
+    return Derived(float(facts["investment"]), "亿元", has_data=facts["total"] > 0,
                    basis="由项目台账计算：新开工、在建、竣工投产亿元项目的总投资合计")
 
 
@@ -159,7 +167,7 @@ def _yi_invest_year(ledger: Ledger, period: Period) -> Derived:
         f" AND {project_groups('p.')['active']}",
         _project_params(ledger, period),
     )
-    return Derived(float(value), "亿元", has_data=_any_project(ledger),
+    return Derived(float(value), "亿元", has_data=_project_facts(ledger, period)["total"] > 0,
                    basis=f"由项目台账计算：上述亿元项目{period.year}年完成投资合计")
 
 
@@ -204,18 +212,28 @@ def _short_number(amount: float) -> str:
 
 
 # -- services -------------------------------------------------------------------------------
-def _service_sum(kinds: tuple[str, ...], column: str, unit: str, what: str) -> Derivation:
-    marks = ", ".join("?" for _ in kinds)
+def _service_facts(ledger: Ledger, period: Period) -> dict[str, dict[str, float]]:
+    """Per kind of service record in `period`: how many, person-times, problems solved,
+    amount in the base unit (元, 个 …) and enterprises — one GROUP BY query."""
+    def load() -> dict[str, dict[str, float]]:
+        rows = ledger.query(
+            "SELECT kind, count(*) AS records, coalesce(sum(person_times), 0) AS person_times,"
+            " coalesce(sum(CASE WHEN status = '办结' THEN problems END), 0) AS solved,"
+            f" coalesce(sum({units.sql_to_base('amount', 'amount_unit')}), 0) AS amount,"
+            " count(DISTINCT enterprise_id) AS enterprises"
+            " FROM services WHERE date BETWEEN ? AND ? GROUP BY kind",
+            (period.start, period.end))
+        return {row.pop("kind"): row for row in rows}
+    return ledger.memo(("service facts", period), load)
 
+
+def _service_sum(kinds: tuple[str, ...], column: str, unit: str, what: str) -> Derivation:
     def total(ledger: Ledger, period: Period) -> Derived:
-        expression = units.sql_to_base("amount", "amount_unit") if column == "amount" else column
-        row = ledger.conn.execute(
-            f"SELECT count(*), coalesce(sum({expression}), 0) FROM services"
-            f" WHERE kind IN ({marks}) AND date BETWEEN ? AND ?",
-            (*kinds, period.start, period.end),
-        ).fetchone()
+        facts = _service_facts(ledger, period)
+        chosen = [facts[kind] for kind in kinds if kind in facts]
         basis = f"由服务记录计算：本期“{'、'.join(kinds)}”记录的{what}合计"
-        return Derived(float(row[1]), unit, basis=basis, has_data=row[0] > 0)
+        return Derived(float(sum(row[column] for row in chosen)), unit, basis=basis,
+                       has_data=sum(row["records"] for row in chosen) > 0)
     return total
 
 
@@ -228,28 +246,17 @@ DERIVATIONS["services.policy_funds"] = _service_sum(
     ("政策资金", "研发奖补"), "amount", "元", "金额"
 )
 DERIVATIONS["services.rd_subsidy_amount"] = _service_sum(("研发奖补",), "amount", "元", "金额")
+DERIVATIONS["services.rd_subsidy_enterprises"] = _service_sum(
+    ("研发奖补",), "enterprises", "家", "企业数"
+)
 
 
 @derivation("services.problems_solved")
 def _problems(ledger: Ledger, period: Period) -> Derived:
-    row = ledger.conn.execute(
-        "SELECT count(*), coalesce(sum(CASE WHEN status = '办结' THEN problems END), 0)"
-        " FROM services WHERE date BETWEEN ? AND ?",
-        (period.start, period.end),
-    ).fetchone()
-    return Derived(float(row[1]), "条", has_data=row[0] > 0,
+    facts = _service_facts(ledger, period).values()
+    return Derived(float(sum(row["solved"] for row in facts)), "条",
+                   has_data=sum(row["records"] for row in facts) > 0,
                    basis="由服务记录计算：本期已办结记录的问题条数合计")
-
-
-@derivation("services.rd_subsidy_enterprises")
-def _rd_enterprises(ledger: Ledger, period: Period) -> Derived:
-    row = ledger.conn.execute(
-        "SELECT count(*), count(DISTINCT enterprise_id) FROM services"
-        " WHERE kind = '研发奖补' AND date BETWEEN ? AND ?",
-        (period.start, period.end),
-    ).fetchone()
-    return Derived(float(row[1]), "家", has_data=row[0] > 0,
-                   basis="由服务记录计算：本期有“研发奖补”记录的企业数")
 
 
 # -- honours --------------------------------------------------------------------------------

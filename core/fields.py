@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from core.errors import InputError, LedgerError
@@ -177,6 +178,10 @@ class Field:
     minimum: float | None = None
     width: int = 10  # characters; the window sizes columns from it
 
+    @cached_property
+    def _choices_by_form(self) -> dict[str, str]:
+        return {normalise(choice): choice for choice in self.choices}
+
     def parse(self, raw: Any) -> Any:
         """What the clerk typed → the stored value (raises InputError)."""
         kind = self.kind
@@ -213,9 +218,9 @@ class Field:
             value = normalise(str(raw)) if raw is not None else ""
             if value == "" and not self.required:
                 return ""
-            for choice in self.choices:
-                if value == normalise(choice):
-                    return choice
+            choice = self._choices_by_form.get(value)
+            if choice is not None:
+                return choice
             options = "、".join(c for c in self.choices if c)
             raise InputError(f"「{self.label}」应为 {options} 之一，收到“{raw}”", field=self.label)
         if kind == "flag":

@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from core import storage
 from core.changes import Change, Writer
-from core.errors import ConflictError, NeedsUpgradeError, ReadOnlyError
+from core.errors import BadFileError, ConflictError, NeedsUpgradeError, ReadOnlyError
 from core.lock import WriterLock
 from core.periods import Period
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:  # the domain modules import Ledger too; they are loaded on first use
     from core.catalogue import Catalogue
@@ -43,7 +45,12 @@ class Ledger:
         self.migrated_from = opened.migrated_from
         self._settings_cache: dict[str, Any] | None = None
         self._writer: Writer | None = None  # the write transaction under way, if any
-        self.generation = 0  # +1 after every write: caches of what the ledger holds compare it
+        # Caches of what the ledger holds compare these: +1 after every write (generation), and
+        # per table written (table_generation), so a cache of one table survives other writes.
+        self.generation = 0
+        self._epoch = 0  # +1 when anything may have changed (restore, bulk writes)
+        self._table_generations: dict[str, int] = {}
+        self._memo: dict[Hashable, Any] = {}  # see memo(); emptied by every write
         self.writer_lock: WriterLock | None = None  # held while open for writing
 
     # -- opening and closing ------------------------------------------------------------------
@@ -83,6 +90,18 @@ class Ledger:
         return ledger
 
     @classmethod
+    def reader(cls, path: str | Path) -> Ledger:
+        """One more read-only connection to a ledger this process already has open and checked
+        (a worker thread may not share the window's): no checks again, no lock, sees what was
+        committed."""
+        target = Path(path)
+        try:
+            conn = storage.connect_readonly(target)
+        except sqlite3.DatabaseError as exc:
+            raise BadFileError(f"无法读取“{target.name}”（{exc}）") from exc
+        return cls(target, storage.OpenedFile(conn, readonly=True, readonly_reason="后台读取"))
+
+    @classmethod
     def open_for_reading(cls, path: str | Path) -> Ledger:
         """Read-only (the window may have it open), after upgrading an older ledger once.
 
@@ -97,13 +116,17 @@ class Ledger:
 
     def close(self) -> None:
         if self.conn is not None:
+            clean = False
             if not self.readonly:
                 try:  # fold the WAL back so the file is complete on its own (USB sticks)
-                    self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    busy = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                    clean = busy == 0
                 except sqlite3.Error:
                     pass
             self.conn.close()
             self.conn = None  # type: ignore[assignment]
+            if clean:  # closed by us, whole: the next open need not check it again
+                storage.remember_checked(self.path)
         if self.writer_lock is not None:
             self.writer_lock.release()
             self.writer_lock = None
@@ -203,8 +226,31 @@ class Ledger:
             self.conn.execute("COMMIT")
         finally:
             self._writer = None
-            self._settings_cache = None
-            self.generation += 1
+            self._changed(writer.change.tables)
+
+    def _changed(self, tables: Iterable[str] | None) -> None:
+        self.generation += 1
+        self._settings_cache = None
+        self._memo.clear()
+        if tables is None:
+            self._epoch += 1
+        else:
+            for table in tables:
+                self._table_generations[table] = self._table_generations.get(table, 0) + 1
+
+    def invalidate(self) -> None:
+        """Say that anything may have changed (written around Ledger.write: restore, demo)."""
+        self._changed(None)
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """A value worked out from the ledger, kept until the next write (figures of a period,
+        the facts derived figures are read from)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def table_generation(self, table: str) -> tuple[int, int]:
+        return (self._epoch, self._table_generations.get(table, 0))
 
     def batch(self, label: str, writes: Sequence[Callable[[], object]]) -> Change:
         """Several core writes as one transaction and one Change (a paste that edits some rows

@@ -147,7 +147,6 @@ def _ratio(value: float | None, target: float | None) -> float | None:
 class Metrics:
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
-        self._cache: dict[tuple[int, Period, int], list[Figure]] = {}
 
     # -- reading ------------------------------------------------------------------------------
     def _rows(self, period: Period) -> dict[str, dict[str, Any]]:
@@ -174,25 +173,17 @@ class Metrics:
                 history_years: int = 0) -> list[Figure]:
         """Every active indicator (or the given ones) worked out for `period`.
 
-        The whole catalogue's figures are kept until the next write to the ledger (a summary
-        asks for them many times; each derived figure is a query)."""
+        Figures are kept until the next write to the ledger (Ledger.memo): a summary asks for
+        them many times."""
         if indicators is not None:
             return self._compute(period, indicators, history_years)
-        key = (self.ledger.generation, period, history_years)
-        if key not in self._cache:
-            if len(self._cache) > 8 or any(k[0] != key[0] for k in self._cache):
-                self._cache.clear()
-            self._cache[key] = self._compute(period, self.ledger.catalogue.all(), history_years)
-        return list(self._cache[key])
+        return list(self.ledger.memo(("figures", period, history_years), lambda: self._compute(
+            period, self.ledger.catalogue.all(), history_years)))
 
     def figure(self, ref: str | Indicator, period: Period, *, history_years: int = 0) -> Figure:
         indicator = self.ledger.catalogue.resolve(ref)
-        cached = self._cache.get((self.ledger.generation, period, history_years))
-        if cached is not None:
-            for figure in cached:
-                if figure.indicator.id == indicator.id:
-                    return figure
-        return self._compute(period, [indicator], history_years)[0]
+        return self.ledger.memo(("figure", indicator.id, period, history_years),
+                                lambda: self._compute(period, [indicator], history_years)[0])
 
     def _compute(self, period: Period, chosen: list[Indicator], history_years: int
                  ) -> list[Figure]:

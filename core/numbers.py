@@ -30,8 +30,9 @@ _MINUS_SIGNS = str.maketrans({"−": "-", "－": "-", "﹣": "-", "＋": "+"})
 
 def normalise(text: str) -> str:
     """Full-width → half-width, unify minus signs, drop every kind of space."""
-    cleaned = unicodedata.normalize("NFKC", text).translate(_MINUS_SIGNS)
-    return "".join(ch for ch in cleaned if not ch.isspace())
+    if not text.isascii():  # ASCII needs neither (an import reads tens of thousands of cells)
+        text = unicodedata.normalize("NFKC", text).translate(_MINUS_SIGNS)
+    return "".join(text.split())
 
 
 def parse_decimal(

@@ -42,6 +42,7 @@ def opened(qtbot, demo: Ledger) -> tuple[SummaryTab, Operations]:
     tab.resize(1300, 800)
     tab.show()
     qtbot.waitExposed(tab)
+    qtbot.waitUntil(lambda: tab.document is not None)  # the preview follows the tab's showing
     return tab, ops
 
 
@@ -155,7 +156,7 @@ def test_import_and_export_a_template_file(qtbot, opened, tmp_path: Path,
     monkeypatch.setattr(module, "ask_text", lambda *args: "简报")
     tab.import_template()
     qtbot.waitUntil(lambda: tab.chooser.currentText() == "简报")
-    assert texts(tab)[0] == f"{tab.ledger.setting('district')}简报"
+    qtbot.waitUntil(lambda: texts(tab)[0] == f"{tab.ledger.setting('district')}简报")
 
 
 def test_export_pdf_lists_what_is_missing_first(qtbot, opened, tmp_path: Path,
@@ -224,10 +225,10 @@ def test_print_and_print_preview_render_every_page(qtbot, opened, tmp_path: Path
     assert len(PdfReader(tmp_path / "打印.pdf").pages) == pages
 
 
-def test_a_new_period_redraws_the_preview(opened) -> None:
+def test_a_new_period_redraws_the_preview(qtbot, opened) -> None:
     tab, _ops = opened
     tab.set_period(Period(DEMO_PERIOD.year, 6))
-    assert tab.status.text().startswith(Period(DEMO_PERIOD.year, 6).label)
+    qtbot.waitUntil(lambda: tab.status.text().startswith(Period(DEMO_PERIOD.year, 6).label))
 
 
 def test_a_read_only_ledger_previews_but_saves_nothing(qtbot, demo_path: Path) -> None:
@@ -242,6 +243,7 @@ def test_a_read_only_ledger_previews_but_saves_nothing(qtbot, demo_path: Path) -
         qtbot.waitExposed(tab)
         assert tab.editor.isReadOnly() and tab.note.isVisible()
         assert not tab.manage_button.isEnabled()
+        qtbot.waitUntil(lambda: tab.layout_shown is not None)
         assert tab.layout_shown is not None and tab.layout_shown.page_count >= 3
         tab.save_now()
         assert ops.stack.count() == 0

@@ -281,3 +281,16 @@ def test_reading_commands_upgrade_an_older_ledger_first(tmp_path: Path) -> None:
     assert "完整性检查：通过" in out.getvalue()
     with Ledger.open(old, readonly=True) as ledger:
         assert ledger.scalar("PRAGMA user_version") == schema.LATEST_VERSION
+
+
+def test_a_file_closed_cleanly_is_not_checked_again_until_it_changes(ledger_path: Path) -> None:
+    import os
+
+    Ledger.open(ledger_path).close()
+    assert storage.recently_checked(ledger_path)
+    stat = ledger_path.stat()
+    os.utime(ledger_path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert not storage.recently_checked(ledger_path)  # touched by something else: check it
+    with Ledger.open(ledger_path, readonly=True):
+        pass
+    assert storage.recently_checked(ledger_path)  # checked on that open, and unchanged

@@ -19,6 +19,7 @@ from ui import first_run, messages, opening
 from ui.app import create_window, first_ledger_path
 from ui.app_settings import AppSettings
 from ui.main_window import MainWindow, _undo_text
+from ui.tab_base import real_tab
 from ui.tabs.indicators import IndicatorsTab
 from ui.tabs.projects import ProjectsTab
 
@@ -40,7 +41,7 @@ def window(qtbot, demo_path: Path):
 
 
 def tab_of(window: MainWindow, kind: type) -> object:
-    return next(t for t in window.tabs if isinstance(t, kind))
+    return next(t for t in map(real_tab, window.tabs) if isinstance(t, kind))
 
 
 def test_opening_the_demo_and_visiting_every_tab_prints_no_qt_warning(qtbot, demo_path):
@@ -61,7 +62,7 @@ def test_opening_the_demo_and_visiting_every_tab_prints_no_qt_warning(qtbot, dem
         for index in range(shown.tab_widget.count()):
             shown.tab_widget.setCurrentIndex(index)
             qtbot.wait(20)
-        services = shown.tab_widget.widget(2)
+        services = shown.tab(2)
         services.pages.setCurrentIndex(1)
         qtbot.wait(20)
         shown.close()

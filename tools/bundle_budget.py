@@ -70,6 +70,7 @@ def start_time(command: list[str], ledger: Path, data: Path) -> float:
     ready = data / "ready.txt"
     ready.unlink(missing_ok=True)
     env = {**os.environ, "WORKLEDGER_DATA_DIR": str(data), "WORKLEDGER_READY_FILE": str(ready)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # from source, as a developer runs it: with .pyc
     if os.name != "nt" and not os.environ.get("DISPLAY"):
         env["QT_QPA_PLATFORM"] = "offscreen"
     started = time.perf_counter()

@@ -55,12 +55,12 @@ def main(argv: list[str]) -> int:
             window.tab_widget.setCurrentIndex(index)
             app.processEvents()
             if name == "indicators":  # a selected indicator fills the detail panel
-                select_indicator(window.tabs[0], "above_scale_va_growth")
+                select_indicator(window.tab(0), "above_scale_va_growth")
             elif name == "plans":  # the section with a target and linked projects
-                window.tabs[3].sections.setCurrentRow(1)
+                window.tab(3).sections.setCurrentRow(1)
             elif name == "summary":  # the live preview is drawn shortly after the tab shows
                 deadline = time.monotonic() + 30
-                while window.tabs[4].document is None and time.monotonic() < deadline:
+                while window.tab(4).document is None and time.monotonic() < deadline:
                     app.processEvents()
                     time.sleep(0.02)
             app.processEvents()

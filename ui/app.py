@@ -21,6 +21,7 @@ from ui.app_settings import AppSettings
 
 if TYPE_CHECKING:  # the window is imported once the language is chosen (labels are built then)
     from ui.main_window import MainWindow
+    from ui.tab_base import LedgerTab
 
 OPTIONS_HELP = "用法：main.py [--db 台账文件] [--lang zh|en]"
 
@@ -78,22 +79,44 @@ def first_ledger_path(option: Path | None, last: Path | None) -> Path | None:
 
 
 def create_window(settings: AppSettings) -> MainWindow:
-    """The main window with its tabs (the tests and tools/screenshots.py build it this way)."""
+    """The main window with its tabs (the tests and tools/screenshots.py build it this way).
+
+    Only the first tab is built now; the others (and the modules behind them: the summary's
+    charts and PDF rendering above all) are built when the clerk first opens them.
+    """
     from ui.main_window import MainWindow
-    from ui.summary_tab import SummaryTab
+    from ui.safety_menu import install as install_safety_menu  # import/export, backups
+    from ui.tab_base import DeferredTab
     from ui.tabs.indicators import IndicatorsTab
-    from ui.tabs.plans import PlansTab
-    from ui.tabs.projects import ProjectsTab
-    from ui.tabs.services import ServicesTab
 
     window = MainWindow(settings)
-    for tab in (IndicatorsTab(), ProjectsTab(), ServicesTab(), PlansTab()):
-        window.add_tab(tab)
-    summary = SummaryTab()
-    window.add_tab(summary)
-    summary.fill_requested.connect(window.go_fill)
-    from ui.safety_menu import install as install_safety_menu  # import/export, backups
+    window.add_tab(IndicatorsTab())
 
+    def projects() -> LedgerTab:
+        from ui.tabs.projects import ProjectsTab
+
+        return ProjectsTab()
+
+    def services() -> LedgerTab:
+        from ui.tabs.services import ServicesTab
+
+        return ServicesTab()
+
+    def plans() -> LedgerTab:
+        from ui.tabs.plans import PlansTab
+
+        return PlansTab()
+
+    def summary() -> LedgerTab:
+        from ui.summary_tab import SummaryTab
+
+        tab = SummaryTab()
+        tab.fill_requested.connect(window.go_fill)
+        return tab
+
+    for title, build in (("项目", projects), ("企业服务", services), ("工作计划", plans),
+                         ("总结", summary)):
+        window.add_tab(DeferredTab(title, build))
     install_safety_menu(window)
     return window
 
@@ -130,11 +153,12 @@ def _run(argv: list[str]) -> int:
     choose_font(app)
 
     from ui import messages, opening
-    from ui.first_run import ask_first_ledger
 
     messages.install_excepthook()
     path = first_ledger_path(options.db, settings.last_file)
     if path is None:
+        from ui.first_run import ask_first_ledger  # the very first start only
+
         path = ask_first_ledger()
         if path is None:
             return 0
@@ -147,12 +171,16 @@ def _run(argv: list[str]) -> int:
         window.show()
     else:
         window.showMaximized()  # the first time: the whole screen, as clerks use WPS
+    # Once the first tab is up, build the others in the background (idle turns of the loop).
+    QTimer.singleShot(WARM_UP_DELAY_MS, window, window.build_deferred_tabs)
     ready_file = os.environ.get(READY_FILE_VARIABLE)
     if ready_file:
         facts = {"qt_zh": translated or language != "zh", "font": app.font().family()}
         QTimer.singleShot(0, lambda: _report_ready(window, Path(ready_file), facts))
     return app.exec()
 
+
+WARM_UP_DELAY_MS = 800  # after the window is up: time for the clerk's first look
 
 # Smoke tests and benchmarks set this to a file name: once the window is shown and its first
 # tab filled, and the event loop runs (the window responds), the app writes the file and quits.

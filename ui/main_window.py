@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -35,7 +35,7 @@ from ui.app_settings import AppSettings
 from ui.i18n import tr
 from ui.operations import Operations
 from ui.period_selector import PeriodSelector
-from ui.tab_base import LedgerTab
+from ui.tab_base import DeferredTab, LedgerTab, real_tab
 from ui.table.view import LedgerTableView
 
 TEXT_WIDGETS = (QLineEdit, QPlainTextEdit, QTextEdit)
@@ -174,13 +174,31 @@ class MainWindow(QMainWindow):
 
     # -- tabs ----------------------------------------------------------------------------------
     def add_tab(self, tab: LedgerTab) -> None:
-        """Append a tab (the 总结 tab is added this way by its own module)."""
+        """Append a tab; a DeferredTab is built when first shown, and adopted then."""
         self.tabs.append(tab)
         self.tab_widget.addTab(tab, tr(tab.title))
-        for view in tab.findChildren(LedgerTableView):
-            view.message.connect(self.show_message)
+        if isinstance(tab, DeferredTab):
+            tab.on_built.append(self._adopt)
+        else:
+            self._adopt(tab)
         tab.set_period(self.period_selector.period())
         tab.set_ledger(self.ledger, self.ops)
+
+    def build_deferred_tabs(self) -> None:
+        """Build the tabs not opened yet, one per turn of the event loop, while the clerk looks
+        at the first one: the first visit of each is then as quick as any other."""
+        pending = [tab for tab in self.tabs if isinstance(tab, DeferredTab) and tab.real is None]
+        if pending:
+            pending[0].materialize()
+            QTimer.singleShot(0, self, self.build_deferred_tabs)
+
+    def _adopt(self, tab: LedgerTab) -> None:
+        for view in tab.findChildren(LedgerTableView):
+            view.message.connect(self.show_message)
+
+    def tab(self, index: int) -> LedgerTab:
+        """The tab at `index` itself (built now if it was deferred)."""
+        return real_tab(self.tabs[index])
 
     def current_tab(self) -> LedgerTab | None:
         widget = self.tab_widget.currentWidget()

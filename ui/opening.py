@@ -15,7 +15,6 @@ from core.errors import BadFileError, LockedError
 from core.ledger import Ledger
 from core.paths import data_dir
 from ui import messages, safety_menu
-from ui.dialogs import backups
 from ui.i18n import tr
 
 FILE_FILTER = "工作台账 (*.db);;所有文件 (*)"
@@ -81,6 +80,8 @@ def open_until_ok(parent: QWidget | None, path: Path | None) -> Ledger | None:
                     return ledger
                 message = exc.message
             except BadFileError as exc:
+                from ui.dialogs import backups  # rarely needed: loaded when it is
+
                 if backups.offer_restore(parent, path, exc.message):
                     continue  # open the restored file
                 message = exc.message

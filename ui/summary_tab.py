@@ -69,6 +69,14 @@ PREVIEW_CHART_DPI = 110  # charts for the screen; print and export render them a
 CHART_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="summary-charts")
 
 
+def _draw_chart(path: Path, period: Period, key: str) -> bytes:
+    """In the worker thread: the chart's figures read through a connection of its own (the
+    window's is for the window's thread), then drawn."""
+    with Ledger.reader(path) as ledger:
+        data = chart_data(ledger, period, key)
+    return png_of(data, PREVIEW_CHART_DPI)
+
+
 @cache
 def _placeholder(text: str) -> bytes:
     """A grey box of the preview chart's size with `text` in it, as PNG bytes."""
@@ -295,7 +303,8 @@ class SummaryTab(LedgerTab):
         self.note.setText(tr("台账以只读方式打开：可以预览、打印和导出，但不能修改模板。"))
         self.note.setVisible(not writable)
         self.chart_view.set_period(self.period)
-        self.update_preview()
+        # The preview follows once the tab is on screen: switching to it never waits for it.
+        QTimer.singleShot(0, self, self.update_preview)
 
     @guarded()
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt's name
@@ -454,10 +463,9 @@ class SummaryTab(LedgerTab):
             return self._charts[key]
         if key not in self._drawing:
             assert self.ledger is not None and self.period is not None
-            data = chart_data(self.ledger, self.period, key)  # the ledger: this thread only
             self._drawing.add(key)
             token = self._chart_token
-            future = CHART_WORKER.submit(png_of, data, PREVIEW_CHART_DPI)
+            future = CHART_WORKER.submit(_draw_chart, self.ledger.path, self.period, key)
             future.add_done_callback(lambda done, k=key, t=token: self._chart_done(done, k, t))
         return _placeholder(tr("图表绘制中…"))
 

@@ -8,8 +8,10 @@ so switching tabs stays fast on a large ledger.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QAbstractItemView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QVBoxLayout, QWidget
 
 from core.ledger import Ledger
 from core.periods import Period
@@ -69,3 +71,65 @@ class LedgerTab(QWidget):
     def current_table(self) -> QAbstractItemView | None:
         """The table 编辑 → 复制 copies from when neither a table nor a text field has the focus."""
         return None
+
+
+class DeferredTab(LedgerTab):
+    """Stands in for a tab until it is first shown: building it (and importing its modules)
+    waits until the clerk opens it, so the window starts with only the first tab built."""
+
+    def __init__(self, title: str, build: Callable[[], LedgerTab],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        self._build = build
+        self.real: LedgerTab | None = None
+        self.on_built: list[Callable[[LedgerTab], object]] = []  # the window adopts it then
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def materialize(self) -> LedgerTab:
+        """The real tab, built now if it was not yet (told the ledger and period)."""
+        if self.real is None:
+            self.real = self._build()
+            self._layout.addWidget(self.real)
+            if self.period is not None:
+                self.real.set_period(self.period)
+            if self.ops is not None:
+                self.real.set_ledger(self.ledger, self.ops)
+            for adopt in self.on_built:
+                adopt(self.real)
+        return self.real
+
+    def set_ledger(self, ledger: Ledger | None, ops: Operations) -> None:
+        self.ledger, self.ops = ledger, ops
+        if self.real is not None:
+            self.real.set_ledger(ledger, ops)
+
+    def set_period(self, period: Period) -> None:
+        self.period = period
+        if self.real is not None:
+            self.real.set_period(period)
+
+    def refresh(self, tables: frozenset[str]) -> None:
+        if self.real is not None:
+            self.real.refresh(tables)
+
+    def mark_stale(self) -> None:
+        if self.real is not None:
+            self.real.mark_stale()
+
+    @guarded()
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        QWidget.showEvent(self, event)
+        self.materialize()
+
+    def focus_search(self) -> bool:
+        return self.real.focus_search() if self.real is not None else False
+
+    def current_table(self) -> QAbstractItemView | None:
+        return self.real.current_table() if self.real is not None else None
+
+
+def real_tab(tab: LedgerTab) -> LedgerTab:
+    """The tab itself, built if it was deferred."""
+    return tab.materialize() if isinstance(tab, DeferredTab) else tab

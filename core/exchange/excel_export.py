@@ -263,12 +263,13 @@ def _write(tables: list[Table], out: Path) -> None:
                                                                  header_border, centred)
             headers.append(head)
         sheet.append(headers)
+        cells = _Cells(sheet)
         for number, row in enumerate(table.rows):
             lines = [_lines(value, width) for value, width in zip(row, widths, strict=True)]
             if max(lines) > 1:  # wrapped text: a row tall enough (viewers do not all resize)
                 sheet.row_dimensions[number + 2].height = LINE_HEIGHT * min(max(lines), 15)
             tall = max(lines) > 1
-            sheet.append([_cell_for(sheet, value, table.decimals(number, c), wrap > 1, tall)
+            sheet.append([cells.cell(value, table.decimals(number, c), wrap > 1, tall)
                           for value, c, wrap in zip(row, columns, lines, strict=True)])
         last = get_column_letter(len(columns))
         sheet.auto_filter.ref = f"A1:{last}{len(table.rows) + 1}"
@@ -282,32 +283,42 @@ def _lines(value: Any, width: int) -> int:
     return -(-display_width(value) // max(1, width - 1))
 
 
-def _cell_for(sheet: Any, value: Any, decimals: int, wrap: bool, tall: bool) -> Any:
-    """What to append for one value: plain values as they are, styled cells where needed.
+class _Cells:
+    """Makes the cells of one export; openpyxl's classes and the few styles are made once
+    (a year of a busy district is a hundred thousand cells)."""
 
-    `wrap`: the text is wider than its column; `tall`: its row holds such a text, so every
-    cell of it sits at the top.
-    """
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment
+    def __init__(self, sheet: Any) -> None:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+        from openpyxl.styles import Alignment
 
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL_TEXT]
-    formula_like = isinstance(value, str) and value.startswith(FORMULA_STARTS)
-    number_format = ("yyyy-mm-dd" if isinstance(value, date)
-                     else _number_format(decimals) if isinstance(value, float) else None)
-    if value is None or not (formula_like or tall or number_format):
-        return value
-    cell = WriteOnlyCell(sheet, value)
-    if formula_like:  # text, never a formula
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    if number_format:
-        cell.number_format = number_format
-    if tall:
-        cell.alignment = Alignment(wrap_text=wrap, vertical="top")
-    return cell
+        self.sheet = sheet
+        self.make = WriteOnlyCell
+        self.illegal = ILLEGAL_CHARACTERS_RE
+        self.top = {wrap: Alignment(wrap_text=wrap, vertical="top") for wrap in (False, True)}
+
+    def cell(self, value: Any, decimals: int, wrap: bool, tall: bool) -> Any:
+        """What to append for one value: plain values as they are, styled cells where needed.
+
+        `wrap`: the text is wider than its column; `tall`: its row holds such a text, so every
+        cell of it sits at the top.
+        """
+        if isinstance(value, str):
+            value = self.illegal.sub("", value)[:MAX_CELL_TEXT]
+        formula_like = isinstance(value, str) and value.startswith(FORMULA_STARTS)
+        number_format = ("yyyy-mm-dd" if isinstance(value, date)
+                         else _number_format(decimals) if isinstance(value, float) else None)
+        if value is None or not (formula_like or tall or number_format):
+            return value
+        cell = self.make(self.sheet, value)
+        if formula_like:  # text, never a formula
+            cell.data_type = "s"
+            cell.quotePrefix = True
+        if number_format:
+            cell.number_format = number_format
+        if tall:
+            cell.alignment = self.top[wrap]
+        return cell
 
 
 def _save(workbook: Any, out: Path) -> None:

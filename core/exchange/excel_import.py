@@ -237,9 +237,19 @@ def apply_import(ledger: Ledger, plan: ImportPlan) -> ImportResult:
     new, changed = plan.count(NEW), plan.count(CHANGED)
     label = f"从 Excel 导入“{plan.path.name}”（新增 {new} 条，修改 {changed} 条）"
     with ledger.write(label) as writer:
-        for op in plan.ops:
+        inserts: list[Op] = []  # consecutive inserts into one table go in bulk, in order
+        for op in [*plan.ops, None]:
+            if op is not None and op.insert and (not inserts or inserts[0].table == op.table):
+                inserts.append(op)
+                continue
+            if inserts:
+                writer.insert_many(inserts[0].table,
+                                   [{"id": o.row_id, **o.values} for o in inserts])
+                inserts = []
+            if op is None:
+                break
             if op.insert:
-                writer.insert(op.table, {"id": op.row_id, **op.values})
+                inserts.append(op)
             else:
                 writer.update(op.table, op.row_id, op.values)
     return ImportResult(writer.change, backup, new, changed)
