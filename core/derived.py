@@ -44,7 +44,26 @@ def derivation(key: str) -> Callable[[Derivation], Derivation]:
     return register
 
 
+# The tables each family of derivations reads: a result is kept until one of them is written
+# (editing a figure in the 指标 tab does not make the records be read again).
+DEPENDS_ON = {
+    "enterprises": ("enterprises",),
+    "projects": ("projects", "project_investments", "enterprises", "settings"),
+    "services": ("services",),
+    "honours": ("honours", "enterprises"),
+    "plans": ("plan_sections", "plan_items", "plan_item_projects", "projects", "indicators"),
+}
+
+
 def compute(ledger: Ledger, key: str, period: Period) -> Derived:
+    tables = DEPENDS_ON.get(key.split(".", 1)[0])
+    if tables is None:  # growth: from other figures, which any write may change
+        return _compute(ledger, key, period)
+    return ledger.memo(("derived", key, period), lambda: _compute(ledger, key, period),
+                       tables=tables)
+
+
+def _compute(ledger: Ledger, key: str, period: Period) -> Derived:
     if key.startswith("growth."):
         return _growth(ledger, key.removeprefix("growth."), period)
     if key.startswith("plans.target."):
@@ -69,7 +88,7 @@ def _enterprise_facts(ledger: Ledger, year: int) -> dict[str, int]:
                            f" OR {flag}_until >= :y) THEN 1 END) AS {flag}")
             columns.append(f"count(CASE WHEN {flag}_since = :y THEN 1 END) AS {flag}_new")
         return ledger.query(f"SELECT {', '.join(columns)} FROM enterprises", {"y": year})[0]
-    return ledger.memo(("enterprise facts", year), load)
+    return ledger.memo(("enterprise facts", year), load, tables=("enterprises",))
 
 
 def _flag_count(flag: str, *, new_only: bool) -> Derivation:
@@ -133,7 +152,8 @@ def _project_facts(ledger: Ledger, period: Period) -> dict[str, Any]:
             f"SELECT count(*) AS total, {counts}, coalesce(sum(CASE WHEN total_investment >="
             f" :threshold AND {GROUPS['active']} THEN total_investment END), 0) AS investment"
             " FROM projects", _project_params(ledger, period))[0]
-    return ledger.memo(("project facts", period), load)
+    return ledger.memo(("project facts", period), load,
+                       tables=("projects", "settings"))
 
 
 def _yi_count(group: str, what: str) -> Derivation:
@@ -224,7 +244,7 @@ def _service_facts(ledger: Ledger, period: Period) -> dict[str, dict[str, float]
             " FROM services WHERE date BETWEEN ? AND ? GROUP BY kind",
             (period.start, period.end))
         return {row.pop("kind"): row for row in rows}
-    return ledger.memo(("service facts", period), load)
+    return ledger.memo(("service facts", period), load, tables=("services",))
 
 
 def _service_sum(kinds: tuple[str, ...], column: str, unit: str, what: str) -> Derivation:

@@ -51,6 +51,7 @@ class Ledger:
         self._epoch = 0  # +1 when anything may have changed (restore, bulk writes)
         self._table_generations: dict[str, int] = {}
         self._memo: dict[Hashable, Any] = {}  # see memo(); emptied by every write
+        self._table_memo: dict[Hashable, tuple[tuple[tuple[int, int], ...], Any]] = {}
         self.writer_lock: WriterLock | None = None  # held while open for writing
 
     # -- opening and closing ------------------------------------------------------------------
@@ -242,12 +243,21 @@ class Ledger:
         """Say that anything may have changed (written around Ledger.write: restore, demo)."""
         self._changed(None)
 
-    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """A value worked out from the ledger, kept until the next write (figures of a period,
-        the facts derived figures are read from)."""
-        if key not in self._memo:
-            self._memo[key] = compute()
-        return self._memo[key]
+    def memo(self, key: Hashable, compute: Callable[[], T], *,
+             tables: tuple[str, ...] | None = None) -> T:
+        """A value worked out from the ledger, kept until the next write — or, when it reads
+        only `tables`, until one of those is written (the facts derived figures are read from
+        survive the edit of a figure)."""
+        if tables is None:
+            if key not in self._memo:
+                self._memo[key] = compute()
+            return self._memo[key]
+        stamp = tuple(self.table_generation(table) for table in tables)
+        kept = self._table_memo.get(key)
+        if kept is None or kept[0] != stamp:
+            kept = (stamp, compute())
+            self._table_memo[key] = kept
+        return kept[1]
 
     def table_generation(self, table: str) -> tuple[int, int]:
         return (self._epoch, self._table_generations.get(table, 0))

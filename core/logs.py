@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
-import platform
 import sys
 from pathlib import Path
 
@@ -28,8 +27,9 @@ def setup_logging() -> Path:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    # The full platform description is in 导出诊断信息; reading it here costs start-up time.
     logging.getLogger("workledger").info(
-        "WorkLedger %s, Python %s, %s", __version__, sys.version.split()[0], platform.platform()
+        "WorkLedger %s, Python %s, %s", __version__, sys.version.split()[0], sys.platform
     )
     _configured = path
     return path

@@ -152,3 +152,19 @@ def test_every_default_derivation_is_known() -> None:
     for definition in DEFAULT_INDICATORS:
         if definition.derivation:
             assert derived.is_known(definition.derivation), definition.code
+
+
+def test_figures_follow_every_write_though_they_are_kept_between_reads(ledger: Ledger) -> None:
+    """Derived figures are cached per table read; a write to that table must show at once,
+    and a write elsewhere must not hand back stale values of what it changed."""
+    ledger.services.add(date="2026-01-05", kind="走访", person_times="8")
+    assert ledger.metrics.figure("service_visits", P).value == 8
+    ledger.metrics.set("above_scale_va_growth", P, "value", "6.8")  # another table
+    assert ledger.metrics.figure("service_visits", P).value == 8
+    assert ledger.metrics.figure("above_scale_va_growth", P).value == 6.8
+    change = ledger.services.add(date="2026-02-05", kind="走访", person_times="4")
+    assert ledger.metrics.figure("service_visits", P).value == 12
+    ledger.revert(change)
+    assert ledger.metrics.figure("service_visits", P).value == 8
+    ledger.enterprises.add(name="丙有限公司", above_scale="2020")
+    assert ledger.metrics.figure("above_scale_count", P).value == 1

@@ -145,6 +145,7 @@ class SummaryLayout:
         self._keeps: list[_Keep] = []
         self._cursor = QTextCursor(self.text)
         self._first = True
+        self._by_page: dict[int, list[tuple[QPointF, QTextLine]]] | None = None
         heading: QTextBlock | None = None  # the last heading, until what it heads is added
         for block in document.blocks:
             first = self._add(block)
@@ -280,18 +281,26 @@ class SummaryLayout:
     def page_count(self) -> int:
         return max(1, self.text.pageCount())
 
+    def _pages(self) -> dict[int, list[tuple[QPointF, QTextLine]]]:
+        """Every line of the laid-out text by page, found once (a long summary has thousands
+        of lines and dozens of pages)."""
+        if self._by_page is None:
+            self._by_page = {}
+            block = self.text.begin()
+            while block.isValid():
+                origin, lines = self._lines(block)
+                for top, line in lines:
+                    self._by_page.setdefault(self.page_of(top), []).append((origin, line))
+                block = block.next()
+        return self._by_page
+
     # -- painting -------------------------------------------------------------------------------
     def paint_page(self, painter: QPainter, index: int) -> None:
         """Page `index` (from 0); the painter's coordinates are points from the paper's corner."""
         painter.save()
         painter.translate(LEFT_MM * MM, TOP_MM * MM - index * TEXT_HEIGHT)
-        block = self.text.begin()
-        while block.isValid():
-            origin, lines = self._lines(block)
-            for top, line in lines:
-                if self.page_of(top) == index:
-                    line.draw(painter, origin)
-            block = block.next()
+        for origin, line in self._pages().get(index, []):
+            line.draw(painter, origin)
         for table in self.tables:
             self._paint_rules(painter, table, index)
         painter.restore()

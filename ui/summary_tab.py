@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.changes import Change
-from core.charts import CHARTS, FIGSIZE, chart_data, png_of
+from core.charts import CHARTS, FIGSIZE, ChartData, chart_data, png_of
 from core.errors import LedgerError
 from core.ledger import Ledger
 from core.logs import log_unexpected
@@ -69,12 +69,23 @@ PREVIEW_CHART_DPI = 110  # charts for the screen; print and export render them a
 CHART_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="summary-charts")
 
 
+# The worker's last picture of each chart, with the data it shows: an edit that does not change
+# a chart's figures (a note, another period's value) does not have it drawn again. Only the one
+# worker thread touches it.
+_LAST_DRAWN: dict[tuple[Path, str], tuple[ChartData, bytes]] = {}
+
+
 def _draw_chart(path: Path, period: Period, key: str) -> bytes:
     """In the worker thread: the chart's figures read through a connection of its own (the
-    window's is for the window's thread), then drawn."""
+    window's is for the window's thread), then drawn unless they are what was drawn last."""
     with Ledger.reader(path) as ledger:
         data = chart_data(ledger, period, key)
-    return png_of(data, PREVIEW_CHART_DPI)
+    last = _LAST_DRAWN.get((path, key))
+    if last is not None and last[0] == data:
+        return last[1]
+    picture = png_of(data, PREVIEW_CHART_DPI)
+    _LAST_DRAWN[(path, key)] = (data, picture)
+    return picture
 
 
 @cache
