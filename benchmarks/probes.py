@@ -140,7 +140,7 @@ def report(ledger_path: Path, runs: int) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtGui import QGuiApplication
 
-    from core.charts import CHARTS, FIGSIZE, chart_data, draw
+    from core.charts import CHARTS, FIGSIZE, chart_data, png_of
     from core.ledger import Ledger
     from core.report.build import build
     from core.report.store import DEFAULT_NAME, Templates
@@ -166,9 +166,7 @@ def report(ledger_path: Path, runs: int) -> dict[str, Any]:
 
     def ours() -> None:
         for item in data:
-            figure = draw(item)
-            FigureCanvasAgg(figure)
-            figure.savefig(io.BytesIO(), format="png", dpi=200)
+            png_of(item, 200)
 
     def bare() -> None:
         """The same figures — the same bars and lines, data labels, titles, axis labels,

@@ -268,5 +268,8 @@ def _same_row(a: Row | None, b: Row | None) -> bool:
     return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # rows keep their column order
+
+
 def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return _ENCODER.encode(value)

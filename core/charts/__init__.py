@@ -40,11 +40,18 @@ def png_of(data: ChartData, dpi: int = PRINT_DPI) -> bytes:
     """Draw prepared chart data as PNG bytes. Touches no ledger: the window runs it in a worker
     thread (one at a time) while the data was read in the window's own thread."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
 
     figure = draw(data)
-    FigureCanvasAgg(figure)  # attaches itself to the figure: savefig renders through Agg
+    figure.set_dpi(dpi)
+    canvas = FigureCanvasAgg(figure)
+    # One pass: the layout is worked out as the figure is drawn. (savefig would first draw it
+    # once more without rendering, for the layout engine: ~10 % of the time, same pixels.)
+    canvas.draw()
+    width, height = canvas.get_width_height()
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi)
+    image.convert("RGB").save(buffer, format="png", compress_level=3)
     return buffer.getvalue()
 
 
