@@ -78,6 +78,11 @@ def parse_date(text: str | date | None, *, field: str) -> str | None:
         return None
     if isinstance(text, date):
         return text.isoformat()[:10]
+    if isinstance(text, str) and len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:  # already as stored (an import of our own export): the common case, made quick
+            return date.fromisoformat(text).isoformat()
+        except ValueError:
+            pass
     cleaned = unicodedata.normalize("NFKC", str(text)).strip()
     if cleaned == "":
         return None
@@ -186,7 +191,10 @@ class Field:
         """What the clerk typed → the stored value (raises InputError)."""
         kind = self.kind
         if kind == "text" or kind == "enterprise":
-            value = "" if raw is None else unicodedata.normalize("NFC", str(raw)).strip()
+            value = "" if raw is None else str(raw)
+            if not value.isascii():
+                value = unicodedata.normalize("NFC", value)
+            value = value.strip()
             if self.required and not value:
                 raise InputError(f"「{self.label}」不能为空", field=self.label)
             return value
