@@ -242,7 +242,7 @@ def excel(ledger_path: Path, runs: int, import_into: Path | None = None) -> dict
     sheet.title = "服务记录"
     sheet.append(["日期", "企业", "类型", "人次", "问题(条)", "金额/数量", "单位", "事项", "状态"])
     kinds = ("走访", "解决问题", "融资贷款", "政策资金")
-    for number in range(10_000):
+    for number in range(int(os.environ.get("WORKLEDGER_BENCH_ROWS", "10000"))):
         kind = kinds[number % 4]
         amount = (number % 97) * 10.5 if kind in ("融资贷款", "政策资金") else None
         sheet.append([f"{year}-{number % 12 + 1:02d}-{number % 28 + 1:02d}",
