@@ -119,9 +119,10 @@ def choose_period(ledger: object, year: int | None, months: int | None) -> Perio
 
 @command("demo")
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
-    from core.demo import NORMAL, default_period, write_demo
+    from core.demo import NORMAL, write_demo
+    from core.periods import current_period
 
-    period = default_period()
+    period = current_period()
     if args.year is not None:
         period = Period(args.year, args.months or 12)
     elif args.months is not None:

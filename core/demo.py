@@ -19,7 +19,7 @@ from core.changes import new_id, now_text, os_user
 from core.creditcode import CHARSET, check_character
 from core.errors import BadFileError
 from core.ledger import Ledger
-from core.periods import Period
+from core.periods import Period, current_period
 
 DISTRICT = "星河区"
 CITY = "江州市"
@@ -84,12 +84,6 @@ LARGE = DemoSize(enterprises=2000, projects=5000, services_per_year=5000, extra_
                  years=10, plan_years=11, extra_plan_items=13)
 
 
-def default_period(today: date | None = None) -> Period:
-    """The period a clerk drafts the summary for: this year to this month."""
-    today = today or date.today()
-    return Period(today.year, today.month)
-
-
 def write_demo(path: str | Path, *, period: Period | None = None, seed: int = 2021,
                size: DemoSize = NORMAL) -> Ledger:
     """Create a new ledger at `path` filled with the fictional district. Refuses existing files."""
@@ -98,7 +92,7 @@ def write_demo(path: str | Path, *, period: Period | None = None, seed: int = 20
         raise BadFileError(f"“{target.name}”已存在，演示数据不会覆盖已有文件，请换一个文件名")
     ledger = Ledger.open(target)
     try:
-        _Builder(ledger, period or default_period(), random.Random(seed), size).build()
+        _Builder(ledger, period or current_period(), random.Random(seed), size).build()
     except BaseException:
         ledger.close()
         for leftover in (target, *(target.with_name(target.name + s) for s in ("-wal", "-shm"))):

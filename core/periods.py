@@ -6,6 +6,7 @@ import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 
 from core.errors import InputError
 
@@ -54,6 +55,12 @@ class Period:
 
     def shifted(self, years: int) -> Period:
         return Period(self.year + years, self.months)
+
+
+def current_period(today: date | None = None) -> Period:
+    """The period a clerk drafts the summary for: this year to this month."""
+    today = today or date.today()
+    return Period(today.year, today.month)
 
 
 _MONTHS = re.compile(r"^(?:1\s*[-~至到]\s*)?(\d{1,2})\s*月?$")

@@ -25,11 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from core import APP_TITLE
-from core.backup import backup_to
-from core.demo import default_period
 from core.errors import LedgerError
 from core.ledger import Ledger
-from core.periods import Period
+from core.periods import Period, current_period
 from ui import messages, opening
 from ui.app_settings import AppSettings
 from ui.i18n import tr
@@ -61,7 +59,7 @@ class MainWindow(QMainWindow):
         self.tab_widget.setCornerWidget(self.period_selector, Qt.Corner.TopRightCorner)
         self.setCentralWidget(self.tab_widget)
         self.period_selector.changed.connect(self.set_period)
-        self.period_selector.set_period(default_period())
+        self.period_selector.set_period(current_period())
 
         self.file_label = QLabel(self)
         self.saved_label = QLabel(self)
@@ -222,7 +220,7 @@ class MainWindow(QMainWindow):
         self.ledger = ledger
         self.ops.set_ledger(ledger)
         period = (self.settings.period_for(ledger.path) or ledger.latest_period()
-                  or default_period())
+                  or current_period())
         self.period_selector.set_period(period)
         for tab in self.tabs:
             tab.set_period(period)
@@ -285,6 +283,8 @@ class MainWindow(QMainWindow):
         self.commit_pending_edits()
         ledger = self.ledger
         try:
+            from core.backup import backup_to  # loaded when first needed
+
             copy = backup_to(ledger.conn, path)
         except (LedgerError, OSError) as exc:
             text = exc.message if isinstance(exc, LedgerError) else str(exc)
