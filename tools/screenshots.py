@@ -59,8 +59,10 @@ def main(argv: list[str]) -> int:
             elif name == "plans":  # the section with a target and linked projects
                 window.tab(3).sections.setCurrentRow(1)
             elif name == "summary":  # the live preview is drawn shortly after the tab shows
-                deadline = time.monotonic() + 30
-                while window.tab(4).document is None and time.monotonic() < deadline:
+                summary, deadline = window.tab(4), time.monotonic() + 60
+                while time.monotonic() < deadline and (  # charts come from a worker thread
+                        summary.document is None or summary._drawing
+                        or summary._preview_timer.isActive()):
                     app.processEvents()
                     time.sleep(0.02)
             app.processEvents()
