@@ -1,6 +1,7 @@
 """Developer bootstrap: needs only Python 3.11+ (standard library).
 
-    python run.py [app arguments]     run the app (creates .venv and installs what it needs)
+    python run.py [app arguments]     run the app (creates .venv and installs what it needs;
+                                      with no arguments and no ledger yet: the demo ledger)
     python run.py test [pytest args]  run the whole test suite (lint, types, tests)
     python run.py build               build dist/WorkLedger/ with PyInstaller (see below)
     python run.py smoke               smoke-test the built dist/WorkLedger/
@@ -112,7 +113,9 @@ def main(argv: list[str]) -> int:
         python = ensure_venv(["test"])
         return run_steps(python, [["benchmarks/run.py", *argv[1:]]])
     python = ensure_venv([])
-    return subprocess.run([str(python), str(ROOT / "main.py"), *argv]).returncode
+    # With nothing said, a developer sees the demo ledger when there is no ledger of their own.
+    options = argv or ["--demo-if-none"]
+    return subprocess.run([str(python), str(ROOT / "main.py"), *options]).returncode
 
 
 if __name__ == "__main__":

@@ -322,3 +322,20 @@ def test_the_app_started_from_source_reports_its_first_tab_and_quits(demo_path, 
     assert "Traceback" not in result.stderr
     shown = ready.read_text(encoding="utf-8")
     assert shown.startswith("指标 IndicatorsTab") and "qt_zh=True" in shown
+
+
+def test_the_developers_command_opens_the_demo_when_there_is_no_ledger(tmp_path, data_dir):
+    """`python run.py` passes --demo-if-none: the demo opens without the first-run question."""
+    import os
+    import subprocess
+
+    ready = tmp_path / "ready.txt"
+    env = {**os.environ, "WORKLEDGER_READY_FILE": str(ready), "QT_QPA_PLATFORM": "offscreen",
+           "WORKLEDGER_DATA_DIR": str(data_dir)}
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, str(root / "main.py"), "--demo-if-none"], env=env,
+                            capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert ready.read_text(encoding="utf-8").startswith("指标")
+    with Ledger.open(data_dir / "演示台账.db", readonly=True) as demo:
+        assert demo.scalar("SELECT count(*) FROM enterprises") >= 80

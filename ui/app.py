@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # the window is imported once the language is chosen (labels 
     from ui.main_window import MainWindow
     from ui.tab_base import LedgerTab
 
-OPTIONS_HELP = "用法：main.py [--db 台账文件] [--lang zh|en]"
+OPTIONS_HELP = "用法：main.py [--db 台账文件] [--lang zh|en] [--demo-if-none]"
 
 
 def parse_options(argv: list[str]) -> argparse.Namespace | None:
@@ -31,6 +31,8 @@ def parse_options(argv: list[str]) -> argparse.Namespace | None:
     parser = argparse.ArgumentParser(prog="main.py", add_help=False, exit_on_error=False)
     parser.add_argument("--db", type=Path)
     parser.add_argument("--lang", choices=("zh", "en"))
+    # The developers' `python run.py`: with no ledger yet, open the demo instead of asking.
+    parser.add_argument("--demo-if-none", action="store_true")
     try:
         options, unknown = parser.parse_known_args(argv)
     except argparse.ArgumentError:
@@ -157,9 +159,9 @@ def _run(argv: list[str]) -> int:
     messages.install_excepthook()
     path = first_ledger_path(options.db, settings.last_file)
     if path is None:
-        from ui.first_run import ask_first_ledger  # the very first start only
+        from ui.first_run import ask_first_ledger, demo_path  # the very first start only
 
-        path = ask_first_ledger()
+        path = demo_path() if options.demo_if_none else ask_first_ledger()
         if path is None:
             return 0
     ledger = opening.open_until_ok(None, path)
