@@ -93,10 +93,11 @@ def gui(ledger_path: Path, runs: int) -> dict[str, Any]:
     assert period is not None
     for number in range(runs):  # after a real edit, which every tab must show afresh
         for index in range(window.tab_widget.count()):
-            # The clerk edits on a data tab (工作计划 here, or 指标), then switches.
+            # The clerk changes a figure on a data tab (工作计划 here, or 指标), then switches:
+            # every tab, the summary and its charts included, has something new to show.
             switch(3 if index != 3 else 0)
             ops.apply(lambda n=number, i=index: ledger.metrics.set(  # type: ignore[misc]
-                "above_scale_va_growth", period, "note", f"基准测试第{n}-{i}次"))
+                "above_scale_va_growth", period, "value", f"{6 + (n * 5 + i) % 9 / 10:.1f}"))
             app.processEvents()
             repeated.setdefault(window.tab_widget.tabText(index), []).append(
                 timed(lambda i=index: switch(i)))  # type: ignore[misc]

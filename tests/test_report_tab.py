@@ -254,8 +254,9 @@ def test_preview_charts_are_drawn_in_the_background_and_then_shown(qtbot, opened
     tab, _ops = opened
     tab._forget_charts()
     tab.update_preview()
-    assert tab._drawing, "charts were handed to the background worker"
-    qtbot.waitUntil(lambda: not tab._drawing, timeout=10_000)
+    assert tab._waiting, "charts wait to be drawn until the clerk stays on the tab"
+    qtbot.waitUntil(lambda: bool(tab._drawing), timeout=5_000)  # handed to the worker
+    qtbot.waitUntil(lambda: not tab._drawing and not tab._waiting, timeout=10_000)
     assert all(picture == tiny_png() for picture in tab._charts.values())
     qtbot.waitUntil(lambda: not tab._preview_timer.isActive(), timeout=5_000)
 
@@ -271,3 +272,12 @@ def test_a_tab_never_shown_saves_nothing_when_the_window_closes(qtbot, demo: Led
     tab.set_ledger(None, ops)  # what the window does when it closes
     assert demo.query("SELECT * FROM templates") == []
     assert ops.stack.count() == 0
+
+
+def test_charts_not_yet_drawn_are_dropped_when_the_clerk_leaves_the_tab(qtbot, opened) -> None:
+    tab, _ops = opened
+    tab._forget_charts()
+    tab.update_preview()
+    assert tab._waiting
+    tab.hide()
+    assert not tab._waiting and not tab._chart_timer.isActive()

@@ -64,6 +64,7 @@ from ui.tab_base import LedgerTab
 PREVIEW_DELAY_MS = 400  # redraw the preview once typing pauses
 SAVE_DELAY_MS = 1200  # save the template a little later (one undo step per pause, not per key)
 PREVIEW_CHART_DPI = 110  # charts for the screen; print and export render them at 200 dpi
+CHART_DELAY_MS = 300  # the clerk stays on the tab this long before its charts are drawn
 # The preview's charts are drawn one at a time, off the window's thread (matplotlib figures
 # only; the ledger is read in the window's thread before).
 CHART_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="summary-charts")
@@ -158,6 +159,12 @@ class SummaryTab(LedgerTab):
         self.layout_shown: SummaryLayout | None = None
         self._charts: dict[str, bytes] = {}  # preview pictures for this period and these data
         self._drawing: set[str] = set()  # charts being drawn in the background
+        self._waiting: set[str] = set()  # charts to draw once the clerk stays on the tab
+        self._futures: dict[str, Future[bytes]] = {}
+        self._chart_timer = QTimer(self)
+        self._chart_timer.setSingleShot(True)
+        self._chart_timer.setInterval(CHART_DELAY_MS)
+        self._chart_timer.timeout.connect(self._start_charts)
         self._chart_token = 0  # +1 whenever the pictures go stale: late ones are dropped
         self._chart_drawn.connect(self._chart_arrived)
         self._loading = False
@@ -319,6 +326,7 @@ class SummaryTab(LedgerTab):
 
     @guarded()
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt's name
+        self._stop_charts()
         self.save_now()
         super().hideEvent(event)
 
@@ -473,15 +481,37 @@ class SummaryTab(LedgerTab):
         if key in self._charts:
             return self._charts[key]
         if key not in self._drawing:
-            assert self.ledger is not None and self.period is not None
+            self._waiting.add(key)
+            self._chart_timer.start()
+        return _placeholder(tr("图表绘制中…"))
+
+    def _start_charts(self) -> None:
+        """Hand the waiting charts to the worker — if the clerk is still on this tab: drawing
+        competes with the window for Python's attention, so a tab passed through draws none."""
+        if not self.isVisible() or self.ledger is None or self.period is None:
+            self._waiting.clear()
+            return
+        for key in sorted(self._waiting):
             self._drawing.add(key)
             token = self._chart_token
             future = CHART_WORKER.submit(_draw_chart, self.ledger.path, self.period, key)
             future.add_done_callback(lambda done, k=key, t=token: self._chart_done(done, k, t))
-        return _placeholder(tr("图表绘制中…"))
+            self._futures[key] = future
+        self._waiting.clear()
+
+    def _stop_charts(self) -> None:
+        """Drop the charts not drawn yet (one being drawn finishes; its picture is kept)."""
+        self._chart_timer.stop()
+        self._waiting.clear()
+        for key, future in list(self._futures.items()):
+            if future.cancel():
+                self._drawing.discard(key)
+        self._futures.clear()
 
     def _chart_done(self, done: Future[bytes], key: str, token: int) -> None:
         """In the worker's thread: hand the picture (or the failure) to the window's thread."""
+        if done.cancelled():
+            return
         error = done.exception()
         if error is not None:
             log_unexpected(error, f"drawing chart {key}")
@@ -498,6 +528,7 @@ class SummaryTab(LedgerTab):
             self.mark_stale()  # shown with the chart next time the tab is opened
 
     def _forget_charts(self) -> None:
+        self._stop_charts()
         self._charts.clear()
         self._drawing.clear()
         self._chart_token += 1
