@@ -15,7 +15,7 @@ from core.report.document import Heading, Paragraph
 from core.report.store import DEFAULT_NAME, Templates
 from tests.conftest import DEMO_PERIOD
 from tests.report_support import tiny_png
-from ui import messages
+from ui import messages, summary_charts
 from ui import summary_tab as module
 from ui.operations import Operations
 from ui.summary_editor import fill_field_menu
@@ -26,7 +26,7 @@ from ui.summary_tab import SummaryTab
 def quick_preview_charts(monkeypatch: pytest.MonkeyPatch) -> None:
     """The preview's charts as stand-ins (the charts have their own tests; printing and export
     below still render the real ones at print quality)."""
-    monkeypatch.setattr(module, "png_of", lambda data, dpi: tiny_png())
+    monkeypatch.setattr(summary_charts, "png_of", lambda data, dpi: tiny_png())
 
 
 @pytest.fixture
@@ -252,12 +252,12 @@ def test_a_read_only_ledger_previews_but_saves_nothing(qtbot, demo_path: Path) -
 def test_preview_charts_are_drawn_in_the_background_and_then_shown(qtbot, opened) -> None:
     """Switching to the tab must not wait for matplotlib: placeholders first, charts later."""
     tab, _ops = opened
-    tab._forget_charts()
+    tab.charts.forget()
     tab.update_preview()
-    assert tab._waiting, "charts wait to be drawn until the clerk stays on the tab"
-    qtbot.waitUntil(lambda: bool(tab._drawing), timeout=5_000)  # handed to the worker
-    qtbot.waitUntil(lambda: not tab._drawing and not tab._waiting, timeout=10_000)
-    assert all(picture == tiny_png() for picture in tab._charts.values())
+    assert tab.charts.waiting, "charts wait to be drawn until the clerk stays on the tab"
+    qtbot.waitUntil(lambda: bool(tab.charts.drawing), timeout=5_000)  # handed to the worker
+    qtbot.waitUntil(lambda: not tab.charts.drawing and not tab.charts.waiting, timeout=10_000)
+    assert all(picture == tiny_png() for picture in tab.charts.pictures.values())
     qtbot.waitUntil(lambda: not tab._preview_timer.isActive(), timeout=5_000)
 
 
@@ -276,8 +276,8 @@ def test_a_tab_never_shown_saves_nothing_when_the_window_closes(qtbot, demo: Led
 
 def test_charts_not_yet_drawn_are_dropped_when_the_clerk_leaves_the_tab(qtbot, opened) -> None:
     tab, _ops = opened
-    tab._forget_charts()
+    tab.charts.forget()
     tab.update_preview()
-    assert tab._waiting
+    assert tab.charts.waiting
     tab.hide()
-    assert not tab._waiting and not tab._chart_timer.isActive()
+    assert not tab.charts.waiting and not tab.charts.timer.isActive()

@@ -60,9 +60,7 @@ def main(argv: list[str]) -> int:
                 window.tab(3).sections.setCurrentRow(1)
             elif name == "summary":  # the live preview is drawn shortly after the tab shows
                 summary, deadline = window.tab(4), time.monotonic() + 60
-                while time.monotonic() < deadline and (  # charts come from a worker thread
-                        summary.document is None or summary._drawing
-                        or summary._preview_timer.isActive()):
+                while time.monotonic() < deadline and not summary.preview_settled():
                     app.processEvents()
                     time.sleep(0.02)
             app.processEvents()

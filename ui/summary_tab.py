@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFocusEvent, QHideEvent, QImage, QPainter
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QHideEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -40,10 +38,9 @@ from PySide6.QtWidgets import (
 )
 
 from core.changes import Change
-from core.charts import CHARTS, FIGSIZE, ChartData, chart_data, png_of
+from core.charts import CHARTS
 from core.errors import LedgerError
 from core.ledger import Ledger
-from core.logs import log_unexpected
 from core.periods import Period
 from core.report import writers
 from core.report.build import build, what_is_missing
@@ -57,53 +54,13 @@ from ui.i18n import tr
 from ui.messages import guarded
 from ui.operations import Operations
 from ui.report_pdf import SummaryLayout, render, write_pdf
+from ui.summary_charts import PreviewCharts
 from ui.summary_editor import TemplateEditor, fill_field_menu
 from ui.summary_preview import PagePreview
 from ui.tab_base import LedgerTab
 
 PREVIEW_DELAY_MS = 400  # redraw the preview once typing pauses
 SAVE_DELAY_MS = 1200  # save the template a little later (one undo step per pause, not per key)
-PREVIEW_CHART_DPI = 110  # charts for the screen; print and export render them at 200 dpi
-CHART_DELAY_MS = 300  # the clerk stays on the tab this long before its charts are drawn
-# The preview's charts are drawn one at a time, off the window's thread (matplotlib figures
-# only; the ledger is read in the window's thread before).
-CHART_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="summary-charts")
-
-
-# The worker's last picture of each chart, with the data it shows: an edit that does not change
-# a chart's figures (a note, another period's value) does not have it drawn again. Only the one
-# worker thread touches it.
-_LAST_DRAWN: dict[tuple[Path, str], tuple[ChartData, bytes]] = {}
-
-
-def _draw_chart(path: Path, period: Period, key: str) -> bytes:
-    """In the worker thread: the chart's figures read through a connection of its own (the
-    window's is for the window's thread), then drawn unless they are what was drawn last."""
-    with Ledger.reader(path) as ledger:
-        data = chart_data(ledger, period, key)
-    last = _LAST_DRAWN.get((path, key))
-    if last is not None and last[0] == data:
-        return last[1]
-    picture = png_of(data, PREVIEW_CHART_DPI)
-    _LAST_DRAWN[(path, key)] = (data, picture)
-    return picture
-
-
-@cache
-def _placeholder(text: str) -> bytes:
-    """A grey box of the preview chart's size with `text` in it, as PNG bytes."""
-    width, height = (round(side * PREVIEW_CHART_DPI) for side in FIGSIZE)
-    image = QImage(width, height, QImage.Format.Format_RGB32)
-    image.fill(QColor("#f2f2f2"))
-    painter = QPainter(image)
-    painter.setPen(QColor("#888888"))
-    painter.drawText(image.rect(), Qt.AlignmentFlag.AlignCenter, text)
-    painter.end()
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    return bytes(data.data())
 FILE_FILTERS = {".pdf": "PDF 文件 (*.pdf)", ".docx": "Word 文档 (*.docx)",
                 ".html": "网页文件 (*.html)", ".txt": "纯文本 (*.txt)"}
 
@@ -149,7 +106,6 @@ class _Editor(TemplateEditor):
 class SummaryTab(LedgerTab):
     title = "总结"
     fill_requested = Signal(object)  # list[str]: what the clerk chose to go and fill in
-    _chart_drawn = Signal(str, bytes, int)  # key, PNG (b"" if drawing failed), token
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -157,16 +113,8 @@ class SummaryTab(LedgerTab):
         self.template_name = DEFAULT_NAME
         self.document: Document | None = None  # the last summary the preview showed
         self.layout_shown: SummaryLayout | None = None
-        self._charts: dict[str, bytes] = {}  # preview pictures for this period and these data
-        self._drawing: set[str] = set()  # charts being drawn in the background
-        self._waiting: set[str] = set()  # charts to draw once the clerk stays on the tab
-        self._futures: dict[str, Future[bytes]] = {}
-        self._chart_timer = QTimer(self)
-        self._chart_timer.setSingleShot(True)
-        self._chart_timer.setInterval(CHART_DELAY_MS)
-        self._chart_timer.timeout.connect(self._start_charts)
-        self._chart_token = 0  # +1 whenever the pictures go stale: late ones are dropped
-        self._chart_drawn.connect(self._chart_arrived)
+        self.charts = PreviewCharts(self._chart_source, self)
+        self.charts.arrived.connect(self._chart_arrived)
         self._loading = False
         self._edited = False  # the clerk typed since the text was loaded (only then it is saved)
         self._export_dir: Path | None = None
@@ -279,20 +227,20 @@ class SummaryTab(LedgerTab):
     # -- what the window tells the tab ----------------------------------------------------------
     def set_ledger(self, ledger: Ledger | None, ops: Operations) -> None:
         self.save_now()  # the text typed for the previous ledger goes there
-        self._forget_charts()
+        self.charts.forget()
         self.template_name = DEFAULT_NAME
         self.chart_view.set_ledger(ledger)
         super().set_ledger(ledger, ops)
 
     def set_period(self, period: Period) -> None:
         if period != self.period:
-            self._forget_charts()
+            self.charts.forget()
             self.chart_view.set_period(period)
         super().set_period(period)
 
     def refresh(self, tables: frozenset[str]) -> None:
         if tables - {"templates"}:  # the figures changed, not only the wording
-            self._forget_charts()
+            self.charts.forget()
             self.chart_view.set_ledger(self.ledger)
         super().refresh(tables)
 
@@ -326,7 +274,7 @@ class SummaryTab(LedgerTab):
 
     @guarded()
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt's name
-        self._stop_charts()
+        self.charts.stop()
         self.save_now()
         super().hideEvent(event)
 
@@ -475,63 +423,22 @@ class SummaryTab(LedgerTab):
         dialog.show()
 
     # -- the preview ------------------------------------------------------------------------------
-    def _preview_chart(self, key: str) -> bytes:
-        """The preview's picture of chart `key`: drawn in the background (a chart takes a few
-        tenths of a second), a placeholder until it arrives and the preview is redrawn."""
-        if key in self._charts:
-            return self._charts[key]
-        if key not in self._drawing:
-            self._waiting.add(key)
-            self._chart_timer.start()
-        return _placeholder(tr("图表绘制中…"))
-
-    def _start_charts(self) -> None:
-        """Hand the waiting charts to the worker — if the clerk is still on this tab: drawing
-        competes with the window for Python's attention, so a tab passed through draws none."""
+    def _chart_source(self) -> tuple[Path, Period] | None:
+        """What the preview's charts are drawn from, while the clerk is on the tab to see them."""
         if not self.isVisible() or self.ledger is None or self.period is None:
-            self._waiting.clear()
-            return
-        for key in sorted(self._waiting):
-            self._drawing.add(key)
-            token = self._chart_token
-            future = CHART_WORKER.submit(_draw_chart, self.ledger.path, self.period, key)
-            future.add_done_callback(lambda done, k=key, t=token: self._chart_done(done, k, t))
-            self._futures[key] = future
-        self._waiting.clear()
+            return None
+        return self.ledger.path, self.period
 
-    def _stop_charts(self) -> None:
-        """Drop the charts not drawn yet (one being drawn finishes; its picture is kept)."""
-        self._chart_timer.stop()
-        self._waiting.clear()
-        for key, future in list(self._futures.items()):
-            if future.cancel():
-                self._drawing.discard(key)
-        self._futures.clear()
+    def preview_settled(self) -> bool:
+        """True once the preview shows everything it will: text laid out and charts drawn."""
+        return (self.document is not None and not self._preview_timer.isActive()
+                and self.charts.settled)
 
-    def _chart_done(self, done: Future[bytes], key: str, token: int) -> None:
-        """In the worker's thread: hand the picture (or the failure) to the window's thread."""
-        if done.cancelled():
-            return
-        error = done.exception()
-        if error is not None:
-            log_unexpected(error, f"drawing chart {key}")
-        self._chart_drawn.emit(key, b"" if error is not None else done.result(), token)
-
-    def _chart_arrived(self, key: str, picture: bytes, token: int) -> None:
-        if token != self._chart_token:
-            return  # drawn for data that has changed since
-        self._drawing.discard(key)
-        self._charts[key] = picture or _placeholder(tr("图表未能绘制（详情见日志）"))
+    def _chart_arrived(self) -> None:
         if self.isVisible():
             self._preview_timer.start()
         else:
             self.mark_stale()  # shown with the chart next time the tab is opened
-
-    def _forget_charts(self) -> None:
-        self._stop_charts()
-        self._charts.clear()
-        self._drawing.clear()
-        self._chart_token += 1
 
     def update_preview(self) -> None:
         self._preview_timer.stop()
@@ -540,7 +447,7 @@ class SummaryTab(LedgerTab):
             return
         try:
             document = build(self.ledger, self.period, self.current_template(),
-                             render_chart=self._preview_chart)
+                             render_chart=self.charts.picture)
         except TemplateError as error:
             self._show_problems(error)
             return
