@@ -137,6 +137,34 @@ def test_charts_are_at_print_resolution(exported: Exported) -> None:
         assert width / (TEXT_WIDTH_MM / 25.4) >= 199  # ≥ 200 dpi at the text width
 
 
+def test_a_previewed_layout_still_prints_charts_at_full_resolution(exported: Exported,
+                                                                  tmp_path: Path) -> None:
+    """The preview paints shrunken charts (averaged, so their text stays legible); a PDF made
+    from the same layout afterwards must get the full pictures back."""
+    from pypdf import PdfReader
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QPdfWriter, QTextDocument
+
+    from ui.report_pdf import LAYOUT_DPI, TEXT_WIDTH, SummaryLayout, page_image, render
+
+    layout = SummaryLayout(exported.document)
+    page_image(layout, 0, 100)
+    names = list(layout._charts)
+    shown = layout.text.resource(QTextDocument.ResourceType.ImageResource, QUrl(names[0]))
+    assert shown.width() == round(TEXT_WIDTH * 100 / LAYOUT_DPI)  # 614 px
+    full = struct.unpack(">I", next(block for block in exported.document.blocks
+                                    if isinstance(block, Chart)).png[16:20])[0]
+    assert full >= 2 * shown.width()
+
+    path = tmp_path / "预览后打印.pdf"
+    writer = QPdfWriter(str(path))
+    writer.setResolution(1200)
+    render(layout, writer)
+    del writer
+    widths = [image.image.width for page in PdfReader(path).pages for image in page.images]
+    assert len(widths) == len(names) and min(widths) == full
+
+
 def test_the_word_file_sets_east_asian_fonts_and_a4_margins(exported: Exported) -> None:
     from docx import Document as open_docx
     from docx.oxml.ns import qn

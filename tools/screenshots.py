@@ -3,7 +3,9 @@
     python tools/screenshots.py [OUT_DIR]      (default: docs/screenshots/)
 
 Runs offscreen at 1366×768 with the bundled CJK font, so the pictures look the same on any
-machine: indicators.png, projects.png, services.png, plans.png, summary.png.
+machine: indicators.png, projects.png, services.png, plans.png, summary.png, and the first two
+pages of the demo year's summary as printed (report-page1.png, report-page2.png, 100 dpi: the
+same painting as the PDF).
 """
 
 from __future__ import annotations
@@ -13,9 +15,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.periods import Period
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = (("indicators", 0), ("projects", 1), ("services", 2), ("plans", 3), ("summary", 4))
+REPORT_PAGES, PAGE_DPI = 2, 100
 
 
 def select_indicator(tab: object, code: str) -> None:
@@ -68,7 +75,24 @@ def main(argv: list[str]) -> int:
             window.grab().save(str(target))
             print(f"已保存 {target}")
         window.close()
+        save_report_pages(path, Period(2026, 11), out)
     return 0
+
+
+def save_report_pages(ledger_path: Path, period: Period, out: Path) -> None:
+    """The first pages of the summary with the bundled 年度总结 template, as they print."""
+    from core.ledger import Ledger
+    from core.report.build import build
+    from core.report.store import DEFAULT_NAME, Templates
+    from ui.report_pdf import SummaryLayout, page_image
+
+    with Ledger.open(ledger_path, readonly=True) as ledger:
+        document = build(ledger, period, Templates(ledger).get(DEFAULT_NAME))
+    layout = SummaryLayout(document)
+    for index in range(min(REPORT_PAGES, layout.page_count)):
+        target = out / f"report-page{index + 1}.png"
+        page_image(layout, index, PAGE_DPI).save(str(target))
+        print(f"已保存 {target}")
 
 
 if __name__ == "__main__":

@@ -143,6 +143,8 @@ class SummaryLayout:
         self.text.setPageSize(QSizeF(TEXT_WIDTH, TEXT_HEIGHT))
         self.tables: list[QTextTable] = []
         self._keeps: list[_Keep] = []
+        self._charts: dict[str, QImage] = {}  # resource name → the chart at print resolution
+        self._chart_dpi: float | None = None  # the resolution the resources now have
         self._cursor = QTextCursor(self.text)
         self._first = True
         self._by_page: dict[int, list[tuple[QPointF, QTextLine]]] | None = None
@@ -191,6 +193,7 @@ class SummaryLayout:
     def _add_chart(self, chart: Chart) -> QTextBlock:
         image = QImage.fromData(chart.png)
         name = f"chart-{self.text.blockCount()}"
+        self._charts[name] = image
         self.text.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
         picture_format = _block_format(align=Qt.AlignmentFlag.AlignHCenter, indent=0, line=None)
         picture_format.setTopMargin(LINE / 4)  # a little air between the text and the chart
@@ -295,6 +298,22 @@ class SummaryLayout:
         return self._by_page
 
     # -- painting -------------------------------------------------------------------------------
+    def charts_for(self, dpi: float | None) -> None:
+        """Chart pixels for painting at `dpi` (None: print resolution, for PDF and printer).
+
+        A page drawn on screen shrinks a 1228-pixel chart to a few hundred pixels; the painter's
+        bilinear shrink drops pixels and leaves the chart's text ragged, so the pictures are
+        first shrunk with an averaging filter to the size they are painted at."""
+        if dpi == self._chart_dpi:
+            return
+        for name, image in self._charts.items():
+            if dpi is not None and not image.isNull():
+                width = round(TEXT_WIDTH * dpi / LAYOUT_DPI)
+                if width < image.width():
+                    image = image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+            self.text.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
+        self._chart_dpi = dpi
+
     def paint_page(self, painter: QPainter, index: int) -> None:
         """Page `index` (from 0); the painter's coordinates are points from the paper's corner."""
         painter.save()
@@ -362,6 +381,7 @@ def render(layout: SummaryLayout, device: QPagedPaintDevice) -> None:
     """Every page onto a PDF writer or a printer set to A4 with no margins of its own."""
     device.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
                                      QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
+    layout.charts_for(None)
     painter = QPainter(device)
     try:
         scale = device.logicalDpiX() / LAYOUT_DPI
@@ -392,6 +412,7 @@ def page_size(dpi: float) -> QSize:
 
 def page_image(layout: SummaryLayout, index: int, dpi: float) -> QImage:
     """Page `index` as a picture at `dpi` (the on-screen preview: white paper, same layout)."""
+    layout.charts_for(dpi)
     image = QImage(page_size(dpi), QImage.Format.Format_RGB32)
     image.fill(QColor("white"))
     painter = QPainter(image)
