@@ -38,11 +38,13 @@ from core.exchange.layout import (
     guess_header_row,
     guess_mapping,
 )
+from core.exchange.plan_import import PlanImporter
 from core.exchange.reading import ImportRefused, RawSheet, RawWorkbook, read_workbook
 
 if TYPE_CHECKING:
     from core.ledger import Ledger
 
+_IMPORTERS: dict[str, type[RowImporter]] = {**IMPORTERS, "plans": PlanImporter}
 _TOTAL_WORDS = {"合计", "小计", "总计", "累计", "合计:", "总计:"}
 EMPTY_CELLS_NOTE = "空白单元格不会清除台账中已有的内容"
 
@@ -155,7 +157,7 @@ def preview(ledger: Ledger, workbook: RawWorkbook, *,
         plan = plans[sheet.title]
         kind = _kind(plan)
         if kind not in importers:
-            importers[kind] = IMPORTERS[kind](context)
+            importers[kind] = _IMPORTERS[kind](context)
         _read_rows(sheet, plan, importers[kind])
     return ImportPlan(
         path=workbook.path, ledger_path=ledger.path, year=context.year,
@@ -177,9 +179,7 @@ def _sheet_plan(sheet: RawSheet, mapping: Mapping | None) -> SheetPlan:
     headers = sheet.row(mapping.header_row)
     plan = SheetPlan(sheet.title, mapping, headers)
     layout = mapping.sheet
-    if not layout.importable:
-        plan.skipped = f"{layout.title}不从 Excel 导入，请在软件中编辑"
-    elif not mapping.complete:
+    if not mapping.complete:
         missing = [layout.column(key).header for key in layout.required
                    if key not in mapping.columns.values()]
         plan.skipped = f"缺少必需的列：{'、'.join(missing)}，未导入"

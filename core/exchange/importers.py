@@ -69,6 +69,7 @@ class Context:
     year: int  # for 本年完成投资 and indicator rows without a year
     enterprise_names: dict[str, str] = field(default_factory=dict)  # name → id
     enterprise_codes: dict[str, str] = field(default_factory=dict)  # credit code → id
+    new_projects: dict[str, str] = field(default_factory=dict)  # name → id, added by the file
 
     def __post_init__(self) -> None:
         for row in self.ledger.query("SELECT id, name, credit_code FROM enterprises"):
@@ -358,6 +359,7 @@ class ProjectImporter(RecordImporter):
             self.table.check_row(row)
             result = self.new(number, label, row, row_id)
             project_id = result.ops[0].row_id
+            self.ctx.new_projects[name] = project_id  # the file's 工作计划 may name it
             if amount is not None:
                 invest = Op("project_investments", new_id(),
                             {"project_id": project_id, "year": invest_year, "amount": amount},

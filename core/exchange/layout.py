@@ -48,7 +48,6 @@ class Sheet:
     title: str
     columns: tuple[Column, ...]
     required: tuple[str, ...]  # keys without which a sheet is not of this kind
-    importable: bool = True
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -180,13 +179,13 @@ PLANS = Sheet("plans", "工作计划", (
     Column("result_status", "完成情况", width=8),
     Column("result_note", "情况说明", width=20),
     Column("projects", "推进项目", width=40),
-), required=("section", "title"), importable=False)
+), required=("section", "title"))
 
 SHEETS: tuple[Sheet, ...] = (INDICATORS, PROJECTS, ENTERPRISES, HONOURS, SERVICES, PLANS)
 SHEET_BY_KIND = {sheet.kind: sheet for sheet in SHEETS}
-IMPORTABLE = tuple(sheet for sheet in SHEETS if sheet.importable)
-# Import order: enterprises first, so that the other sheets of the same file may name them.
-IMPORT_ORDER = ("enterprises", "projects", "honours", "services", "indicators")
+# Import order: enterprises first, so that the other sheets of the same file may name them;
+# plans after projects, whose new names their 推进项目 may give.
+IMPORT_ORDER = ("enterprises", "projects", "honours", "services", "indicators", "plans")
 
 
 # -- recognising headers -------------------------------------------------------------------------
@@ -277,14 +276,13 @@ def guess_mapping(rows: list[tuple[Any, ...]], title: str = "") -> Mapping | Non
     `rows` are the worksheet's first rows; a sheet named like one of ours (企业名录 …) is read
     as that kind when its headers allow.
     """
-    best: tuple[tuple[int, int, int, int], Mapping] | None = None
+    best: tuple[tuple[int, int, int], Mapping] | None = None
     for offset, headers in enumerate(rows[:HEADER_SCAN_ROWS]):
-        for sheet in SHEETS:  # 工作计划 too: recognised, to say it is not imported
+        for sheet in SHEETS:
             mapping = map_headers(sheet.kind, list(headers), offset + 1)
             if not mapping.complete:
                 continue
-            score = (int(sheet.title == title.strip()), len(mapping.columns),
-                     int(sheet.importable), -offset)
+            score = (int(sheet.title == title.strip()), len(mapping.columns), -offset)
             if best is None or score > best[0]:
                 best = (score, mapping)
     return best[1] if best else None

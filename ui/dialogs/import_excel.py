@@ -39,7 +39,7 @@ from core.exchange.excel_import import (
     preview,
 )
 from core.exchange.importers import ACTION_LABELS, CHANGED, NEW, REJECTED, UNCHANGED, RowResult
-from core.exchange.layout import HEADER_SCAN_ROWS, IMPORTABLE, SHEET_BY_KIND, Mapping, map_headers
+from core.exchange.layout import HEADER_SCAN_ROWS, SHEET_BY_KIND, SHEETS, Mapping, map_headers
 from core.exchange.reading import RawSheet, RawWorkbook
 from core.ledger import Ledger
 from ui import messages
@@ -111,7 +111,7 @@ class SheetPage(QWidget):
         self.on_change = on_change
         self.kind = QComboBox(self)
         self.kind.addItem(tr("不导入"), NOT_IMPORTED)
-        for layout_sheet in IMPORTABLE:
+        for layout_sheet in SHEETS:
             self.kind.addItem(tr(layout_sheet.title), layout_sheet.kind)
         self.header_row = QSpinBox(self)
         self.header_row.setRange(1, HEADER_SCAN_ROWS)
