@@ -19,7 +19,15 @@ from core.errors import InputError, LedgerError
 from core.ledger import Ledger
 from core.report import writers
 from core.report.build import build
-from core.report.document import Chart, Document, Heading, Paragraph, Run, missing_run
+from core.report.document import (
+    Chart,
+    Document,
+    Heading,
+    Paragraph,
+    Run,
+    Table,
+    missing_run,
+)
 from core.report.store import Templates
 from core.report.writers.docx import TEXT_WIDTH_MM
 from tests.conftest import DEMO_PERIOD
@@ -211,6 +219,31 @@ def test_missing_figures_are_marked_in_every_format(qapp, tmp_path: Path) -> Non
     [marked] = [run for run in open_docx(str(paths[".docx"])).paragraphs[1].runs
                 if run.text.startswith("【未填")]
     assert marked.font.highlight_color == WD_COLOR_INDEX.YELLOW
+
+
+def test_a_table_running_over_pages_repeats_its_header_on_each(qapp, tmp_path: Path) -> None:
+    from docx import Document as open_docx
+    from docx.oxml.ns import qn
+    from pypdf import PdfReader
+
+    register_pdf_writer()
+    header = ("指标", "本期", "确保目标", "完成率", "上年同期", "同比")
+    rows = tuple((Run(f"第{i:03d}号指标"), *(Run(f"{i}.{k}") for k in range(5)))
+                 for i in range(1, 121))
+    document = Document((Heading(0, (Run("长表"),)), Paragraph((Run("表前的文字。"),)),
+                         Table("表1 绩效指标完成情况", header, rows)))
+    pdf = writers.save(document, tmp_path / "长表.pdf")
+    pages = [page.extract_text() for page in PdfReader(pdf).pages]
+    assert len(pages) >= 3
+    assert all("确保目标" in page and "上年同期" in page for page in pages)
+    text = "\n".join(pages)
+    assert all(text.count(f"第{i:03d}号指标") == 1 for i in range(1, 121))  # each row once
+
+    word = open_docx(str(writers.save(document, tmp_path / "长表.docx")))
+    table_rows = word.tables[0].rows
+    assert table_rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table_rows)
+    assert all(row._tr.trPr.find(qn("w:tblHeader")) is None for row in table_rows[1:])
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_leftovers(tmp_path: Path) -> None:

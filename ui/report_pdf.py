@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSize, QSizeF, Qt, QUrl
+from PySide6.QtCore import QMarginsF, QPointF, QSize, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -149,11 +149,15 @@ class SummaryLayout:
         self._first = True
         self._by_page: dict[int, list[tuple[QPointF, QTextLine]]] | None = None
         heading: QTextBlock | None = None  # the last heading, until what it heads is added
+        # One edit block: the document is laid out once at the end. Laid out after each insert,
+        # a table is laid out again for every cell (a 100-row table took half a minute).
+        self._cursor.beginEditBlock()
         for block in document.blocks:
             first = self._add(block)
             if heading is not None:
                 self._keeps.append(_Keep(heading, first))
             heading = first if isinstance(block, Heading) and block.level != TITLE else None
+        self._cursor.endEditBlock()
         self._keep_together()
 
     # -- building -------------------------------------------------------------------------------
@@ -321,32 +325,57 @@ class SummaryLayout:
         for origin, line in self._pages().get(index, []):
             line.draw(painter, origin)
         for table in self.tables:
-            self._paint_rules(painter, table, index)
+            self._paint_table(painter, table, index)
         painter.restore()
         self._paint_page_number(painter, index)
 
-    def _paint_rules(self, painter: QPainter, table: QTextTable, index: int) -> None:
+    def _rows(self, table: QTextTable) -> list[tuple[float, float]]:
+        """Each row's top and bottom: the extent of its cells' text blocks (where Qt draws the
+        text). Qt's frame rectangle of a table is offset by the padding and cannot be used."""
+        layout = self.text.documentLayout()
+        rows = []
+        for number in range(table.rows()):
+            rects = [layout.blockBoundingRect(table.cellAt(number, column).firstCursorPosition()
+                                              .block()) for column in range(table.columns())]
+            rows.append((min(r.top() for r in rects), max(r.bottom() for r in rects)))
+        return rows
+
+    def _paint_table(self, painter: QPainter, table: QTextTable, index: int) -> None:
         """A three-line table: heavy rules above and below, a light one under the header.
 
-        Placed from the cells' text blocks (where Qt draws the text), half a padding away;
-        Qt's frame rectangle of a table is offset by the padding and cannot be used.
+        A table that runs on to later pages is closed at the foot of each page, and each later
+        page starts with its header again (drawn in the room Qt leaves for it there), so every
+        page reads on its own.
         """
+        rows = self._rows(table)
+        if len(rows) < 2:
+            return
+        on_page = [(top, bottom) for top, bottom in rows[1:] if self.page_of(top) == index]
+        header_page = self.page_of(rows[0][0])
+        if not on_page and header_page != index:
+            return
         layout = self.text.documentLayout()
-
-        def row(number: int) -> list[QRectF]:
-            return [layout.blockBoundingRect(table.cellAt(number, column).firstCursorPosition()
-                                             .block()) for column in range(table.columns())]
-
-        left, right = row(0)[0].left() - CELL_PADDING, row(0)[-1].right() + CELL_PADDING
-        last = max(rect.bottom() for rect in row(table.rows() - 1))
-        rules = [(min(rect.top() for rect in row(0)) - CELL_PADDING, RULE_HEAVY),
-                 (last + CELL_PADDING, RULE_HEAVY)]
-        if table.rows() > 1:
-            rules.append((min(rect.top() for rect in row(1)) - CELL_PADDING, RULE_LIGHT))
+        first = layout.blockBoundingRect(table.cellAt(0, 0).firstCursorPosition().block())
+        last = layout.blockBoundingRect(
+            table.cellAt(0, table.columns() - 1).firstCursorPosition().block())
+        left, right = first.left() - CELL_PADDING, last.right() + CELL_PADDING
+        shift = 0.0  # how far down this page's header lies from the table's first one
+        if header_page != index:
+            shift = on_page[0][0] - rows[1][0]
+            self._paint_header_text(painter, table, shift)
+        rules = [(rows[0][0] + shift - CELL_PADDING, RULE_HEAVY)]
+        if on_page:
+            rules += [(on_page[0][0] - CELL_PADDING, RULE_LIGHT),
+                      (on_page[-1][1] + CELL_PADDING, RULE_HEAVY)]
         for y, width in rules:
-            if self.page_of(y) == index:
-                painter.setPen(QPen(QColor("black"), width))
-                painter.drawLine(QPointF(left, y), QPointF(right, y))
+            painter.setPen(QPen(QColor("black"), width))
+            painter.drawLine(QPointF(left, y), QPointF(right, y))
+
+    def _paint_header_text(self, painter: QPainter, table: QTextTable, shift: float) -> None:
+        for column in range(table.columns()):
+            origin, lines = self._lines(table.cellAt(0, column).firstCursorPosition().block())
+            for _top, line in lines:
+                line.draw(painter, origin + QPointF(0, shift))
 
     def _paint_page_number(self, painter: QPainter, index: int) -> None:
         """— 1 — in 14 pt, 7 mm below the text, odd pages right and even pages left."""

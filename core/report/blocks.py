@@ -132,7 +132,8 @@ def _indicator_table(ref: FieldRef, context: Context) -> list[Block]:
     ]
     if not ref.option:
         figures = [figure for figure in figures if figure.target_committed is not None]
-    caption = f"{ref.option}指标完成情况" if ref.option else "主要指标完成情况"
+    group = ref.option.removesuffix("指标")  # 绩效指标 → 绩效指标完成情况, not 绩效指标指标…
+    caption = f"{group}指标完成情况" if ref.option else "主要指标完成情况"
     if not figures:
         return [Paragraph((context.missing_run(f"{caption}表中的指标"),))]
     rows = tuple(_table_row(figure, context) for figure in figures)

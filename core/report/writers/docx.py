@@ -150,6 +150,7 @@ def _table(word: Any, block: Table, styles: dict[str, Any]) -> None:
     table = word.add_table(rows=1 + len(block.rows), cols=len(block.header))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _three_line_borders(table)
+    _row_flags(table)
     for row_index, cells in enumerate([tuple(Run(h) for h in block.header), *block.rows]):
         for column, cell in enumerate(cells):
             paragraph = table.cell(row_index, column).paragraphs[0]
@@ -159,6 +160,20 @@ def _table(word: Any, block: Table, styles: dict[str, Any]) -> None:
             _add_runs(paragraph, (cell,))
             if row_index == 0:
                 _cell_border(table.cell(0, column), "bottom", 6)
+
+
+def _row_flags(table: Any) -> None:
+    """A table running on to the next page repeats its header there; no row splits in two."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for index, row in enumerate(table.rows):
+        properties = row._tr.get_or_add_trPr()
+        flags = ("w:cantSplit", "w:tblHeader") if index == 0 else ("w:cantSplit",)
+        for name in flags:
+            flag = OxmlElement(name)
+            flag.set(qn("w:val"), "true")
+            properties.append(flag)
 
 
 def _three_line_borders(table: Any) -> None:
