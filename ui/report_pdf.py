@@ -348,8 +348,6 @@ class SummaryLayout:
         page reads on its own.
         """
         rows = self._rows(table)
-        if len(rows) < 2:
-            return
         on_page = [(top, bottom) for top, bottom in rows[1:] if self.page_of(top) == index]
         header_page = self.page_of(rows[0][0])
         if not on_page and header_page != index:
@@ -367,6 +365,8 @@ class SummaryLayout:
         if on_page:
             rules += [(on_page[0][0] - CELL_PADDING, RULE_LIGHT),
                       (on_page[-1][1] + CELL_PADDING, RULE_HEAVY)]
+        else:  # a header alone: closed under it
+            rules.append((rows[0][1] + CELL_PADDING, RULE_HEAVY))
         for y, width in rules:
             painter.setPen(QPen(QColor("black"), width))
             painter.drawLine(QPointF(left, y), QPointF(right, y))
