@@ -149,3 +149,27 @@ def test_projects_added_by_the_same_file_can_be_linked(demo: Ledger, tmp_path: P
     section = outline(demo, YEAR + 1)[-1]
     assert section[0] == "五、项目攻坚"
     assert section[2][0][-1] == ["星河新建、扩建综合项目"]  # a name holding 、 is kept whole
+
+
+def test_a_clerks_own_task_list_is_read_as_a_plan(ledger: Ledger, tmp_path: Path) -> None:
+    """A 重点工作任务分解表 as offices keep them: a title row, their own headers, a 序号."""
+    path = write_xlsx(tmp_path / "任务分解.xlsx", {"任务分解": [
+        [f"{YEAR + 1}年重点工作任务分解表"],
+        ["序号", "工作板块", "重点任务", "具体举措", "牵头单位", "完成时限", "备注"],
+        [1, "一、稳增长", "规上企业培育", "新增规上企业10家", "经济运行科", "2027-12-31", None],
+        [2, "一、稳增长", "重点项目调度", "每月调度一次", "项目办", "2027/6/30", "按月"],
+        [3, "二、促创新", "高企倍增", None, "科技科", None, None],
+    ]})
+    plan = preview_file(ledger, path, year=YEAR)
+    sheet = plan.sheets[0]
+    assert sheet.mapping is not None and sheet.mapping.kind == "plans"
+    assert sheet.mapping.header_row == 2 and "序号" in sheet.ignored_columns
+    assert [r.action for r in sheet.results] == [NEW, NEW, NEW]
+    apply_import(ledger, plan)
+    assert outline(ledger, YEAR + 1) == [
+        ("一、稳增长", "", [
+            ("规上企业培育", "新增规上企业10家", "", None, "经济运行科", "2027-12-31", "", "", []),
+            ("重点项目调度", "每月调度一次", "", None, "项目办", "2027-06-30", "", "按月", []),
+        ]),
+        ("二、促创新", "", [("高企倍增", "", "", None, "科技科", None, "", "", [])]),
+    ]

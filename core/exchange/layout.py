@@ -166,19 +166,25 @@ INDICATORS = Sheet("indicators", "指标", (
     Column("reason", "超范围原因", width=16),
 ), required=("indicator", "value"))
 
+# Also a clerk's own 重点工作任务分解表: 工作板块 | 重点任务 | 具体举措 | 牵头单位 | 完成时限.
 PLANS = Sheet("plans", "工作计划", (
-    Column("year", "计划年份", kind="year", width=8),
-    Column("section", "部分", width=26),
-    Column("narrative", "总体思路", width=40),
-    Column("title", "事项", width=26),
-    Column("text", "具体内容", width=36),
-    Column("target_indicator", "目标指标", width=18),
-    Column("target_value", "目标值", kind="number", width=8),
-    Column("owner", "责任人", width=10),
-    Column("deadline", "完成时限", kind="date", width=11),
-    Column("result_status", "完成情况", width=8),
-    Column("result_note", "情况说明", width=20),
-    Column("projects", "推进项目", width=40),
+    Column("year", "计划年份", kind="year", width=8, synonyms=("计划年度", "年份", "年度")),
+    Column("section", "部分", width=26,
+           synonyms=("工作板块", "工作类别", "工作方面", "板块", "方面", "部分名称")),
+    Column("narrative", "总体思路", width=40, synonyms=("工作思路", "总体要求", "思路")),
+    Column("title", "事项", width=26,
+           synonyms=("重点任务", "工作任务", "任务", "重点工作", "工作事项", "任务名称")),
+    Column("text", "具体内容", width=36,
+           synonyms=("具体措施", "具体举措", "工作措施", "主要措施", "工作内容", "主要内容")),
+    Column("target_indicator", "目标指标", width=18, synonyms=("指标", "指标名称")),
+    Column("target_value", "目标值", kind="number", width=8, synonyms=("目标", "预期目标")),
+    Column("owner", "责任人", width=10,
+           synonyms=("责任单位", "牵头单位", "责任科室", "责任股室", "负责人", "责任领导")),
+    Column("deadline", "完成时限", kind="date", width=11,
+           synonyms=("时间节点", "完成时间", "时限", "时限要求", "完成期限")),
+    Column("result_status", "完成情况", width=8, synonyms=("完成状态", "进度")),
+    Column("result_note", "情况说明", width=20, synonyms=("进展情况", "备注", "说明")),
+    Column("projects", "推进项目", width=40, synonyms=("关联项目", "重点项目", "项目")),
 ), required=("section", "title"))
 
 SHEETS: tuple[Sheet, ...] = (INDICATORS, PROJECTS, ENTERPRISES, HONOURS, SERVICES, PLANS)
