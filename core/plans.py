@@ -6,15 +6,40 @@ later each item gets its result (已完成 / 未完成 …) for checking the pla
 
 from __future__ import annotations
 
+import calendar
+import re
+import unicodedata
+from datetime import date
 from typing import Any, ClassVar
 
 from core.changes import Change, Writer
 from core.errors import InputError
-from core.fields import Field
+from core.fields import Field, parse_date
 from core.numbers import normalise, parse_number
 from core.records import RecordTable, Row
 
 RESULT_STATUSES = ("", "未开始", "推进中", "已完成", "未完成")
+_YEAR_END = re.compile(r"(\d{4})\s*年\s*[底末]")
+_MONTH_END = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*[底末]?")
+
+
+def parse_deadline(raw: Any) -> str | None:
+    """A deadline as plans write it: a date, or the end of a month or year — 2027年6月,
+    2027年6月底(前) → 2027-06-30; 2027年底 → 2027-12-31 (a month alone means its end here)."""
+    if raw is None or isinstance(raw, date):
+        return parse_date(raw, field="完成时限")
+    text = re.sub(r"[之以]?前$", "", unicodedata.normalize("NFKC", str(raw)).strip()).strip()
+    if (match := _YEAR_END.fullmatch(text)) and 1900 <= int(match.group(1)) <= 2200:
+        return f"{match.group(1)}-12-31"
+    if match := _MONTH_END.fullmatch(text):
+        year, month = int(match.group(1)), int(match.group(2))
+        if 1900 <= year <= 2200 and 1 <= month <= 12:
+            return date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+    try:
+        return parse_date(raw, field="完成时限")
+    except InputError as exc:
+        raise InputError(f"「完成时限」应为日期或月份，如 2027-6-30、2027年6月底、2027年底，"
+                         f"收到“{raw}”", field="完成时限") from exc
 
 
 class PlanSections(RecordTable):
@@ -65,6 +90,8 @@ class PlanItems(RecordTable):
         if key == "target_value":
             text = "" if raw is None else normalise(str(raw)).removesuffix("%")
             return {"target_value": parse_number(text, field="目标值")}
+        if key == "deadline":
+            return {"deadline": parse_deadline(raw)}
         return super().parse(key, raw)
 
     def field_value(self, row: Row, key: str) -> Any:

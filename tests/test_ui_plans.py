@@ -74,6 +74,18 @@ def test_a_target_indicator_must_be_in_the_catalogue(qtbot, tab, demo):
     assert "指标目录中没有" in view.last_message
 
 
+def test_a_deadline_is_typed_the_way_plans_word_it(qtbot, tab, demo):
+    view = tab.page.view
+    column = column_of(view, "deadline")
+    type_cell(qtbot, view, 1, column, f"{NEXT}年6月底前")
+    assert demo.plans.outline(NEXT)[0]["items"][0]["deadline"] == f"{NEXT}-06-30"
+    type_cell(qtbot, view, 1, column, f"{NEXT}年底")
+    assert demo.plans.outline(NEXT)[0]["items"][0]["deadline"] == f"{NEXT}-12-31"
+    type_cell(qtbot, view, 1, column, "长期坚持")
+    assert "2027年6月底" in view.last_message
+    assert demo.plans.outline(NEXT)[0]["items"][0]["deadline"] == f"{NEXT}-12-31"
+
+
 def test_pasting_item_cells(qtbot, tab, demo):
     view = tab.page.view
     focus_cell(qtbot, view, 1, column_of(view, "owner"))
