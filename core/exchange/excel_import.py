@@ -22,14 +22,18 @@ from core.changes import Change
 from core.errors import ConflictError, InputError
 from core.exchange.importers import (
     CHANGED,
-    IMPORTERS,
     NEW,
     REJECTED,
     UNCHANGED,
     Context,
+    EnterpriseImporter,
+    HonourImporter,
+    IndicatorImporter,
     Op,
+    ProjectImporter,
     RowImporter,
     RowResult,
+    ServiceImporter,
 )
 from core.exchange.layout import (
     HEADER_SCAN_ROWS,
@@ -44,7 +48,10 @@ from core.exchange.reading import ImportRefused, RawSheet, RawWorkbook, read_wor
 if TYPE_CHECKING:
     from core.ledger import Ledger
 
-_IMPORTERS: dict[str, type[RowImporter]] = {**IMPORTERS, "plans": PlanImporter}
+IMPORTERS: dict[str, type[RowImporter]] = {
+    "enterprises": EnterpriseImporter, "honours": HonourImporter, "projects": ProjectImporter,
+    "services": ServiceImporter, "indicators": IndicatorImporter, "plans": PlanImporter,
+}
 _TOTAL_WORDS = {"合计", "小计", "总计", "累计", "合计:", "总计:"}
 EMPTY_CELLS_NOTE = "空白单元格不会清除台账中已有的内容"
 
@@ -157,7 +164,7 @@ def preview(ledger: Ledger, workbook: RawWorkbook, *,
         plan = plans[sheet.title]
         kind = _kind(plan)
         if kind not in importers:
-            importers[kind] = _IMPORTERS[kind](context)
+            importers[kind] = IMPORTERS[kind](context)
         _read_rows(sheet, plan, importers[kind])
     return ImportPlan(
         path=workbook.path, ledger_path=ledger.path, year=context.year,

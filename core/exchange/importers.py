@@ -121,7 +121,7 @@ def same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def _show(value: Any) -> str:
+def shown(value: Any) -> str:
     if value is None or value == "":
         return "空"
     if isinstance(value, float):
@@ -242,7 +242,7 @@ class RecordImporter(RowImporter):
         merged = {**stored, **columns}
         self.table.check_row(merged)  # may also fill in defaults (the unit of an amount)
         changes = {k: v for k, v in merged.items() if not same(stored.get(k), v)}
-        details = [f"{self.labels.get(k, k)}：{_show(stored.get(k))} → {_show(v)}"
+        details = [f"{self.labels.get(k, k)}：{shown(stored.get(k))} → {shown(v)}"
                    for k, v in changes.items()]
         if extra_detail:
             details.append(extra_detail)
@@ -378,7 +378,7 @@ class ProjectImporter(RecordImporter):
                 extra = (Op("project_investments", current["id"], {"amount": amount}, False),)
             if extra:
                 before = current["amount"] if current else None
-                detail = f"{invest_year}年完成投资：{_show(before)} → {_show(amount)}"
+                detail = f"{invest_year}年完成投资：{shown(before)} → {shown(amount)}"
         return self.update(number, label, stored, columns, extra, detail)
 
 
@@ -473,7 +473,7 @@ class IndicatorImporter(RowImporter):
         changes = {k: v for k, v in fields.items() if not same(stored.get(k), v)}
         if not changes:
             return RowResult(self.worksheet, number, UNCHANGED, label)
-        detail = "；".join(f"{VALUE_FIELDS.get(k, '文字内容')}：{_show(stored.get(k))} → {_show(v)}"
+        detail = "；".join(f"{VALUE_FIELDS.get(k, '文字内容')}：{shown(stored.get(k))} → {shown(v)}"
                           for k, v in changes.items())
         return RowResult(self.worksheet, number, CHANGED, label, detail,
                          (Op("indicator_values", stored["id"], changes, False),))
@@ -520,9 +520,3 @@ class IndicatorImporter(RowImporter):
             return False
         value, only_shown = shown[name]
         return only_shown and same(parsed, value)
-
-
-IMPORTERS: dict[str, type[RowImporter]] = {
-    "enterprises": EnterpriseImporter, "honours": HonourImporter, "projects": ProjectImporter,
-    "services": ServiceImporter, "indicators": IndicatorImporter,
-}

@@ -23,13 +23,12 @@ from core.exchange.importers import (
     Op,
     RowImporter,
     RowResult,
-    _show,
     same,
+    shown,
 )
 from core.fields import parse_year
 from core.records import Row
 
-_SECTION_KEYS = ("section", "narrative")
 _ITEM_KEYS = ("title", "text", "target_indicator", "target_value", "owner", "deadline",
               "result_status", "result_note")
 _NAME_SEPARATORS = re.compile(r"[、，,；;\n]+")
@@ -141,7 +140,7 @@ class PlanImporter(RowImporter):
             self.narratives[section_id] = (narrative, number)
             if not same(stored["narrative"], narrative):
                 ops.append(Op("plan_sections", section_id, {"narrative": narrative}, False))
-                details.append(f"总体思路：{_show(stored['narrative'])} → {_show(narrative)}")
+                details.append(f"总体思路：{shown(stored['narrative'])} → {shown(narrative)}")
         return section_id, False
 
     def _project_ids(self, raw: Any) -> list[str]:
@@ -191,4 +190,4 @@ class PlanImporter(RowImporter):
     def _shown(self, key: str, value: Any) -> str:
         if key == "target_indicator_id":
             return self.ledger.catalogue.get(value).name if value else "空"
-        return _show(value)
+        return shown(value)
