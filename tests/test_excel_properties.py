@@ -59,11 +59,22 @@ _NAMES = st.text("江州星河瑞丰恒拓鼎新华璟科技电子有限公司",
 
 @st.composite
 def _plausible_sheet(draw: st.DrawFn) -> list[list[Any]]:
-    """Mostly valid rows of a register or a service log, now and then a bad cell among them."""
+    """Mostly valid rows of a register, a service log or a plan, now and then a bad cell."""
     cell = st.one_of(_CELLS, _TEXT) if draw(st.booleans()) else st.nothing()
-    if draw(st.booleans()):
+    kind = draw(st.sampled_from(["register", "services", "plan"]))
+    if kind == "register":
         headers = ["企业名称", "行业", "备注"]
         row = st.tuples(_NAMES, _TEXT | cell, _TEXT | cell)
+    elif kind == "plan":
+        headers = ["计划年份", "部分", "总体思路", "事项", "完成时限", "目标指标", "目标值",
+                   "推进项目"]
+        row = st.tuples(st.sampled_from([2027, None, "2027年"]) | cell,
+                        st.sampled_from(["一、稳增长", "二、促创新"]) | cell,
+                        st.sampled_from([None, "思路甲"]) | cell, _NAMES | cell,
+                        st.sampled_from([None, "2027年6月底前", "2027-12-31", "年内"]) | cell,
+                        st.sampled_from([None, "规上工业增加值增速", "没有的指标"]) | cell,
+                        st.floats(0, 100) | st.none() | cell,
+                        st.sampled_from([None, "不在台账中的项目"]) | cell)
     else:
         headers = ["日期", "企业名称", "类型", "人次", "金额/数量", "事项"]
         row = st.tuples(st.dates(date(2020, 1, 1), date(2030, 12, 31)) | cell,
