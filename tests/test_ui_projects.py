@@ -217,3 +217,12 @@ def test_a_text_filter_narrows_the_table(qtbot, tab, demo):
     tab.page.search.setText(name)
     qtbot.waitUntil(lambda: tab.model.total == demo.projects.count(tab.period, text=name))
     assert all(name in str(tab.model.record(r)["name"]) for r in range(1, tab.model.rowCount()))
+
+
+def test_the_enterprise_cell_offers_the_register_and_sees_new_names(tab, demo):
+    column = column_of(tab.page.view, "enterprise")
+    assert tab.model.completions(column) == demo.enterprises.names()
+    demo.enterprises.add(name="补全测试新企业有限公司")
+    tab.model.reload()
+    assert "补全测试新企业有限公司" in tab.model.completions(column)
+    assert tab.model.completions(column_of(tab.page.view, "name")) == []

@@ -107,6 +107,7 @@ class LedgerTableModel(QAbstractTableModel):
         self.total = 0
         self.draft: dict[int, str] = {}
         self._draft_rows = 0  # 1 while the draft row is shown (changes only with a reset)
+        self._enterprise_names: list[str] | None = None  # read when first asked, until reload
 
     # -- what subclasses provide -------------------------------------------------------------
     def count(self) -> int:
@@ -149,6 +150,11 @@ class LedgerTableModel(QAbstractTableModel):
 
     def completions(self, column: int) -> list[str]:
         """Words the cell editor offers while typing (choices, enterprise names …)."""
+        if self.columns[column].kind == "enterprise":
+            if self._enterprise_names is None:
+                self._enterprise_names = (self.ledger.enterprises.names()
+                                          if self.ledger is not None else [])
+            return self._enterprise_names
         return [c for c in self.columns[column].choices if c]
 
     def foreground(self, row: Row, column: Column) -> QColor | None:
@@ -165,6 +171,7 @@ class LedgerTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.ledger, self.ops = ledger, ops
         self.rows, self.total, self.draft, self._draft_rows = [], 0, {}, 0
+        self._enterprise_names = None
         self.endResetModel()
 
     @property
@@ -176,6 +183,7 @@ class LedgerTableModel(QAbstractTableModel):
 
         `total` saves the count query when the caller already knows it (from a totals line).
         """
+        self._enterprise_names = None  # the register may have changed
         if self.ledger is None:
             self.beginResetModel()
             self.rows, self.total, self._draft_rows = [], 0, 0

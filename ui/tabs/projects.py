@@ -58,7 +58,6 @@ class ProjectsModel(RecordModel):
         self.status = ""
         self.search = ""
         self.yi_only = False
-        self._enterprise_names: list[str] = []
 
     @property
     def table(self) -> Projects:
@@ -80,16 +79,6 @@ class ProjectsModel(RecordModel):
 
     def fetch(self, offset: int, limit: int) -> list[Row]:
         return self.table.rows(self.period, limit=limit, offset=offset, **self.filters())
-
-    def reload(self, total: int | None = None) -> None:
-        if self.ledger is not None:
-            self._enterprise_names = self.ledger.enterprises.names()
-        super().reload(total)
-
-    def completions(self, column: int) -> list[str]:
-        if self.columns[column].key == "enterprise":
-            return self._enterprise_names
-        return super().completions(column)
 
     # -- cells ---------------------------------------------------------------------------------
     def text(self, row: Row, column: Column) -> str:

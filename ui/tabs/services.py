@@ -43,7 +43,6 @@ class ServicesModel(RecordModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__([Column.of(f) for f in Services.FIELDS], parent)
         self.filters: dict[str, Any] = {}
-        self._enterprise_names: list[str] = []
 
     @property
     def table(self) -> Services:
@@ -55,16 +54,6 @@ class ServicesModel(RecordModel):
 
     def fetch(self, offset: int, limit: int) -> list[Row]:
         return self.table.rows(limit=limit, offset=offset, **self.filters)
-
-    def reload(self, total: int | None = None) -> None:
-        if self.ledger is not None:
-            self._enterprise_names = self.ledger.enterprises.names()
-        super().reload(total)
-
-    def completions(self, column: int) -> list[str]:
-        if self.columns[column].key == "enterprise":
-            return self._enterprise_names
-        return super().completions(column)
 
 
 class ServiceLogPage(QWidget):
