@@ -32,6 +32,7 @@ from core.changes import Change
 from core.default_catalogue import KINDS
 from core.errors import LedgerError
 from core.ledger import Ledger
+from ui.dialogs.parts import problem_label
 from ui.i18n import tr
 from ui.operations import Operations
 
@@ -80,9 +81,7 @@ class CatalogueDialog(QDialog):
         self.description.setFixedHeight(self.fontMetrics().height() * 4)
         self.origin = QLabel(self)
         self.origin.setWordWrap(True)
-        self.problem = QLabel(self)
-        self.problem.setStyleSheet("color: #b3261e")
-        self.problem.setWordWrap(True)
+        self.problem = problem_label(self)
 
         form = QFormLayout()
         form.addRow(tr("名称"), self.name)

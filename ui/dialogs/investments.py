@@ -20,6 +20,7 @@ from core.errors import LedgerError
 from core.ledger import Ledger
 from core.numbers import format_number
 from core.periods import Period
+from ui.dialogs.parts import ok_cancel, problem_label
 from ui.i18n import tr
 from ui.operations import Operations
 
@@ -55,13 +56,8 @@ class InvestmentsDialog(QDialog):
             label.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.table.setItem(row, 0, label)
             self.table.setItem(row, 1, QTableWidgetItem(format_number(self.known.get(year), 2)))
-        self.problem = QLabel(self)
-        self.problem.setStyleSheet("color: #b3261e")
-        self.problem.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        self.problem = problem_label(self)
+        buttons = ok_cancel(self, self.save)
         if ledger.readonly:
             self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
             buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -20,6 +19,7 @@ from core.errors import InputError, LedgerError
 from core.ledger import Ledger
 from core.numbers import format_number, parse_number
 from ui.app_settings import AppSettings
+from ui.dialogs.parts import ok_cancel, problem_label
 from ui.i18n import LANGUAGES, tr
 from ui.operations import Operations
 
@@ -63,13 +63,8 @@ class SettingsDialog(QDialog):
         editable = ledger is not None and not ledger.readonly
         for box in (*self.texts.values(), self.threshold):
             box.setEnabled(editable)
-        self.problem = QLabel(self)
-        self.problem.setStyleSheet("color: #b3261e")
-        self.problem.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        self.problem = problem_label(self)
+        buttons = ok_cancel(self, self.save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.problem)
