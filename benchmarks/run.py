@@ -22,7 +22,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +32,7 @@ sys.path.insert(0, str(ROOT.parent))
 
 from core.demo import LARGE, NORMAL, DemoSize, write_demo  # noqa: E402
 from core.periods import Period  # noqa: E402
+from tools.startup import seconds_to_window  # noqa: E402
 
 PERIOD = Period(2026, 11)
 # A tenth of the large ledger's records (the "10× more data" target compares the two).
@@ -67,23 +67,8 @@ def probe(name: str, ledger: Path, runs: int, data: Path, *extra: Path) -> dict[
 
 
 def start_seconds(command: list[str], data: Path) -> float:
-    """From starting `command` to its window shown and responsive (WORKLEDGER_READY_FILE)."""
-    ready = data / "ready.txt"
-    ready.unlink(missing_ok=True)
-    env = {**child_env(data), "WORKLEDGER_READY_FILE": str(ready)}
-    started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    while not ready.exists():
-        if process.poll() is not None:
-            raise RuntimeError(f"{command} exited ({process.returncode}) before its window showed")
-        if time.perf_counter() - started > 120:
-            process.kill()
-            raise RuntimeError(f"{command} showed no window within 120 s")
-        time.sleep(0.002)
-    elapsed = time.perf_counter() - started
-    process.wait(timeout=60)
-    return elapsed
+    """From starting `command` to its window shown and responsive."""
+    return seconds_to_window(command, data, child_env(data))
 
 
 def startup(ledger: Path, runs: int, data: Path) -> tuple[float, float]:

@@ -21,11 +21,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tools.startup import seconds_to_window  # noqa: E402
+
 SUFFIX = ".exe" if os.name == "nt" else ""
 MB = 1_000_000
 
@@ -67,25 +70,11 @@ def build_plain(work: Path) -> Path:
 
 def start_time(command: list[str], ledger: Path, data: Path) -> float:
     """Seconds from starting `command` until the window has shown its first tab."""
-    ready = data / "ready.txt"
-    ready.unlink(missing_ok=True)
-    env = {**os.environ, "WORKLEDGER_DATA_DIR": str(data), "WORKLEDGER_READY_FILE": str(ready)}
+    env = {**os.environ, "WORKLEDGER_DATA_DIR": str(data)}
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # from source, as a developer runs it: with .pyc
     if os.name != "nt" and not os.environ.get("DISPLAY"):
         env["QT_QPA_PLATFORM"] = "offscreen"
-    started = time.perf_counter()
-    process = subprocess.Popen([*command, "--db", str(ledger)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    while not ready.exists():
-        if process.poll() is not None and not ready.exists():
-            raise RuntimeError(f"{command[0]} exited ({process.returncode}) without a window")
-        if time.perf_counter() - started > 120:
-            process.kill()
-            raise RuntimeError(f"{command[0]} showed no window within 120 s")
-        time.sleep(0.002)
-    elapsed = time.perf_counter() - started
-    process.wait(timeout=60)
-    return elapsed
+    return seconds_to_window([*command, "--db", str(ledger)], data, env)
 
 
 def main(argv: list[str]) -> int:
