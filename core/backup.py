@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from core import schema, storage
 from core.changes import now_text, os_user
 from core.errors import BadFileError, InputError, LedgerError
+from core.files import reason, write_atomically
 from core.lock import WriterLock
 from core.paths import backups_dir_for
 
@@ -58,10 +59,8 @@ def backup_to(source: sqlite3.Connection, destination: Path) -> Path:
     `PRAGMA integrity_check`, and only then renamed into place.
     """
     destination = Path(destination)
-    partial = destination.with_name(destination.name + ".part")
-    try:
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        partial.unlink(missing_ok=True)
+
+    def copy_and_check(partial: Path) -> None:
         target = sqlite3.connect(str(partial))
         try:
             source.backup(target)
@@ -71,24 +70,18 @@ def backup_to(source: sqlite3.Connection, destination: Path) -> Path:
             target.close()
         if verdict != "ok":
             raise BadFileError(f"备份“{destination.name}”校验未通过：{verdict}")
-        os.replace(partial, destination)
-    except BaseException as exc:
-        try:
-            partial.unlink(missing_ok=True)
-        except OSError:
-            pass
-        if isinstance(exc, OSError | sqlite3.Error):
-            raise LedgerError(
-                f"无法把备份写入“{destination.parent}”（{_reason(exc)}），请确认该位置可写、空间足够"
-            ) from exc
-        raise
-    return destination
+
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        return write_atomically(destination, copy_and_check)
+    except (OSError, sqlite3.Error) as exc:
+        raise LedgerError(
+            f"无法把备份写入“{destination.parent}”（{_reason(exc)}），请确认该位置可写、空间足够"
+        ) from exc
 
 
 def _reason(exc: BaseException) -> str:
-    if isinstance(exc, OSError):
-        return exc.strerror or str(exc)
-    return str(exc)
+    return reason(exc) if isinstance(exc, OSError) else str(exc)
 
 
 def timestamp(when: datetime | None = None) -> str:

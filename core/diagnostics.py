@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import locale
-import os
 import platform
 import sqlite3
 import sys
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from core import APP_TITLE, __version__, storage
 from core.changes import os_user
 from core.errors import LedgerError
+from core.files import reason, write_atomically
 from core.logs import LOG_NAME
 from core.paths import backups_dir_for, is_portable, log_dir
 
@@ -45,22 +45,19 @@ def write_diagnostics(out: Path, *, ledger: Ledger | None = None,
     if out.suffix.lower() != ".zip":
         out = out.with_name(out.name + ".zip")
     info = collect(ledger=ledger, ledger_path=ledger_path, extra=extra)
-    partial = out.with_name(out.name + ".part")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
+
+    def write(partial: Path) -> None:
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(SUMMARY_NAME, _summary(info))
             archive.writestr(DETAILS_NAME, json.dumps(info, ensure_ascii=False, indent=2))
             for log in sorted(log_dir().glob(f"{LOG_NAME}*")):
                 archive.writestr(f"logs/{log.name}", redact(log.read_text("utf-8", "replace")))
-        os.replace(partial, out)
+
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return write_atomically(out, write)
     except OSError as exc:
-        try:
-            partial.unlink(missing_ok=True)
-        except OSError:  # the folder itself is unusable
-            pass
-        raise LedgerError(f"无法写入“{out}”（{exc.strerror or exc}），请换一个位置") from exc
-    return out
+        raise LedgerError(f"无法写入“{out}”（{reason(exc)}），请换一个位置") from exc
 
 
 def collect(*, ledger: Ledger | None = None, ledger_path: Path | None = None,

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from core import schema
 from core.errors import BadFileError, NeedsUpgradeError
+from core.files import write_atomically
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -187,10 +188,9 @@ def remember_checked(path: Path) -> None:
     known[str(path.resolve())] = fingerprint
     kept = dict(list(known.items())[-_CHECKED_KEPT:])
     try:
-        target = data_dir() / CHECKED_FILE
-        partial = target.with_name(f"{target.name}.{os.getpid()}.part")
-        partial.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
-        os.replace(partial, target)
+        text = json.dumps(kept, ensure_ascii=False)
+        write_atomically(data_dir() / CHECKED_FILE,
+                         lambda partial: partial.write_text(text, encoding="utf-8"))
     except OSError:
         pass
 

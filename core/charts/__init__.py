@@ -8,15 +8,14 @@ matplotlib Figure (draw.py). matplotlib is imported only when a chart is drawn.
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.charts.data import CHARTS, NO_DATA, ChartData, Series, chart_data, key_for_title
 from core.charts.draw import FIGSIZE, draw, prepare
 from core.errors import LedgerError
+from core.files import reason, write_atomically
 
 if TYPE_CHECKING:
     from core.ledger import Ledger
@@ -60,20 +59,7 @@ def save_png(ledger: Ledger, period: Period, key: str, path: str | Path,
     """Write the chart to `path`, never half-written: a temporary file beside it, then renamed."""
     target = Path(path)
     data = render_png(ledger, period, key, dpi)
-    partial = target.with_name(f"{target.name}.part")
     try:
-        partial.write_bytes(data)
-        os.replace(partial, target)
+        return write_atomically(target, lambda partial: partial.write_bytes(data))
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
-        raise LedgerError(f"图片未能保存到“{target}”：{_reason(exc)}") from exc
-    return target
-
-
-def _reason(exc: OSError) -> str:
-    if isinstance(exc, PermissionError):
-        return "没有写入权限，或文件正被其他程序打开"
-    if isinstance(exc, FileNotFoundError):
-        return "文件夹不存在"
-    return exc.strerror or "磁盘写入失败"
+        raise LedgerError(f"图片未能保存到“{target}”：{reason(exc)}") from exc

@@ -13,7 +13,6 @@ The file is written under a temporary name beside the target and renamed when co
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from core.exchange.layout import (
     Column,
     Sheet,
 )
+from core.files import reason, write_atomically
 from core.metrics import SOURCE_LABELS, Figure
 from core.numbers import format_number
 from core.periods import Period
@@ -322,19 +322,10 @@ class _Cells:
 
 
 def _save(workbook: Any, out: Path) -> None:
-    partial = out.with_name(out.name + ".part")
     try:
-        workbook.save(partial)
-        os.replace(partial, out)
+        write_atomically(out, workbook.save)
     except OSError as exc:
-        try:
-            partial.unlink(missing_ok=True)
-        except OSError:
-            pass
         if isinstance(exc, PermissionError) and out.exists():
             raise LedgerError(f"无法覆盖“{out.name}”：它可能正在 Excel/WPS 中打开，请关闭后重试"
                               ) from exc
-        raise LedgerError(f"无法写入“{out}”（{exc.strerror or exc}），请换一个位置") from exc
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+        raise LedgerError(f"无法写入“{out}”（{reason(exc)}），请换一个位置") from exc

@@ -10,15 +10,12 @@ failure (a full USB stick, the file open in WPS) never leaves a half-written fil
 
 from __future__ import annotations
 
-import errno
 import importlib
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from core.errors import InputError, LedgerError
+from core.files import reason, write_atomically
 from core.report.document import Document
 
 DocumentWriter = Callable[[Document, Path], None]
@@ -64,29 +61,6 @@ def replace_atomically(target: Path, write: Callable[[Path], object]) -> Path:
     if not folder.is_dir():
         raise LedgerError(f"文件夹“{folder}”不存在")
     try:
-        handle, name = tempfile.mkstemp(prefix=f"~{target.stem}.", suffix=".part", dir=folder)
+        return write_atomically(target, write)
     except OSError as exc:
-        raise LedgerError(f"无法在“{folder}”中写入文件：{_reason(exc)}") from exc
-    os.close(handle)
-    partial = Path(name)
-    try:
-        write(partial)
-        # mkstemp makes a private file; give it the target's permissions (or the usual ones)
-        if target.exists():
-            shutil.copymode(target, partial)
-        else:
-            os.chmod(partial, 0o644)
-        os.replace(partial, target)
-    except OSError as exc:
-        raise LedgerError(f"未能保存“{target.name}”：{_reason(exc)}") from exc
-    finally:
-        partial.unlink(missing_ok=True)
-    return target
-
-
-def _reason(exc: OSError) -> str:
-    if isinstance(exc, PermissionError):
-        return "文件可能正被 WPS、Word 等程序打开，或没有写入权限；请关闭后重试"
-    if exc.errno == errno.ENOSPC:
-        return "磁盘空间不足"
-    return exc.strerror or str(exc)
+        raise LedgerError(f"未能保存“{target.name}”：{reason(exc)}") from exc

@@ -1,0 +1,49 @@
+"""Files written whole or not at all, and what to tell the clerk when writing fails.
+
+Every file the app writes for the clerk (summaries, Excel exports, backups, charts, the
+diagnostics zip) is first written beside its target under a temporary name and then renamed
+over it, so a full USB stick or a file held open in WPS never leaves a half-written file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+
+def write_atomically(target: Path, write: Callable[[Path], object]) -> Path:
+    """Let `write` fill a temporary file in `target`'s folder, then rename it over `target`.
+
+    Whatever fails (the folder, `write`, the rename) the temporary file is removed and the
+    exception goes on to the caller, who words it (see `reason`)."""
+    handle, name = tempfile.mkstemp(prefix=f"~{target.stem}.", suffix=".part", dir=target.parent)
+    os.close(handle)
+    partial = Path(name)
+    try:
+        write(partial)
+        # mkstemp makes a private file; give it the target's permissions (or the usual ones)
+        if target.exists():
+            shutil.copymode(target, partial)
+        else:
+            os.chmod(partial, 0o644)
+        os.replace(partial, target)
+    finally:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+    return target
+
+
+def reason(exc: OSError) -> str:
+    """Why a file could not be written, in the clerk's words."""
+    if isinstance(exc, PermissionError):
+        return "没有写入权限，或文件正被 WPS、Word、Excel 等程序打开；请关闭后重试"
+    if isinstance(exc, FileNotFoundError):
+        return "文件夹不存在"
+    if exc.errno == errno.ENOSPC:
+        return "磁盘空间不足"
+    return exc.strerror or str(exc)
