@@ -148,6 +148,7 @@ class SummaryLayout:
         self._cursor = QTextCursor(self.text)
         self._first = True
         self._by_page: dict[int, list[tuple[QPointF, QTextLine]]] | None = None
+        self._row_spans: dict[int, list[tuple[float, float]]] = {}  # table position → rows
         heading: QTextBlock | None = None  # the last heading, until what it heads is added
         # One edit block: the document is laid out once at the end. Laid out after each insert,
         # a table is laid out again for every cell (a 100-row table took half a minute).
@@ -331,14 +332,19 @@ class SummaryLayout:
 
     def _rows(self, table: QTextTable) -> list[tuple[float, float]]:
         """Each row's top and bottom: the extent of its cells' text blocks (where Qt draws the
-        text). Qt's frame rectangle of a table is offset by the padding and cannot be used."""
-        layout = self.text.documentLayout()
-        rows = []
-        for number in range(table.rows()):
-            rects = [layout.blockBoundingRect(table.cellAt(number, column).firstCursorPosition()
-                                              .block()) for column in range(table.columns())]
-            rows.append((min(r.top() for r in rects), max(r.bottom() for r in rects)))
-        return rows
+        text). Qt's frame rectangle of a table is offset by the padding and cannot be used.
+        Found once per table (the layout is final), not again for every page painted."""
+        key = table.firstPosition()
+        if key not in self._row_spans:
+            layout = self.text.documentLayout()
+            rows = []
+            for number in range(table.rows()):
+                rects = [layout.blockBoundingRect(table.cellAt(number, column)
+                                                  .firstCursorPosition().block())
+                         for column in range(table.columns())]
+                rows.append((min(r.top() for r in rects), max(r.bottom() for r in rects)))
+            self._row_spans[key] = rows
+        return self._row_spans[key]
 
     def _paint_table(self, painter: QPainter, table: QTextTable, index: int) -> None:
         """A three-line table: heavy rules above and below, a light one under the header.
