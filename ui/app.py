@@ -60,10 +60,12 @@ def install_translations(app: QApplication, language: str) -> QTranslator | None
 
 
 def choose_font(app: QApplication) -> None:
-    """The system UI font when it has Chinese glyphs, else the best installed or bundled face."""
-    from ui.fonts import family_for, has_chinese, register_bundled_fonts
+    """The system UI font when it has Chinese glyphs, else the best installed or bundled face.
 
-    register_bundled_fonts()
+    Bundled faces are registered only when a role needs one (the summary's faces when it is
+    first laid out): a Chinese Windows shows Microsoft YaHei and reads none of them at start."""
+    from ui.fonts import family_for, has_chinese
+
     font = app.font()
     if not has_chinese(font):
         font.setFamily(family_for("ui"))

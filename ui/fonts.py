@@ -2,29 +2,40 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtGui import QFont, QFontDatabase
 
-from core.fonts import ROLES, bundled_files
+from core.fonts import BUNDLED, ROLES, bundled_files
 
-_registered = False
+_registered: set[Path] = set()
+_BUNDLED_FILES = {family: path for path, family in BUNDLED.values()}
+
+
+def _register(path: Path) -> None:
+    """Make one bundled face available to Qt (once; needs a QGuiApplication). Each file takes
+    a few milliseconds to read, so a face is registered when a role first needs it."""
+    if path not in _registered:
+        QFontDatabase.addApplicationFont(str(path))
+        _registered.add(path)
 
 
 def register_bundled_fonts() -> None:
-    """Make the bundled faces available to Qt (once; needs a QGuiApplication)."""
-    global _registered
-    if _registered:
-        return
+    """Make all bundled faces available to Qt."""
     for path in bundled_files():
-        QFontDatabase.addApplicationFont(str(path))
-    _registered = True
+        _register(path)
 
 
 def family_for(role: str) -> str:
-    """The first family of the role's preference list that is installed or bundled."""
-    register_bundled_fonts()
+    """The first family of the role's preference list that is installed, else its bundled face
+    (registered now)."""
     available = set(QFontDatabase.families())
     for family in ROLES[role]:
         if family in available:
+            return family
+        bundled = _BUNDLED_FILES.get(family)
+        if bundled is not None:
+            _register(bundled)
             return family
     return ROLES[role][-1]
 
