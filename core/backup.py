@@ -146,7 +146,9 @@ def _named_backups(folder: Path) -> list[tuple[Path, datetime, str]]:
         match = _NAME.search(path.name)
         if match:
             try:
-                taken = datetime.strptime(match.group("stamp"), "%Y%m%d-%H%M%S")
+                # 20261128-093015 is ISO 8601's basic format with '-' for 'T' (strptime would
+                # load _strptime and calendar at every start, for the daily backup's check)
+                taken = datetime.fromisoformat(match.group("stamp").replace("-", "T"))
             except ValueError:
                 continue
             found.append((path, taken, match.group("reason")))

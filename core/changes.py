@@ -10,7 +10,6 @@ from __future__ import annotations
 import getpass
 import json
 import sqlite3
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,6 +28,8 @@ def now_text() -> str:
 
 
 def new_id() -> str:
+    import uuid  # not at start-up: it loads the platform module, and no row is added then
+
     return str(uuid.uuid4())
 
 

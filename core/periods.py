@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from core.errors import InputError
 
@@ -47,8 +46,8 @@ class Period:
 
     @property
     def end(self) -> str:
-        last_day = calendar.monthrange(self.year, self.months)[1]
-        return f"{self.year:04d}-{self.months:02d}-{last_day:02d}"
+        following = date(self.year + self.months // 12, self.months % 12 + 1, 1)
+        return (following - timedelta(days=1)).isoformat()
 
     def previous_year(self) -> Period:
         return Period(self.year - 1, self.months)

@@ -322,6 +322,7 @@ def test_the_app_started_from_source_reports_its_first_tab_and_quits(demo_path, 
     assert "Traceback" not in result.stderr
     shown = ready.read_text(encoding="utf-8")
     assert shown.startswith("指标 IndicatorsTab") and "qt_zh=True" in shown
+    assert "early=none" in shown  # ui.app.LOADED_LATER: nothing heavy before the window is up
 
 
 def test_the_developers_command_opens_the_demo_when_there_is_no_ledger(tmp_path, data_dir):
