@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QFont, QFontDatabase
 
-from core.fonts import BUNDLED, ROLES, bundled_files
+from core.fonts import BUNDLED, ROLES
 
 _registered: set[Path] = set()
 _BUNDLED_FILES = {family: path for path, family in BUNDLED.values()}
@@ -18,12 +18,6 @@ def _register(path: Path) -> None:
     if path not in _registered:
         QFontDatabase.addApplicationFont(str(path))
         _registered.add(path)
-
-
-def register_bundled_fonts() -> None:
-    """Make all bundled faces available to Qt."""
-    for path in bundled_files():
-        _register(path)
 
 
 def family_for(role: str) -> str:
