@@ -87,7 +87,7 @@ def test_bundled_faces_are_registered_only_when_a_role_needs_one(qapp, monkeypat
 
 def test_a_table_is_laid_out_without_loading_every_qt_widget_class(data_dir: Path) -> None:
     """PySide6 types a widget that C++ created (a table's viewport) by loading every QWidget
-    subclass it knows, ~14 ms at start; the table's column fitting avoids asking for one."""
+    subclass it knows, ~14 ms at start; the table makes its viewport in Python instead."""
     shown = _run(
         "from PySide6.QtWidgets import QApplication\n"
         "import PySide6.QtWidgets as widgets\n"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from helpers import file_digest
 from PySide6.QtCore import Qt, QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 from test_ui_support import DEMO_PERIOD, activate, column_of, focus_cell, press, type_cell
 
@@ -340,3 +341,18 @@ def test_the_developers_command_opens_the_demo_when_there_is_no_ledger(tmp_path,
     assert ready.read_text(encoding="utf-8").startswith("指标")
     with Ledger.open(data_dir / "演示台账.db", readonly=True) as demo:
         assert demo.scalar("SELECT count(*) FROM enterprises") >= 80
+
+
+def test_the_widest_text_column_fills_the_table_and_no_more(window, qtbot):
+    """The service log has more rows than fit: with its scroll bar showing, 事项 takes the
+    width left over, and no column runs past the right edge. (The view makes its own viewport,
+    set up as Qt's: white ground.)"""
+    window.tab_widget.setCurrentIndex(2)
+    QApplication.processEvents()  # as the clerk first sees it
+    view = window.tab(2).log.page.view
+    assert view.verticalScrollBar().isVisible()
+    widths = sum(view.columnWidth(n) for n in range(view.model().columnCount()))
+    assert widths == view.viewport().width()
+    assert view.horizontalScrollBar().maximum() == 0
+    assert view.viewport().autoFillBackground()
+    assert view.viewport().backgroundRole() == QPalette.ColorRole.Base
