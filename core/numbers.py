@@ -17,6 +17,7 @@ from core import units
 from core.errors import InputError
 
 MAX_ABS = Decimal(10) ** 15
+MAX_DECIMALS = 6  # a stored number keeps at most this many decimals (the catalogue's maximum)
 
 _NUMBER = re.compile(
     r"^(?P<sign>[+-])?"

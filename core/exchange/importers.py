@@ -512,7 +512,8 @@ class IndicatorImporter(RowImporter):
     @staticmethod
     def _already_shown(figure: Figure, name: str, parsed: Any) -> bool:
         """A value the exported sheet showed without the ledger storing it (re-import no-op)."""
-        shown = {"last_year_value": (figure.last_year, figure.last_year_source == "record"),
+        shown = {"last_year_value": (figure.last_year,
+                                     figure.last_year_source in ("record", "derived")),
                  "rank_scope": (figure.indicator.rank_scope, figure.rank_scope ==
                                 figure.indicator.rank_scope),
                  "value": (figure.derived_value, figure.entered is None)}

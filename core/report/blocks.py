@@ -16,6 +16,7 @@ from typing import Any
 
 from core.errors import NotFoundError
 from core.fields import chinese_numeral
+from core.kinds import kind_of
 from core.metrics import Figure
 from core.report import phrasing
 from core.report.document import LEVEL2, Block, Chart, Heading, Paragraph, Run, Table
@@ -32,7 +33,7 @@ BLOCKS: dict[str, str] = {
 }
 # Blocks whose name alone means nothing: 【图表：名称】.
 NEEDS_OPTION = frozenset({"图表"})
-TABLE_HEADER = ("指标", "本期", "确保目标", "完成率", "上年同期", "同比")
+TABLE_HEADER = ("指标", "本期", "确保目标", "完成情况", "上年同期", "同比")
 _NONE = "—"
 
 
@@ -77,7 +78,7 @@ def _item_clause(item: dict[str, Any], context: Context) -> str:
         parts.append(f"重点推进{phrasing.join_names(projects)}")
     if item["target_value"] is not None and item["target_indicator_id"]:
         indicator = context.ledger.catalogue.get(item["target_indicator_id"])
-        target = phrasing.amount(item["target_value"], indicator.decimals, indicator.unit)
+        target = kind_of(indicator).with_unit(indicator, item["target_value"])
         parts.append(f"力争{indicator.name}达到{target}")
     return "，".join(part for part in parts if part)
 
@@ -109,8 +110,8 @@ def _data_note(ref: FieldRef, context: Context) -> list[Block]:
         if not figure.overridden or figure.entered is None or figure.derived_value is None:
             continue
         indicator = figure.indicator
-        entered = phrasing.amount(figure.entered, indicator.decimals, indicator.unit)
-        derived = phrasing.amount(figure.derived_value, indicator.decimals, indicator.unit)
+        entered = figure.kind.with_unit(indicator, figure.entered)
+        derived = figure.kind.with_unit(indicator, figure.derived_value)
         entry = f"{indicator.name}采用填报数{entered}，台账记录计算为{derived}"
         note = phrasing.strip_end(figure.note)
         entries.append(f"{entry}，{note}" if note else entry)
@@ -141,17 +142,17 @@ def _indicator_table(ref: FieldRef, context: Context) -> list[Block]:
 
 
 def _table_row(figure: Figure, context: Context) -> tuple[Run, ...]:
-    indicator = figure.indicator
-    unit, decimals = indicator.unit, indicator.decimals
+    """One row of the 指标表: the same words as the 指标 tab (core.kinds)."""
+    indicator, kind = figure.indicator, figure.kind
 
     def shown(value: float | None) -> Run:
-        return Run(_NONE if value is None else phrasing.amount(value, decimals, unit))
+        return Run(_NONE if value is None else kind.with_unit(indicator, value))
 
-    value = (Run(phrasing.amount(figure.value, decimals, unit)) if figure.value is not None
+    value = (Run(kind.with_unit(indicator, figure.value)) if figure.value is not None
              else context.missing_run(indicator.name))
     completion = figure.completion
     return (
         Run(indicator.name), value, shown(figure.target_committed),
-        Run(_NONE if completion is None else f"{phrasing.amount(completion, 1)}%"),
+        Run(_NONE if completion is None else completion.words),
         shown(figure.last_year), Run(change_words(figure) or _NONE),
     )
