@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from core import units
+from core import registers, units
 from core.periods import Period
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def derivation(key: str) -> Callable[[Derivation], Derivation]:
 # The tables each family of derivations reads: a result is kept until one of them is written
 # (editing a figure in the 指标 tab does not make the records be read again).
 DEPENDS_ON = {
-    "enterprises": ("enterprises",),
+    "enterprises": ("enterprises", "settings"),
     "projects": ("projects", "project_investments", "enterprises", "settings"),
     "services": ("services",),
     "honours": ("honours", "enterprises"),
@@ -101,7 +101,10 @@ def _flag_count(flag: str, *, new_only: bool) -> Derivation:
         else:
             basis = f"由企业名录计算：{period.year}年有效“{label}”标记的企业"
         value = facts[f"{flag}_new" if new_only else flag]
-        return Derived(float(value), "家", basis=basis, has_data=facts["total"] > 0)
+        if not registers.covers(ledger, "enterprises", period.year, value):
+            basis = f"{basis}：{registers.gap_basis('enterprises', period.year)}"
+            return Derived(None, "家", basis=basis, has_data=False)
+        return Derived(float(value), "家", basis=basis)
     return count
 
 
@@ -160,8 +163,18 @@ def _yi_count(group: str, what: str) -> Derivation:
     def count(ledger: Ledger, period: Period) -> Derived:
         facts = _project_facts(ledger, period)
         basis = f"由项目台账计算：总投资≥{ledger.yi_threshold:g}亿元、{what}的项目"
-        return Derived(float(facts[group]), "个", basis=basis, has_data=facts["total"] > 0)
+        return _covered(ledger, period, facts[group], "个", basis)
     return count
+
+
+def _covered(ledger: Ledger, period: Period, value: float, unit: str, basis: str, *,
+             found: float | None = None) -> Derived:
+    """A figure from the project table: missing when no project qualifies and the table is not
+    marked complete for the year (core.registers)."""
+    if not registers.covers(ledger, "projects", period.year, value if found is None else found):
+        return Derived(None, unit, has_data=False,
+                       basis=f"{basis}：{registers.gap_basis('projects', period.year)}")
+    return Derived(float(value), unit, basis=basis)
 
 
 DERIVATIONS["projects.yi_new_started"] = _yi_count("new_started", "开工日期在本期内")
@@ -174,8 +187,9 @@ DERIVATIONS["projects.yi_completed"] = _yi_count("completed", "竣工投产日�
 @derivation("projects.yi_total_investment")
 def _yi_total(ledger: Ledger, period: Period) -> Derived:
     facts = _project_facts(ledger, period)
-    return Derived(float(facts["investment"]), "亿元", has_data=facts["total"] > 0,
-                   basis="由项目台账计算：新开工、在建、竣工投产亿元项目的总投资合计")
+    return _covered(ledger, period, facts["investment"], "亿元",
+                    "由项目台账计算：新开工、在建、竣工投产亿元项目的总投资合计",
+                    found=facts["active"])
 
 
 @derivation("projects.yi_invest_year")
@@ -187,8 +201,8 @@ def _yi_invest_year(ledger: Ledger, period: Period) -> Derived:
         f" AND {project_groups('p.')['active']}",
         _project_params(ledger, period),
     )
-    return Derived(float(value), "亿元", has_data=_project_facts(ledger, period)["total"] > 0,
-                   basis=f"由项目台账计算：上述亿元项目{period.year}年完成投资合计")
+    return _covered(ledger, period, value, "亿元",
+                    f"由项目台账计算：上述亿元项目{period.year}年完成投资合计", found=value)
 
 
 @derivation("projects.tech_reno_share")

@@ -122,16 +122,17 @@ class Kind:
             # A number cell of a sheet: binary noise (0.1 + 0.2) goes, 6 decimals stay.
             number = parse_number(raw, field=label, integer=self.integer)
             return None if number is None else rounded(number, MAX_DECIMALS)
-        text = None if raw is None else str(raw)
-        number = parse_decimal(text, field=label, unit=indicator.unit,
-                               integer=self.integer) if text is not None else None
-        if number is None:
+        if raw is None:
             return None
-        places = number.normalize().as_tuple().exponent
+        exact = parse_decimal(str(raw), field=label, unit=indicator.unit, integer=self.integer)
+        if exact is None:
+            return None
+        places = exact.normalize().as_tuple().exponent
         if isinstance(places, int) and -places > MAX_DECIMALS:
-            raise InputError(f"「{label}」最多保留 {MAX_DECIMALS} 位小数（{indicator.unit or '本栏'}），"
-                             f"收到“{str(raw).strip()}”", field=label)
-        return float(number)
+            raise InputError(f"「{label}」最多保留 {MAX_DECIMALS} 位小数"
+                             f"（{indicator.unit or '本栏'}），收到“{str(raw).strip()}”",
+                             field=label)
+        return float(exact)
 
     def editable(self, field_name: str) -> bool:
         return field_name in self.fields

@@ -36,6 +36,18 @@ def normalise(text: str) -> str:
     return "".join(text.split())
 
 
+def has_unit_words(text: str) -> bool:
+    """Whether a typed number carries 万/亿 or a unit after it (5000万, 3.5亿元, 12家)."""
+    match = _NUMBER.match(normalise(text))
+    return bool(match and (match.group("scale") or match.group("unit")))
+
+
+def unit_words(text: str) -> str:
+    """The 万/亿 and unit typed after a number: '5000万' → '万', '0.5亿元' → '亿元'."""
+    match = _NUMBER.match(normalise(text))
+    return (match.group("scale") or "") + (match.group("unit") or "") if match else ""
+
+
 def parse_decimal(
     text: str, *, field: str, unit: str = "", integer: bool = False
 ) -> Decimal | None:

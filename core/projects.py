@@ -61,6 +61,26 @@ class Projects(RecordTable):
         if not (row.get("name") or "").strip():
             raise InputError("「项目名称」不能为空")
 
+    # A new project may come with the investment it completed in a year (the 项目 tab's row,
+    # an import): `invest_year` (亿元) and `invest_year_of`, written in the same transaction.
+    INVEST_FIELD = Field("invest_year", "本年完成投资", kind="number", unit="亿元", decimals=2,
+                         minimum=0, width=11)
+
+    def child_values(self, raw: dict[str, Any]) -> Any:
+        amount = raw.pop("invest_year", None)
+        year = raw.pop("invest_year_of", None)
+        value = self.INVEST_FIELD.parse(amount)
+        if value is None:
+            return None
+        if year is None:
+            raise InputError("填写了本年完成投资，但没有说明是哪一年")
+        return (int(year), value)
+
+    def insert_children(self, writer: Writer, row_id: str, children: Any) -> None:
+        year, amount = children
+        writer.insert("project_investments",
+                      {"project_id": row_id, "year": year, "amount": amount})
+
     def delete_children(self, writer: Writer, row: Row) -> None:
         for table, column in (("project_investments", "project_id"),
                               ("plan_item_projects", "project_id")):
@@ -148,7 +168,7 @@ class Projects(RecordTable):
         return self.set_investments([(project_id, year, raw)])
 
     def set_investments(self, edits: list[tuple[str, int, Any]]) -> Change:
-        field = Field("invest_year", "本年完成投资", kind="number", unit="亿元", minimum=0)
+        field = self.INVEST_FIELD
         parsed: list[tuple[str, int, float | None]] = []
         for project_id, year, raw in edits:
             parsed.append((project_id, int(year), field.parse(raw)))

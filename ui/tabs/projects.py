@@ -14,7 +14,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QComboBox, QVBoxLayout, QWidget
 
 from core.errors import LedgerError
-from core.fields import Field
 from core.ledger import Ledger
 from core.numbers import format_number
 from core.periods import Period
@@ -30,9 +29,7 @@ from ui.tabs.common import TablePage
 STATUS_FILTERS = ("", *STATUSES, "本期相关")
 STATUS_COLOURS = {"新开工": "#1f6f43", "在建": "#1f4e8c", "竣工投产": "#6b4c9a", "签约": "#8a5a00",
                   "谋划": "#8a8f98"}
-# The investment of one year: the same rule core applies in Projects.set_investments.
-INVEST_FIELD = Field("invest_year", "本年完成投资", kind="number", unit="亿元", decimals=2,
-                     minimum=0, width=11)
+INVEST_FIELD = Projects.INVEST_FIELD  # the investment of one year, core's own rule
 
 
 class ProjectsModel(RecordModel):
@@ -110,22 +107,15 @@ class ProjectsModel(RecordModel):
                                 tuple(e.at for e in invest)))
         return writes
 
-    def add_writes(self, rows: list[list[CellEdit]]) -> list[Write]:
-        """New projects; an investment typed on the new row is stored for the period's year."""
-        writes = super().add_writes(rows)
-        amounts = [(number, c.raw) for number, cells in enumerate(rows) for c in cells
-                   if self.columns[c.column].key == "invest_year" and c.raw.strip()]
-        if amounts:
-            add = writes[0]
-            table, year = self.table, self.period.year
-
-            def add_with_investments() -> Any:
-                change = add.call()
-                ids = change.inserted_ids("projects")
-                more = table.set_investments([(ids[n], year, raw) for n, raw in amounts])
-                return dataclasses.replace(change, rows=change.rows + more.rows)
-            writes = [Write(add_with_investments, add.places)]
-        return writes
+    def raw_record(self, cells: list[CellEdit]) -> dict[str, str]:
+        """A new project's cells; an investment typed on the new row is for the period's year
+        (core writes both in one transaction: Projects.child_values)."""
+        raw = super().raw_record(cells)
+        invest = [c.raw for c in cells if self.columns[c.column].key == "invest_year"
+                  and c.raw.strip()]
+        if invest:
+            raw.update({"invest_year": invest[0], "invest_year_of": str(self.period.year)})
+        return raw
 
 
 class ProjectsTab(LedgerTab):
