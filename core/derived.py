@@ -138,6 +138,40 @@ def project_groups(prefix: str = "") -> dict[str, str]:
     return groups
 
 
+# A project's status for a period: every stage whose condition holds, in this order (a project
+# signed and started in the period reads 签约、新开工). The one rule behind the 项目 tab's status
+# column, its filter and totals, the summary's lists and the 亿元项目 figures: the filter of a
+# stage finds exactly the projects whose status names it.
+STAGES = ("谋划", "已签约", "签约", "新开工", "在建", "竣工投产", "已投产")
+
+
+def project_stages(prefix: str = "") -> dict[str, str]:
+    """Stage → SQL condition over a project row and :start / :end of the period."""
+    p = prefix
+    groups = project_groups(prefix)
+    not_started = f"({p}start_date IS NULL OR {p}start_date > :end)"
+    return {
+        "谋划": f"({p}signed_date IS NULL OR {p}signed_date > :end) AND {not_started}",
+        "已签约": f"{p}signed_date < :start AND {not_started}",
+        "签约": f"{p}signed_date BETWEEN :start AND :end",
+        "新开工": groups["new_started"],
+        "在建": groups["under_construction"],
+        "竣工投产": groups["completed"],
+        "已投产": f"{p}completion_date < :start",
+    }
+
+
+def stage_columns(prefix: str = "") -> str:
+    """SELECT columns stage_0 … stage_6 (1 where the stage holds), for status_text()."""
+    return ", ".join(f"({condition}) AS stage_{n}"
+                     for n, condition in enumerate(project_stages(prefix).values()))
+
+
+def status_text(row: dict[str, Any]) -> str:
+    """The status of a row selected with stage_columns(): 新开工 / 签约、新开工 …"""
+    return "、".join(stage for n, stage in enumerate(STAGES) if row.get(f"stage_{n}"))
+
+
 GROUPS = project_groups()
 
 

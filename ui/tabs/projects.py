@@ -28,7 +28,7 @@ from ui.tabs.common import TablePage
 
 STATUS_FILTERS = ("", *STATUSES, "本期相关")
 STATUS_COLOURS = {"新开工": "#1f6f43", "在建": "#1f4e8c", "竣工投产": "#6b4c9a", "签约": "#8a5a00",
-                  "谋划": "#8a8f98"}
+                  "已签约": "#8a5a00", "已投产": "#5f5f7a", "谋划": "#8a8f98"}
 INVEST_FIELD = Projects.INVEST_FIELD  # the investment of one year, core's own rule
 
 
@@ -38,8 +38,8 @@ class ProjectsModel(RecordModel):
         columns = [
             Column.of(fields["name"]),
             Column("status", tr("状态"), 7, editable=False,
-                   tip="状态由日期自动得出：有竣工投产日期为竣工投产，开工日期在本期内为新开工，"
-                       "本期以前开工为在建，只有签约日期为签约，其余为谋划"),
+                   tip="状态由日期自动得出：签约、新开工、竣工投产为本期内发生；在建为本期以前开工、"
+                       "期末未竣工；已签约、已投产为本期以前发生；其余为谋划。按状态筛选与此一致"),
             Column.of(fields["enterprise"]),
             Column.of(fields["signed_date"]),
             Column.of(fields["start_date"]),
@@ -87,7 +87,8 @@ class ProjectsModel(RecordModel):
 
     def foreground(self, row: Row, column: Column) -> QColor | None:
         if column.key == "status":
-            return QColor(STATUS_COLOURS.get(row["status"], "#000000"))
+            last = str(row["status"]).split("、")[-1]  # 签约、新开工: the latest stage's colour
+            return QColor(STATUS_COLOURS.get(last, "#000000"))
         return None
 
     def check(self, row: Row | None, column: Column, raw: str, reason: str) -> None:
