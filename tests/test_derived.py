@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core import derived
+from core import derived, registers
 from core.default_catalogue import DEFAULT_INDICATORS
-from core import registers
 from core.ledger import Ledger
 from core.periods import Period
 

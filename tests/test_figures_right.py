@@ -65,7 +65,8 @@ def test_a_zero_decimal_share_reads_the_same_in_the_tab_and_the_summary(ledger: 
 
 
 def test_a_count_whose_last_year_was_typed_as_zero_is_compared(ledger: Ledger) -> None:
-    """Finding 7: a 上年同期 typed as 0 read 增加66 in the tab, 【未填：…上年同期】 in the summary."""
+    """Finding 7: a 上年同期 typed as 0 read 增加66 in the tab, 【未填：…上年同期】 in the
+    summary."""
     ledger.metrics.set_many([("contest_entries", P, "value", "66"),
                              ("contest_entries", P, "last_year_value", "0")])
     figure = ledger.metrics.figure("contest_entries", P)
@@ -73,7 +74,7 @@ def test_a_count_whose_last_year_was_typed_as_zero_is_compared(ledger: Ledger) -
     assert _text(ledger, "【双创大赛报名企业数.同比】") == "同比增加66家"
 
 
-# -- completion of a rate is a gap (finding 8) ------------------------------------------------------
+# -- completion of a rate is a gap (finding 8) ---------------------------------------------------
 def test_a_growth_rate_against_its_target_is_a_gap_not_a_ratio(ledger: Ledger) -> None:
     ledger.metrics.set_many([("above_scale_va_growth", P, "value", "9.0"),
                              ("above_scale_va_growth", P, "target_committed", "6.0")])
@@ -102,8 +103,8 @@ def test_a_register_of_two_firms_prints_no_zeros(ledger: Ledger) -> None:
     ledger.enterprises.add_many([{"name": "一号有限公司", "above_scale": "2020"},
                                  {"name": "二号有限公司"}])
     ledger.projects.add(name="小项目", total_investment="0.3", start_date="2025-03-01")
-    text = _text(ledger, "新增小巨人企业【新增小巨人企业数】，科技型中小企业达到【科技型中小企业数】，"
-                         "在建亿元项目【在建亿元项目数】。")
+    text = _text(ledger, "新增小巨人企业【新增小巨人企业数】，"
+                         "科技型中小企业达到【科技型中小企业数】，在建亿元项目【在建亿元项目数】。")
     for zero in ("0家", "0个"):
         assert zero not in text
     assert "【未填：新增小巨人企业数】" in text and "【未填：在建亿元项目数】" in text
@@ -187,8 +188,9 @@ def test_more_than_six_decimals_are_refused_at_input(ledger: Ledger) -> None:
         ledger.metrics.set("above_scale_output", P, "value", "1.1234567")
 
 
-# -- one project-status rule (finding 6) ------------------------------------------------------------
-_DAYS = st.one_of(st.none(), st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 12, 31)))
+# -- one project-status rule (finding 6) ---------------------------------------------------------
+_DAYS = st.one_of(st.none(), st.dates(min_value=date(2024, 1, 1),
+                                      max_value=date(2027, 12, 31)))
 
 
 @st.composite

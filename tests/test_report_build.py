@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.numbers import format_number
 from core.kinds import growth_words
+from core.numbers import format_number
 from core.report import phrasing
 from core.report.build import build, what_is_missing
 from core.report.document import LEVEL1, LEVEL2, Chart, Heading, Paragraph, Table
