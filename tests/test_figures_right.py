@@ -8,6 +8,7 @@ test_figures_everywhere.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -245,3 +246,55 @@ def test_no_second_status_rule_is_left_in_python() -> None:
 
     assert not hasattr(core.projects, "status_of")
 
+
+
+# -- a single month is not a cumulative period (finding 9) ---------------------------------------
+@pytest.mark.parametrize("months", ["5月", "5", 5, "五月"])
+def test_an_import_row_of_a_single_month_is_asked_not_read_as_cumulative(
+        ledger: Ledger, tmp_path: Path, months: object) -> None:
+    from excel_files import write_xlsx
+
+    from core.exchange.excel_import import preview_file
+    from core.exchange.importers import REJECTED
+
+    ledger.metrics.set("above_scale_output", Period(2026, 5), "value", "230")
+    path = write_xlsx(tmp_path / "统计月报.xlsx", {"指标": [
+        ["指标", "年份", "期间", "本期数值"], ["规上工业总产值", 2026, months, 48.5]]})
+    plan = preview_file(ledger, path)
+    [rejected] = plan.results(REJECTED)
+    assert "累计" in rejected.detail and not plan.can_apply
+    assert ledger.metrics.figure("above_scale_output", Period(2026, 5)).value == 230
+
+
+def test_an_import_row_of_a_cumulative_period_is_read(ledger: Ledger, tmp_path: Path) -> None:
+    from excel_files import write_xlsx
+
+    from core.exchange.excel_import import apply_import, preview_file
+
+    path = write_xlsx(tmp_path / "统计月报.xlsx", {"指标": [
+        ["指标", "年份", "期间", "本期数值"], ["规上工业总产值", 2026, "1-5月", 230]]})
+    apply_import(ledger, preview_file(ledger, path))
+    assert ledger.metrics.figure("above_scale_output", Period(2026, 5)).value == 230
+
+
+def test_a_plan_target_shows_as_its_indicator_keeps_it(ledger: Ledger) -> None:
+    """Finding 11: the plan table showed 目标值 “8.00个”."""
+    section = ledger.plans.add_section(2027, "推进项目建设").inserted_ids("plan_sections")[0]
+    ledger.plans.add_item(section, "新开工亿元项目", target_indicator="新开工亿元项目数",
+                          target_value="8")
+    row = ledger.query("SELECT * FROM plan_items")[0]
+    assert ledger.plans.items.display(row, "target_value") == "8"
+
+
+def test_excel_cells_carry_no_float_noise(demo: Ledger, tmp_path: Path) -> None:
+    """Finding 11: Excel cells carried -0.6000000000000005."""
+    from openpyxl import load_workbook
+
+    from core.exchange.excel_export import export_year
+
+    out = export_year(demo, 2026, tmp_path / "导出.xlsx").path
+    for sheet in load_workbook(out, read_only=True):
+        for row in sheet.iter_rows(values_only=True):
+            for cell in row:
+                if isinstance(cell, float):
+                    assert len(repr(cell).partition(".")[2].rstrip("0")) <= 6, (sheet.title, cell)
