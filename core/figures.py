@@ -77,3 +77,18 @@ def missing_for(ledger: Ledger, period: Period, figures: list[Figure] | None = N
         if figure.indicator.rank_scope and figure.rank is None:
             found.append(Missing(rank_label(figure), figure.indicator.id, "rank"))
     return found
+
+
+def override_notes(ledger: Ledger, period: Period) -> list[str]:
+    """Each derived figure the clerk overrode, with both values: for the clerk (the 总结 tab's
+    status line, `check`, the optional 【数据说明】), never printed in the body by default."""
+    notes = []
+    for figure in ledger.metrics.figures(period):
+        if not figure.overridden or figure.entered is None or figure.derived_value is None:
+            continue
+        kind, indicator = figure.kind, figure.indicator
+        entry = (f"{indicator.name}采用填报数{kind.with_unit(indicator, figure.entered)}，"
+                 f"台账记录计算为{kind.with_unit(indicator, figure.derived_value)}")
+        note = figure.note.strip().rstrip("。；;，, ")
+        notes.append(f"{entry}，{note}" if note else entry)
+    return notes

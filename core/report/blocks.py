@@ -16,6 +16,7 @@ from typing import Any
 
 from core.errors import NotFoundError
 from core.fields import chinese_numeral
+from core.figures import override_notes
 from core.kinds import kind_of
 from core.metrics import Figure
 from core.report import phrasing
@@ -105,16 +106,7 @@ def chart_block(key: str, context: Context) -> Chart:
 def _data_note(ref: FieldRef, context: Context) -> list[Block]:
     if ref.option:
         raise FieldProblem(ref.problem("【数据说明】后面不需要写内容"))
-    entries = []
-    for figure in context.ledger.metrics.figures(context.period):
-        if not figure.overridden or figure.entered is None or figure.derived_value is None:
-            continue
-        indicator = figure.indicator
-        entered = figure.kind.with_unit(indicator, figure.entered)
-        derived = figure.kind.with_unit(indicator, figure.derived_value)
-        entry = f"{indicator.name}采用填报数{entered}，台账记录计算为{derived}"
-        note = phrasing.strip_end(figure.note)
-        entries.append(f"{entry}，{note}" if note else entry)
+    entries = override_notes(context.ledger, context.period)
     if not entries:
         return []
     return [Paragraph((Run("数据说明：" + "；".join(entries) + "。"),))]
