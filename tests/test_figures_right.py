@@ -298,3 +298,75 @@ def test_excel_cells_carry_no_float_noise(demo: Ledger, tmp_path: Path) -> None:
             for cell in row:
                 if isinstance(cell, float):
                     assert len(repr(cell).partition(".")[2].rstrip("0")) <= 6, (sheet.title, cell)
+
+
+# -- the chart reads the figure (finding 5) -------------------------------------------------------
+def test_the_pipeline_chart_shows_an_overridden_count_and_says_so(demo: Ledger) -> None:
+    from core.charts.data import chart_data
+
+    derived = demo.metrics.figure("yi_new_started", DEMO_PERIOD).value
+    assert derived is not None
+    demo.metrics.set("yi_new_started", DEMO_PERIOD, "value", str(int(derived) + 3))
+    data = chart_data(demo, DEMO_PERIOD, "pipeline")
+    counts = dict(zip(data.labels, data.series[0].values, strict=True))
+    assert counts["新开工"] == derived + 3
+    assert "新开工亿元项目数采用填报数" in data.note and "标*" in data.note
+    text = _text(demo, "新开工亿元项目【新开工亿元项目数】。", DEMO_PERIOD)
+    assert text == f"新开工亿元项目{int(derived) + 3}个。"
+
+
+# -- 数据说明 is for the clerk, not the body (finding 12) ----------------------------------------
+def test_the_default_summary_prints_no_data_note(demo: Ledger) -> None:
+    from core.figures import override_notes
+    from core.report.store import DEFAULT_NAME, Templates
+
+    demo.metrics.set("above_scale_count", DEMO_PERIOD, "value", "58")
+    assert override_notes(demo, DEMO_PERIOD)  # the clerk still sees it
+    document = build(demo, DEMO_PERIOD, Templates(demo).get(DEFAULT_NAME),
+                     render_chart=lambda _key: b"")
+    body = "".join(getattr(b, "text", "") for b in document.blocks)
+    assert "数据说明" not in body and "台账记录计算为" not in body
+
+
+# -- smaller ones (finding 13) ---------------------------------------------------------------------
+def test_a_missing_versus_names_what_is_missing(ledger: Ledger) -> None:
+    assert _text(ledger, "【规上工业总产值.同比】") == \
+        "【未填：规上工业总产值（同比需本期数值和上年同期）】"
+    ledger.metrics.set("above_scale_output", P, "value", "500")
+    assert _text(ledger, "【规上工业总产值.同比】") == "【未填：规上工业总产值上年同期】"
+    assert _text(ledger, "【规上工业总产值】").startswith("500")
+
+
+def test_check_counts_what_the_summary_lists(demo: Ledger) -> None:
+    from core.cli import summary_gaps
+    from core.report.build import what_is_missing
+    from core.report.store import DEFAULT_NAME, Templates
+
+    demo.metrics.set("above_scale_va_growth", DEMO_PERIOD.previous_year(), "value", None)
+    demo.metrics.set("tech_contract_turnover", DEMO_PERIOD, "value", None)
+    document = build(demo, DEMO_PERIOD, Templates(demo).get(DEFAULT_NAME),
+                     render_chart=lambda _key: b"")
+    assert summary_gaps(demo, DEMO_PERIOD) == what_is_missing(demo, DEMO_PERIOD, document)
+    assert len(summary_gaps(demo, DEMO_PERIOD)) >= 2
+
+
+def test_the_trend_chart_with_one_year_has_readable_ticks(ledger: Ledger) -> None:
+    from core.charts.data import chart_data
+    from core.charts.draw import draw
+
+    ledger.metrics.set_many([("above_scale_output", P, "value", "563.4"),
+                             ("above_scale_va_growth", P, "value", "6.8")])
+    figure = draw(chart_data(ledger, P, "trend"))
+    figure.canvas.draw()
+    for axes in figure.axes:
+        labels = [t.get_text() for t in axes.get_yticklabels()]
+        assert labels and all(len(label) <= 6 for label in labels), labels
+        assert len(set(labels)) == len(labels)
+
+
+def test_the_district_names_the_bureau_in_the_title(ledger: Ledger) -> None:
+    assert _text(ledger, "【单位】") == "【未填：单位名称（设置）】"
+    ledger.set_setting("district", "东湖区")
+    assert build(ledger, P, "【单位】【年份】年工作总结").title == "东湖区科工信局2026年工作总结"
+    ledger.set_setting("bureau", "东湖区科学技术局")
+    assert build(ledger, P, "【单位】").title == "东湖区科学技术局"

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from core import units
 from core.catalogue import Indicator
 from core.enterprises import HONOUR_CATEGORIES
-from core.figures import REQUIRED_SETTINGS, rank_label
+from core.figures import REQUIRED_SETTINGS, bureau_name, rank_label
 from core.kinds import Rate, versus_last_year_words
 from core.metrics import Figure
 from core.numbers import format_number
@@ -158,7 +158,8 @@ def _general(name: str, context: Context) -> Run:
     period = context.period
     if name in _SETTING_OF:
         key = _SETTING_OF[name]
-        value = str(context.ledger.setting(key, "") or "").strip()
+        value = (bureau_name(context.ledger) if key == "bureau"
+                 else str(context.ledger.setting(key, "") or "").strip())
         label = f"{REQUIRED_SETTINGS.get(key, name)}（设置）"
         return Run(value) if value else context.missing_run(label)
     values = {

@@ -361,7 +361,7 @@ class LedgerTableView(QTableView):
         model = self.model()
         if (isinstance(model, LedgerTableModel) and previous.isValid()
                 and model.is_draft(previous.row()) and current.row() != previous.row()
-                and model.draft):
+                and model.draft_typed):
             self.commit_draft(next_record=False)  # leaving the draft row saves it
 
     def commit_draft(self, *, next_record: bool = True) -> bool:
