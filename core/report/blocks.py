@@ -20,8 +20,17 @@ from core.figures import override_notes
 from core.kinds import kind_of
 from core.metrics import Figure
 from core.report import phrasing
-from core.report.document import LEVEL2, Block, Chart, Heading, Paragraph, Run, Table
-from core.report.language import Context, FieldProblem, change_words
+from core.report.document import (
+    LEVEL2,
+    Block,
+    Chart,
+    FigureMark,
+    Heading,
+    Paragraph,
+    Run,
+    Table,
+)
+from core.report.language import Context, FieldProblem
 from core.report.template import FieldRef
 
 BLOCKS: dict[str, str] = {
@@ -97,9 +106,11 @@ def _chart(ref: FieldRef, context: Context) -> list[Block]:
 
 def chart_block(key: str, context: Context) -> Chart:
     from core.charts import CHARTS
+    from core.charts.data import chart_data
 
     context.placed_charts.append(key)
-    return Chart(CHARTS[key], context.render_chart(key))
+    return Chart(CHARTS[key], context.render_chart(key),
+                 chart_data(context.ledger, context.period, key))
 
 
 # -- 数据说明 -------------------------------------------------------------------------------------
@@ -134,17 +145,30 @@ def _indicator_table(ref: FieldRef, context: Context) -> list[Block]:
 
 
 def _table_row(figure: Figure, context: Context) -> tuple[Run, ...]:
-    """One row of the 指标表: the same words as the 指标 tab (core.kinds)."""
+    """One row of the 指标表: the same words as the 指标 tab (core.kinds), each cell marked with
+    the figure it prints (for `report --out F.json`)."""
     indicator, kind = figure.indicator, figure.kind
+    period = context.period.label
 
-    def shown(value: float | None) -> Run:
-        return Run(_NONE if value is None else kind.with_unit(indicator, value))
+    def cell(form: str, text: str | None, value: float | None, unit: str = indicator.unit
+             ) -> Run:
+        mark = FigureMark(indicator.name, indicator.code, period, form, value, unit,
+                          figure.source)
+        return Run(_NONE if text is None else text, mark=mark if text is not None else None)
 
-    value = (Run(kind.with_unit(indicator, figure.value)) if figure.value is not None
-             else context.missing_run(indicator.name))
-    completion = figure.completion
+    def shown(form: str, value: float | None) -> Run:
+        return cell(form, None if value is None else kind.with_unit(indicator, value), value)
+
+    value = (shown("", figure.value) if figure.value is not None
+             else context.missing_run(indicator.name, FigureMark(
+                 indicator.name, indicator.code, period, "", None, indicator.unit, "missing")))
+    completion, versus = figure.completion, figure.versus
     return (
-        Run(indicator.name), value, shown(figure.target_committed),
-        Run(_NONE if completion is None else completion.words),
-        shown(figure.last_year), Run(change_words(figure) or _NONE),
+        Run(indicator.name), value, shown("确保目标", figure.target_committed),
+        cell("完成率", None if completion is None else completion.words,
+             None if completion is None else completion.amount,
+             "" if completion is None else completion.unit),
+        shown("上年", figure.last_year),
+        cell("同比", None if versus is None else versus.words,
+             None if versus is None else versus.amount, "" if versus is None else versus.unit),
     )

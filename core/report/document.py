@@ -8,6 +8,7 @@ of runs; a run knows whether it stands for a figure the ledger lacks, so each wr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 TITLE, LEVEL1, LEVEL2 = 0, 1, 2  # heading levels: the title, 一、…, （一）…
 
@@ -70,6 +71,7 @@ class Table:
 class Chart:
     caption: str  # 图1 亿元项目推进情况
     png: bytes  # at print resolution (≥ 200 dpi), width = the text width of an A4 page
+    data: Any = None  # the chart's core.charts.data.ChartData: what the picture shows
 
 
 Block = Heading | Paragraph | Table | Chart

@@ -255,12 +255,6 @@ def indicator_run(ref: FieldRef, figure: Figure, form: str, context: Context) ->
     return gap(rank_label(figure))
 
 
-def change_words(figure: Figure) -> str | None:
-    """同比 as the kind words it (core.kinds): 增长5.9% / 提高0.5个百分点 / 增加66家 / 持平."""
-    verdict = figure.versus
-    return None if verdict is None else verdict.words
-
-
 # -- lists --------------------------------------------------------------------------------------
 def _list(ref: FieldRef, context: Context) -> Run:
     ledger, period = context.ledger, context.period
