@@ -167,7 +167,7 @@ class ServiceLogPage(QWidget):
 
 class ServicesTab(LedgerTab):
     title = "企业服务"
-    watches = frozenset({"services", "enterprises", "honours"})
+    watches = frozenset({"services", "enterprises", "honours", "settings"})
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
