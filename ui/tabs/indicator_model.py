@@ -25,7 +25,7 @@ COLUMNS = (
     (Column("unit", tr("单位"), 5, editable=False), None),
     (Column("target_committed", tr("确保目标"), 9, numeric=True), "target_committed"),
     (Column("target_stretch", tr("奋斗目标"), 9, numeric=True), "target_stretch"),
-    (Column("completion", tr("完成情况"), 11, editable=False, numeric=True,
+    (Column("completion", tr("完成情况"), 15, editable=False, numeric=True,
             tip="计数、金额：本期数值 ÷ 确保目标；增速、占比：高于/低于目标的百分点"), None),
     (Column("last_year", tr("上年同期"), 9, numeric=True,
             tip="有上年同期记录时取自记录（只读）；没有时可直接填写，填写的数优先于台账计算"),
