@@ -250,6 +250,9 @@ def _tech_reno_share(ledger: Ledger, period: Period) -> Derived:
     tech, total = float(row[0]), float(row[1])
     if total <= 0:
         return Derived(None, "%", has_data=False, basis="项目台账中本年没有完成投资")
+    if not registers.covers(ledger, "projects", period.year, 0):
+        return Derived(None, "%", has_data=False, basis=(
+            f"由项目台账计算：{registers.gap_basis('projects', period.year)}"))
     return Derived(tech / total * 100, "%",
                    basis=f"由项目台账计算：技改项目{period.year}年完成投资 ÷ 全部项目完成投资")
 

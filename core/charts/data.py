@@ -133,11 +133,10 @@ def _overridden_note(figures: list[Figure]) -> str:
 def _targets(ledger: Ledger, period: Period) -> ChartData:
     """Counts and amounts against their targets, as % of the target; rates and shares are
     measured by their gap to the target (个百分点), which a 100 % line cannot show."""
-    with_targets = [
-        f for f in ledger.metrics.figures(period)
-        if f.kind.numeric and f.kind.completion_is_ratio
-        and (f.target_committed is not None or f.target_stretch is not None)
-    ]
+    targeted = [f for f in ledger.metrics.figures(period) if f.kind.numeric
+                and (f.target_committed is not None or f.target_stretch is not None)]
+    with_targets = [f for f in targeted if f.kind.completion_is_ratio]
+    gaps = len(targeted) - len(with_targets)  # rates and shares: a gap, not a share of 100 %
     shown = with_targets[:MAX_TARGET_INDICATORS]
     verdicts = {"完成确保目标": [f.completion for f in shown],
                 "完成奋斗目标": [f.stretch_completion for f in shown]}
@@ -149,6 +148,7 @@ def _targets(ledger: Ledger, period: Period) -> ChartData:
     )
     left_out = len(with_targets) - len(shown)
     notes = [f"另有 {left_out} 项设有目标的指标未列入图中" if left_out else "",
+             f"{gaps} 项增速、占比类指标按与目标相差的百分点计，见正文和指标表" if gaps else "",
              _overridden_note(shown)]
     return ChartData(
         key="targets", title=CHARTS["targets"], period_label=period.label,
@@ -156,7 +156,9 @@ def _targets(ledger: Ledger, period: Period) -> ChartData:
         y_label="完成目标（%）", sublabels=tuple(f"实际 {_with_unit(f)}" for f in shown),
         reference=100.0, reference_label="目标线（100%）",
         note="；".join(n for n in notes if n),
-        empty_message=f"{period.label}没有填报目标值的指标（在“指标”页填写确保目标、奋斗目标）",
+        empty_message=(f"{period.label}设有目标的 {gaps} 项指标均为增速或占比，按与目标相差的"
+                       "百分点计，见正文和指标表" if gaps else
+                       f"{period.label}没有填报目标值的指标（在“指标”页填写确保目标、奋斗目标）"),
     )
 
 
