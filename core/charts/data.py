@@ -285,7 +285,7 @@ def _services(ledger: Ledger, period: Period) -> ChartData:
         key="services", title=CHARTS["services"], period_label=period.label,
         labels=tuple(f"{m}月" for m in range(1, period.months + 1)), series=series,
         y_label="服务记录（条）", stacked=True,
-        totals=tuple(str(n) for n in totals) if per_kind else (),
+        totals=tuple(str(n) if n else "" for n in totals) if per_kind else (),
         empty_message=f"{period.label}没有企业服务记录（在“企业服务”页登记）",
     )
 
