@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from core import units
+from core import clock, units
 from core.catalogue import Indicator
 from core.enterprises import HONOUR_CATEGORIES
 from core.figures import REQUIRED_SETTINGS, rank_label
@@ -91,7 +91,7 @@ class Context:
     ledger: Ledger
     period: Period
     render_chart: ChartRenderer
-    today: date = field(default_factory=date.today)
+    today: date = field(default_factory=clock.today)
     missing: list[str] = field(default_factory=list)
     placed_charts: list[str] = field(default_factory=list)  # keys of the charts printed so far
     _figures: dict[str, Figure] | None = None
