@@ -22,7 +22,13 @@ from core.fields import Field, parse_date
 from core.numbers import normalise, parse_number
 from core.records import RecordTable, Row
 from core.schema import DEFAULT_WARN_DAYS
-from core.supervision import NOT_STARTED, Status, item_status, milestone_status
+from core.supervision import (
+    NOT_STARTED,
+    Status,
+    item_status,
+    milestone_status,
+    opening_line,
+)
 
 RESULT_STATUSES = ("", "未开始", "推进中", "已完成", "未完成")
 _YEAR_END = re.compile(r"(\d{4})\s*年\s*[底末]")
@@ -219,6 +225,11 @@ class Plans:
         on = on or clock.today()
         return [(item, self.status(item, on)) for section in self.outline(year)
                 for item in section["items"]]
+
+    def opening_line(self, on: date | None = None) -> str:
+        """“临期3项，超期1项” for this year's plan (empty when nothing is pressing)."""
+        on = on or clock.today()
+        return opening_line(status for _item, status in self.tracked(on.year, on))
 
     def result_counts(self, year: int, on: date | None = None) -> dict[str, int]:
         """年初部署X项、已完成Y项、推进中Z项: Z counts what is under way (late or not), 未开始
