@@ -538,7 +538,8 @@ class _Builder:
         row["result_status"] = "已完成" if done else "推进中"
         row["result_note"] = "按期完成" if done and done <= deadline else (
             "逾期完成" if done else "正在推进")
-        row["co_offices"] = ("综合股、企业服务中心", "科技股", "")[number % 3]
+        others = [o for o in ("综合股", "科技股", "企业服务中心") if o != row["owner"]]
+        row["co_offices"] = "、".join(others[:number % 3])
         return [("plan_milestones", [{
             "item_id": row["id"], "position": 1, "what": "制定工作方案并分解任务",
             "due": f"{year}-{due}", "done_on": f"{year}-{reached}" if reached else None}]),

@@ -426,6 +426,8 @@ class Plans:
                     "title": item["title"], "text": item["text"],
                     "target_indicator_id": item["target_indicator_id"],
                     "owner": item["owner"], "co_offices": item["co_offices"]})
+            if not writer.rows:
+                raise InputError(f"{source_year}年未完成的事项已全部在{target_year}年计划中")
         return writer.change
 
     def copy_year(self, source_year: int, target_year: int) -> Change:

@@ -124,3 +124,14 @@ def test_a_refused_file_is_said_in_chinese_and_nothing_is_added(qtbot, tab, demo
     assert said and "不是可作佐证材料的文件类型" in said[0]
     assert dialog.files.rowCount() == 0 and tab.ops.stack.count() == 0
     dialog.close()
+
+
+def test_this_years_unfinished_items_start_a_later_plan(qtbot, tab, demo):
+    tab.year_box.setValue(YEAR + 2)  # 2028's plan from 2027's items not done by 2028-01-03
+    qtbot.waitUntil(lambda: tab.sections.count() == 0)
+    with clock.fixed(date(YEAR + 2, 1, 3)):
+        tab.carry_over()
+        expected = [i["title"] for i, s in demo.plans.tracked(YEAR + 1) if not s.done]
+    qtbot.waitUntil(lambda: tab.sections.count() > 0)
+    titles = [i["title"] for s in demo.plans.outline(YEAR + 2) for i in s["items"]]
+    assert titles == expected and titles

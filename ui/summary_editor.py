@@ -31,6 +31,7 @@ from core.catalogue import Indicator
 from core.charts import CHARTS
 from core.enterprises import HONOUR_CATEGORIES
 from core.ledger import Ledger
+from core.report import plan_fields
 from core.report.blocks import BLOCKS, NEEDS_OPTION
 from core.report.language import FORMS, GENERAL, LISTS, PROJECT_STATUSES
 from core.report.template import COMMENT_MARKS, HEADING1_MARK, HEADING2_MARK, Problem
@@ -219,6 +220,12 @@ def fill_field_menu(menu: QMenu, ledger: Ledger | None, pick: Pick) -> None:
         group = lists.addMenu(name)
         for option in options:
             add(group, option, f"【{name}：{option}】", description)
+    plan = menu.addMenu("工作计划")
+    for name, description in plan_fields.GENERAL.items():
+        add(plan, f"【{name}】　{description}", f"【{name}】")
+    for option in plan_fields.LIST_OPTIONS:
+        text = f"【计划事项：{option}】"
+        add(plan, text, text, plan_fields.LISTS["计划事项"])
     blocks = menu.addMenu("段落块（单独一行）")
     for name, description in BLOCKS.items():
         if name not in NEEDS_OPTION:

@@ -26,7 +26,7 @@ from core.figures import REQUIRED_SETTINGS, rank_label
 from core.metrics import Figure
 from core.numbers import format_number
 from core.periods import Period
-from core.report import phrasing
+from core.report import phrasing, plan_fields
 from core.report.document import Run
 from core.report.template import FieldRef, Problem
 
@@ -121,6 +121,8 @@ class Context:
 # -- inline fields ------------------------------------------------------------------------------
 def inline(ref: FieldRef, context: Context) -> tuple[Run, ...]:
     """The runs a field prints inside a sentence; raises FieldProblem."""
+    if plan_fields.handles(ref):  # the work plan: counts, lists, the 督办 date
+        return (plan_fields.inline(ref, context),)
     if ref.has_option:
         if ref.name in LISTS:
             return (_list(ref, context),)

@@ -174,6 +174,8 @@ class PlansTab(LedgerTab):
         self.year_box.valueChanged.connect(self._year_changed)
         self.year_note = QLabel(self)
         self.copy_button = self._button("以上年计划为底稿", self.copy_last_year)
+        self.carry_button = self._button("转入上年未完成事项", self.carry_over)
+        self.carry_button.setToolTip(tr("把上年计划中到今天仍未完成的事项加入本年计划"))
         self.add_section_button = self._button("新增部分", self.add_section)
         self.delete_section_button = self._button("删除部分", self.delete_section)
         self.section_up = self._button("上移", lambda: self.move_section(-1))
@@ -182,8 +184,8 @@ class PlansTab(LedgerTab):
         bar.addWidget(QLabel(tr("计划年份："), self))
         bar.addWidget(self.year_box)
         bar.addWidget(self.year_note, 1)
-        for button in (self.copy_button, self.add_section_button, self.delete_section_button,
-                       self.section_up, self.section_down):
+        for button in (self.copy_button, self.carry_button, self.add_section_button,
+                       self.delete_section_button, self.section_up, self.section_down):
             bar.addWidget(button)
 
         self.sections = QListWidget(self)
@@ -280,6 +282,7 @@ class PlansTab(LedgerTab):
         self._show_section(switched=self._shown_id != self.current_section_id())
         writable = self.items.writable
         self.copy_button.setEnabled(writable and not self.outline)
+        self.carry_button.setEnabled(writable)
         for button in (self.add_section_button, self.delete_section_button, self.section_up,
                        self.section_down):
             button.setEnabled(writable and (button is self.add_section_button
@@ -429,6 +432,12 @@ class PlansTab(LedgerTab):
             return
         plans, year = self.ledger.plans, self.year
         self._apply(lambda: plans.copy_year(year - 1, year))
+
+    def carry_over(self) -> None:
+        if self.ledger is None:
+            return
+        plans, year = self.ledger.plans, self.year
+        self._apply(lambda: plans.carry_over(year - 1, year))
 
     # -- items ---------------------------------------------------------------------------------
     def selected_items(self) -> list[Row]:
