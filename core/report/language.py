@@ -26,7 +26,7 @@ from core.figures import REQUIRED_SETTINGS, rank_label
 from core.metrics import Figure
 from core.numbers import format_number
 from core.periods import Period
-from core.report import phrasing, plan_fields
+from core.report import pacing_forms, phrasing, plan_fields
 from core.report.document import Run
 from core.report.template import FieldRef, Problem
 
@@ -63,6 +63,7 @@ FORMS: dict[str, str] = {
     "排名": "排名，如 第二",
     "排名范围": "排名所在范围，如 城区、全市",
     "个数": "名单类指标的个数，如 3",
+    **pacing_forms.FORMS,
 }
 _FORM_ALIASES = {"目标": "确保目标"}
 _NUMERIC_ONLY = set(FORMS) - {"", "个数"}
@@ -185,6 +186,8 @@ def indicator_run(ref: FieldRef, figure: Figure, form: str, context: Context) ->
         return Run(str(len(figure.items)) if form == "个数" else phrasing.join_names(figure.items))
     if form == "个数":
         raise FieldProblem(ref.problem(f"“{name}”不是名单，不能写“.个数”"))
+    if form in pacing_forms.FORMS:
+        return pacing_forms.pacing_run(ref, figure, form, context)
 
     value = figure.value
     if form in ("", "数值") or units.dimension(form):
