@@ -14,6 +14,10 @@ value of the same sign: -2 of -5 is 40%.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.metrics import Figure
 
 POINTS_DECIMALS = 1  # as the bulletins print it: 超序时进度8.3个百分点
 
@@ -31,6 +35,19 @@ def pacing_gap(value: float | None, target: float | None, months: int | None,
     elapsed = months / 12 * 100
     gap = completion - elapsed
     return gap if higher_is_better else -gap
+
+
+# Figures that add up through the year; a growth rate or a share is compared with its target
+# directly (完成率), never with the calendar. (The per-kind module is this choice's future home.)
+PACED_KINDS = ("count", "amount")
+
+
+def paced_gap(figure: Figure) -> float | None:
+    """A figure's gap against its 确保目标 and the calendar; None when not paced or missing."""
+    if figure.indicator.kind not in PACED_KINDS:
+        return None
+    return pacing_gap(figure.value, figure.target_committed, figure.period.months,
+                      figure.indicator.higher_is_better)
 
 
 def gap_words(gap: float) -> str:

@@ -124,3 +124,27 @@ def test_pacing_is_missing_without_a_target_and_refused_for_a_rate(ledger):
     assert document.blocks[1].text == "【未填：工业投资确保目标】"
     with pytest.raises(TemplateError, match="不是累计数"):
         build(ledger, Period(2027, 6), "标题\n【规上工业增加值增速.序时进度】")
+
+
+def test_the_indicator_tab_colours_the_pacing_column(qtbot, paced):
+    from PySide6.QtCore import Qt
+    from test_ui_support import open_tab
+
+    from core.periods import Period
+    from ui.tabs.indicator_model import BAD, GOOD
+    from ui.tabs.indicators import IndicatorsTab
+
+    tab, _ops = open_tab(qtbot, IndicatorsTab, paced, Period(2027, 6))
+    model = tab.model
+    column = next(n for n, c in enumerate(model.columns) if c.key == "pacing")
+    shown = {}
+    for row in range(model.rowCount()):
+        figure = model.figure_of(model.record(row))
+        if figure is not None and figure.indicator.name in ("工业投资", "综合能耗",
+                                                            "规上工业增加值增速"):
+            index = model.index(row, column)
+            shown[figure.indicator.name] = (model.data(index),
+                                            model.data(index, Qt.ItemDataRole.ForegroundRole))
+    assert shown == {"工业投资": ("超序时进度5.0个百分点", GOOD),
+                     "综合能耗": ("差序时进度2.5个百分点", BAD),
+                     "规上工业增加值增速": ("", None)}

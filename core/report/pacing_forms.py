@@ -1,19 +1,19 @@
 """【指标.序时进度】 and 【指标.时间过半】: core.pacing's gap in words, for one figure.
 
-Only figures that add up through the year (counts, amounts) are paced; a growth rate or a share
-is compared with its target directly (.完成率), never with the calendar. The lead's per-kind
-module is the future home of that choice; the rule itself stays core.pacing.pacing_gap.
+Only figures that add up through the year are paced (core.pacing.PACED_KINDS); a rate or share
+is compared with its target directly (.完成率). The per-kind module is the future home of that
+choice; the rule itself stays core.pacing.pacing_gap.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from core.metrics import Figure
-from core.pacing import gap_words, half_words, pacing_gap
+from core.pacing import PACED_KINDS, gap_words, half_words, paced_gap
 from core.report.document import Run
 
 if TYPE_CHECKING:
+    from core.metrics import Figure
     from core.report.language import Context
     from core.report.template import FieldRef
 
@@ -22,15 +22,6 @@ FORMS = {
                 "越低越好的指标反过来算；按确保目标",
     "时间过半": "1-6月及以后：实现“时间过半、任务过半”，或未实现并写差多少",
 }
-PACED_KINDS = ("count", "amount")
-
-
-def paced_gap(figure: Figure) -> float | None:
-    """The figure's gap against the calendar, or None (not paced, or a figure missing)."""
-    if figure.indicator.kind not in PACED_KINDS:
-        return None
-    return pacing_gap(figure.value, figure.target_committed, figure.period.months,
-                      figure.indicator.higher_is_better)
 
 
 def pacing_run(ref: FieldRef, figure: Figure, form: str, context: Context) -> Run:

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QFont
 from core.catalogue import Indicator
 from core.metrics import SOURCE_LABELS, Figure
 from core.numbers import format_number
+from core.pacing import gap_words, paced_gap
 from core.periods import Period
 from ui.i18n import tr
 from ui.table.model import READONLY_BACKGROUND, CellEdit, Column, LedgerTableModel, Row, Write
@@ -28,6 +29,8 @@ COLUMNS = (
     (Column("target_stretch", tr("奋斗目标"), 9, numeric=True), "target_stretch"),
     (Column("completion", tr("完成率"), 8, editable=False, numeric=True,
             tip="本期数值 ÷ 确保目标"), None),
+    (Column("pacing", tr("序时进度"), 14, editable=False,
+            tip="完成率减去已过时间（月数/12）；越低越好的指标反过来算；只比较累计数"), None),
     (Column("last_year", tr("上年同期"), 9, numeric=True,
             tip="有上年同期记录时取自记录（只读），没有时可直接填写"), "last_year_value"),
     (Column("change", tr("同比"), 15, editable=False,
@@ -167,6 +170,9 @@ class IndicatorsModel(LedgerTableModel):
             return "" if figure.completion is None else f"{format_number(figure.completion, 1)}%"
         if key == "last_year":
             return indicator.format(figure.last_year)
+        if key == "pacing":
+            gap = paced_gap(figure)
+            return "" if gap is None else gap_words(gap)
         if key == "change":
             return change_text(figure)
         if key == "rank":
@@ -200,6 +206,9 @@ class IndicatorsModel(LedgerTableModel):
             if column.key == "source" and figure.missing:
                 colour = MISSING
             return colour
+        if column.key == "pacing" and (gap := paced_gap(figure)) is not None \
+                and round(gap, 1) != 0:
+            return GOOD if gap > 0 else BAD
         if column.key == "change" and figure.improved is not None \
                 and change_text(figure) != "持平":
             return GOOD if figure.improved else BAD
