@@ -124,3 +124,23 @@ def test_a_bad_date_is_refused_in_chinese(demo_path: Path, tmp_path: Path, capsy
     assert main(["report", "--db", str(demo_path), "--template", "督办通报", "--date", "月底",
                  "--out", str(tmp_path / "x.txt")]) == 2
     assert "截至日期" in capsys.readouterr().err
+
+
+def test_in_a_crowded_table_the_short_columns_keep_their_width(qapp):
+    """Long text in several columns (the 督办表): 序号 and 状态 never break, the text wraps."""
+    from core.report.document import Run
+    from ui.report_pdf import TEXT_WIDTH, _shares
+
+    long = "赴企业现场调度，协调解决用地和资金问题，推动项目尽快开工建设" * 2
+    row = (Run("1"), Run("推动签约项目落地开工"), Run("科技股（综合股、企业服务中心）"),
+           Run("12月31日"), Run(long), Run("已完成（逾期）"))
+    short = _shares(Table("表", SUPERVISION_HEADER, (row,)))
+    alone = _shares(Table("表", ("状态",), ((Run("已完成（逾期）"),),)))
+    assert sum(short) == pytest.approx(100)
+    status_width = short[-1] * TEXT_WIDTH / 100
+    from PySide6.QtGui import QFontMetricsF
+
+    from ui.report_pdf import TABLE_PT, _font, _layout_device
+    needed = QFontMetricsF(_font("body", TABLE_PT), _layout_device()).horizontalAdvance(
+        "已完成（逾期）")
+    assert status_width >= needed and alone == [100.0]

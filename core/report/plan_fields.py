@@ -124,10 +124,12 @@ def _row(number: int, item: dict[str, Any], status: Status, context: Context
     deadline = item["deadline"]
     return (Run(str(number)), Run(item["title"]),
             Run(offices) if offices else context.missing_run(f"“{item['title']}”的牵头科室"),
-            Run(_date_text(deadline)) if deadline
+            Run(_date_text(deadline, context.period.year)) if deadline
             else context.missing_run(f"“{item['title']}”的完成时限"),
             Run(progress), Run(status.text))
 
 
-def _date_text(iso: str) -> str:
-    return f"{int(iso[:4])}年{int(iso[5:7])}月{int(iso[8:10])}日"
+def _date_text(iso: str, year: int) -> str:
+    """10月31日 within the plan's year, 2027年3月31日 beyond it."""
+    month_day = f"{int(iso[5:7])}月{int(iso[8:10])}日"
+    return month_day if int(iso[:4]) == year else f"{int(iso[:4])}年{month_day}"
