@@ -205,11 +205,17 @@ class Plans:
         except (TypeError, ValueError):
             return DEFAULT_WARN_DAYS
 
-    def set_warn_days(self, raw: Any) -> Change:
-        text = normalise(str(raw or "")).removesuffix("天")
+    @staticmethod
+    def parse_warn_days(raw: Any) -> int:
+        text = normalise(str(raw if raw is not None else "")).removesuffix("天").strip()
         if not text.isdigit() or not 0 <= int(text) <= 90:
             raise InputError(f"临期天数应为 0 到 90 的整数，收到“{raw}”")
-        return self.ledger.set_setting("plan_warn_days", int(text), label="修改临期提醒天数")
+        return int(text)
+
+    def set_warn_days(self, raw: Any) -> Change:
+        days = self.parse_warn_days(raw)
+        return self.ledger.set_setting("plan_warn_days", days,
+                                       label=f"修改临期提醒为完成时限前{days}天")
 
     def status(self, item: Row, on: date | None = None) -> Status:
         """The item's status on day `on` (today by default): the one rule of core.supervision."""

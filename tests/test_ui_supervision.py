@@ -135,3 +135,24 @@ def test_this_years_unfinished_items_start_a_later_plan(qtbot, tab, demo):
     qtbot.waitUntil(lambda: tab.sections.count() > 0)
     titles = [i["title"] for s in demo.plans.outline(YEAR + 2) for i in s["items"]]
     assert titles == expected and titles
+
+
+def test_the_warning_days_are_set_in_the_settings_dialog(qtbot, window):  # noqa: F811
+    from ui.dialogs.settings import SettingsDialog
+
+    line = window.pressing_line
+    qtbot.waitUntil(lambda: line.isVisible())
+    dialog = SettingsDialog(window.settings, window.ledger, window.ops, window)
+    qtbot.addWidget(dialog)
+    assert dialog.warn_days.text() == "7"
+    dialog.warn_days.setText("40天")  # 推进重点续建项目 (12月31日) is now due soon too
+    dialog.save()
+    assert window.ledger.plans.warn_days() == 40
+    qtbot.waitUntil(lambda: line.text() == "工作计划：临期3项，超期1项")
+    window.ops.stack.undo()
+    assert window.ledger.plans.warn_days() == 7
+    dialog = SettingsDialog(window.settings, window.ledger, window.ops, window)
+    qtbot.addWidget(dialog)
+    dialog.warn_days.setText("半个月")
+    dialog.save()
+    assert "临期天数" in dialog.problem.text() and window.ledger.plans.warn_days() == 7
