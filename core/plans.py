@@ -321,12 +321,17 @@ class Plans:
     def add_item(self, section_id: str, title: str, **raw: Any) -> Change:
         self.sections.get(section_id)
         columns = self.items.parse_row({"title": title, **raw})
+        return self._append("plan_items", "section_id", section_id, columns,
+                            f"新增计划条目“{columns['title']}”")
+
+    def _append(self, table: str, parent: str, parent_id: str, columns: Row, label: str
+                ) -> Change:
+        """Insert a row after its last sibling (sections' items, items' milestones)."""
         position = self.ledger.scalar(
-            "SELECT coalesce(max(position), 0) + 1 FROM plan_items WHERE section_id = ?",
-            (section_id,))
-        with self.ledger.write(f"新增计划条目“{columns['title']}”") as writer:
-            writer.insert("plan_items", {**columns, "section_id": section_id,
-                                         "position": position})
+            f"SELECT coalesce(max(position), 0) + 1 FROM {table} WHERE {parent} = ?",
+            (parent_id,))
+        with self.ledger.write(label) as writer:
+            writer.insert(table, {**columns, parent: parent_id, "position": position})
         return writer.change
 
     def move(self, table: str, row_id: str, delta: int) -> Change:
@@ -371,13 +376,8 @@ class Plans:
     def add_milestone(self, item_id: str, what: str, due: Any) -> Change:
         item = self.items.get(item_id)
         columns = self.milestones.parse_row({"what": what, "due": due})
-        position = self.ledger.scalar(
-            "SELECT coalesce(max(position), 0) + 1 FROM plan_milestones WHERE item_id = ?",
-            (item_id,))
-        with self.ledger.write(f"为“{item['title']}”新增节点“{columns['what']}”") as writer:
-            writer.insert("plan_milestones", {**columns, "item_id": item_id,
-                                              "position": position})
-        return writer.change
+        return self._append("plan_milestones", "item_id", item_id, columns,
+                            f"为“{item['title']}”新增节点“{columns['what']}”")
 
     def log_progress(self, item_id: str, text: str, on: Any = None, *,
                      milestone_id: str | None = None, finishes_item: bool = False) -> Change:
