@@ -156,3 +156,23 @@ def test_the_warning_days_are_set_in_the_settings_dialog(qtbot, window):  # noqa
     dialog.warn_days.setText("半个月")
     dialog.save()
     assert "临期天数" in dialog.problem.text() and window.ledger.plans.warn_days() == 7
+
+
+def test_the_summary_tab_prints_the_supervision_bulletin_for_a_chosen_date(qtbot, demo):
+    from PySide6.QtCore import QDate
+
+    from core.report.document import Table
+    from ui.summary_tab import SummaryTab
+
+    summary, _ops = open_tab(qtbot, SummaryTab, demo)
+    qtbot.waitUntil(lambda: summary.document is not None)
+    summary.chooser.setCurrentText("督办通报")
+    qtbot.waitUntil(lambda: summary.document is not None
+                    and summary.document.title.endswith("督办通报"))
+    assert summary.as_of_day() == clock.today()
+    summary.as_of.setDate(QDate(YEAR, 9, 25))
+    qtbot.waitUntil(lambda: "截至2026年9月25日" in "".join(
+        getattr(b, "text", "") for b in summary.document.blocks))
+    statuses = [row[5].text for b in summary.document.blocks if isinstance(b, Table)
+                for row in b.rows]
+    assert "超期28天" not in statuses and statuses.count("临期（剩5天）") == 3
