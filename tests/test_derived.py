@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core import derived
+from core import derived, registers
 from core.default_catalogue import DEFAULT_INDICATORS
 from core.ledger import Ledger
 from core.periods import Period
@@ -81,7 +81,11 @@ def test_enterprise_flags_count_as_of_the_year(ledger: Ledger) -> None:
     assert value("tech_sme_count") == 1
     assert value("little_giants_new") == 1
     assert value("cloud_new") == 1
-    assert value("platform_new") == 0  # a real zero: the register has data
+    # No qualifying firm: missing, not 0, until the clerk says the register is complete.
+    assert value("platform_new") is None
+    assert "未标记为“已录全”" in ledger.metrics.figure("platform_new", P).derived.basis
+    registers.set_complete(ledger, "enterprises", 2026, True)
+    assert value("platform_new") == 0  # now a real zero
     assert ledger.metrics.figure("above_scale_count", Period(2025, 12)).value == 2
 
 
@@ -134,7 +138,8 @@ def test_growth_is_derived_from_last_years_value(ledger: Ledger) -> None:
     assert ledger.metrics.figure("above_scale_output_growth", P).missing
     ledger.metrics.set("above_scale_output", P.previous_year(), "value", "527.9")
     growth = ledger.metrics.figure("above_scale_output_growth", P)
-    assert growth.value == pytest.approx((563.4 - 527.9) / 527.9 * 100)
+    # computed once, rounded as the indicator keeps it
+    assert growth.value == round((563.4 - 527.9) / 527.9 * 100, growth.indicator.decimals)
     assert growth.source == "derived"
 
 

@@ -1,0 +1,58 @@
+"""Whether a register covers a year: the rule that lets a computed figure be 0.
+
+A figure computed from the enterprise register or the project table is only as good as the
+register: two firms typed in do not make "科技型中小企业0家" true. So a computed count or sum
+that finds no qualifying record is *missing*, not 0 — unless the clerk has marked the register
+complete for that year (企业名录 / 项目台账 “已录全”), which says that what is not in it is not
+there. A count that finds qualifying records is a figure either way.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from core.changes import Change
+
+if TYPE_CHECKING:
+    from core.ledger import Ledger
+
+SETTING = "complete_registers"  # {"enterprises": [2025, 2026], "projects": [2026]}
+REGISTERS = {"enterprises": "企业名录", "projects": "项目台账"}
+
+
+def complete_years(ledger: Ledger, register: str) -> frozenset[int]:
+    marks = ledger.setting(SETTING) or {}
+    if not isinstance(marks, dict):
+        return frozenset()
+    return frozenset(int(year) for year in marks.get(register, []) if str(year).isdigit())
+
+
+def is_complete(ledger: Ledger, register: str, year: int) -> bool:
+    return year in complete_years(ledger, register)
+
+
+def set_complete(ledger: Ledger, register: str, year: int, complete: bool) -> Change:
+    """Mark `register` complete (or not) for `year`; undoable like any setting."""
+    if register not in REGISTERS:
+        raise ValueError(f"unknown register {register}")
+    marks = ledger.setting(SETTING) or {}
+    marks = dict(marks) if isinstance(marks, dict) else {}
+    years = set(complete_years(ledger, register))
+    (years.add if complete else years.discard)(year)
+    marks[register] = sorted(years)
+    name = REGISTERS[register]
+    label = f"标记{year}年{name}{'已录全' if complete else '未录全'}"
+    return ledger.set_setting(SETTING, marks, label=label)
+
+
+def covers(ledger: Ledger, register: str, year: int, found: float) -> bool:
+    """Whether a figure computed from `register` for `year` may be printed: it found qualifying
+    records, or the clerk marked the register complete for the year."""
+    return found > 0 or is_complete(ledger, register, year)
+
+
+def gap_basis(register: str, year: int) -> str:
+    """Why a computed figure is missing, and what the clerk can do (the 指标 tab says it)."""
+    name = REGISTERS[register]
+    return (f"{name}中没有符合条件的记录；{year}年{name}未标记为“已录全”，所以不按0计。"
+            f"如确为0，请直接填写0，或在{name}中勾选“{year}年已录全”")
