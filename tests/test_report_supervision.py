@@ -105,7 +105,9 @@ def test_the_pdf_table_matches_the_items(qapp, demo_path: Path, tmp_path: Path, 
     out.parent.mkdir()
     code = main(["report", "--db", str(demo_path), "--year", str(YEAR), "--months", "11",
                  "--template", "督办通报", "--date", "2026年11月28日", "--out", str(out)])
-    assert code == 0, capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert captured.out.strip() == f"已生成{YEAR}年1-11月督办通报（截至2026-11-28）：{out}"
     text = re.sub(r"\s+", "", pdf_text(out))
     with Ledger.open(demo_path, readonly=True) as ledger:
         tracked = ledger.plans.tracked(YEAR, DAY)

@@ -72,7 +72,9 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
         target = save(document, args.out)
     finally:
         ledger.close()
-    print(f"已生成{period.label}工作总结：{target}", file=out)
+    what = "工作总结" if name.endswith("总结") else name  # 督办通报 says what it is
+    as_of = f"（截至{args.date:%Y-%m-%d}）" if args.date else ""
+    print(f"已生成{period.label}{what}{as_of}：{target}", file=out)
     if missing:
         print(f"总结尚缺 {len(missing)} 项数据（文中显示为【未填：…】）：", file=sys.stderr)
         for label in missing:
