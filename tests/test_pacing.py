@@ -112,6 +112,10 @@ def test_pacing_forms_in_a_template_at_each_month(paced, months):
     ahead = f"超序时进度{5.0:.1f}个百分点"
     half = "实现“时间过半、任务过半”" if months == 6 else ahead
     assert document.blocks[1].text == f"投资{ahead}；能耗差序时进度2.5个百分点；减亏{half}"
+    marks = [run.mark for run in document.blocks[1].runs if run.mark is not None]
+    assert [(m.indicator, round(m.value, 6), m.unit) for m in marks] == [
+        ("工业投资", 5.0, "个百分点"), ("综合能耗", -2.5, "个百分点"),
+        ("亏损企业亏损额", 5.0, "个百分点")]
 
 
 def test_pacing_is_missing_without_a_target_and_refused_for_a_rate(ledger):

@@ -146,3 +146,10 @@ def test_in_a_crowded_table_the_short_columns_keep_their_width(qapp):
     needed = QFontMetricsF(_font("body", TABLE_PT), _layout_device()).horizontalAdvance(
         "已完成（逾期）")
     assert status_width >= needed and alone == [100.0]
+
+
+def test_plan_counts_carry_where_they_come_from(demo: Ledger):
+    document = build(demo, DEMO_PERIOD, "标题\n【计划事项数】【计划超期数】", today=DAY)
+    marks = [run.mark for run in document.blocks[1].runs]
+    assert [(m.indicator, m.value, m.unit, m.source) for m in marks] == [
+        ("计划事项数", 8.0, "项", "derived"), ("计划超期数", 1.0, "项", "derived")]

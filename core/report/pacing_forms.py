@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from core.pacing import PACED_KINDS, gap_words, half_words, paced_gap
-from core.report.document import Run
+from core.report.document import FigureMark, Run
 
 if TYPE_CHECKING:
     from core.metrics import Figure
@@ -37,4 +37,6 @@ def pacing_run(ref: FieldRef, figure: Figure, form: str, context: Context) -> Ru
             return context.missing_run(name)
         return context.missing_run(f"{name}确保目标")  # none typed, or 0: no share of it
     months = figure.period.months
-    return Run(gap_words(gap) if form == "序时进度" else half_words(gap, months))
+    mark = FigureMark(name, figure.indicator.code, context.period.label, form, gap, "个百分点",
+                      figure.source)
+    return Run(gap_words(gap) if form == "序时进度" else half_words(gap, months), mark=mark)

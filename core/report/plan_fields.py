@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from core.report import phrasing
-from core.report.document import LEVEL2, Block, Heading, Paragraph, Run, Table
+from core.report.document import LEVEL2, Block, FigureMark, Heading, Paragraph, Run, Table
 from core.supervision import DONE, DUE_SOON, NOT_STARTED, ON_TRACK, OVERDUE, STATUSES, Status
 
 if TYPE_CHECKING:
@@ -86,7 +86,10 @@ def inline(ref: FieldRef, context: Context) -> Run:
     else:
         counts = context.ledger.plans.result_counts(context.period.year, context.today)
         count = counts[key]
-    return Run(f"{count}项")
+    # Counted from the plan's records on the day: a derived figure (for report --out F.json).
+    mark = FigureMark(ref.name, None, f"{context.period.year}年计划（截至{day_text(context)}）",
+                      "", float(count), "项", "derived")
+    return Run(f"{count}项", mark=mark)
 
 
 def supervision_table(ref: FieldRef, context: Context) -> list[Block]:
