@@ -17,6 +17,7 @@ import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from core.ledger import Ledger
     from core.metrics import Figure
 
 POINTS_DECIMALS = 1  # as the bulletins print it: 超序时进度8.3个百分点
@@ -42,11 +43,25 @@ def pacing_gap(value: float | None, target: float | None, months: int | None,
 PACED_KINDS = ("count", "amount")
 
 
-def paced_gap(figure: Figure) -> float | None:
-    """A figure's gap against its 确保目标 and the calendar; None when not paced or missing."""
+def annual_target(ledger: Ledger, figure: Figure) -> float | None:
+    """The year's 确保目标: the one typed on the 全年 row when there is one (a 1-6月 row may hold
+    a half-year target, which must not be paced again), else the one typed on the period's row
+    (mid-year the clerk keeps the annual target there)."""
+    year = figure.period.year
+    annual = ledger.memo(("annual-targets", year), lambda: dict(ledger.conn.execute(
+        "SELECT indicator_id, target_committed FROM indicator_values"
+        " WHERE year = ? AND months = 12 AND target_committed IS NOT NULL", (year,))),
+        tables=("indicator_values",))
+    found = annual.get(figure.indicator.id)
+    return float(found) if found is not None else figure.target_committed
+
+
+def paced_gap(ledger: Ledger, figure: Figure) -> float | None:
+    """A figure's gap against the year's 确保目标 and the calendar; None when not paced or
+    something is missing."""
     if figure.indicator.kind not in PACED_KINDS:
         return None
-    return pacing_gap(figure.value, figure.target_committed, figure.period.months,
+    return pacing_gap(figure.value, annual_target(ledger, figure), figure.period.months,
                       figure.indicator.higher_is_better)
 
 

@@ -152,3 +152,15 @@ def test_the_indicator_tab_colours_the_pacing_column(qtbot, paced):
     assert shown == {"工业投资": ("超序时进度5.0个百分点", GOOD),
                      "综合能耗": ("差序时进度2.5个百分点", BAD),
                      "规上工业增加值增速": ("", None)}
+
+
+def test_the_annual_target_comes_from_the_full_year_row_when_there_is_one(paced):
+    """A 1-6月 row may hold a half-year target; pacing against it again would double-count."""
+    from core.periods import Period
+    from core.report.build import build
+
+    paced.metrics.set("工业投资", Period(2027, 6), "target_committed", "60")  # half-year
+    template = "标题\n【工业投资.序时进度】"
+    assert build(paced, Period(2027, 6), template).blocks[1].text == "超序时进度60.0个百分点"
+    paced.metrics.set("工业投资", Period(2027, 12), "target_committed", "132")  # the year's
+    assert build(paced, Period(2027, 6), template).blocks[1].text == "与序时进度持平"

@@ -31,7 +31,7 @@ def pacing_run(ref: FieldRef, figure: Figure, form: str, context: Context) -> Ru
     if figure.indicator.kind not in PACED_KINDS:
         raise FieldProblem(ref.problem(
             f"“{name}”不是累计数，不按序时进度比较（可写【{name}.完成率】）"))
-    gap = paced_gap(figure)
+    gap = paced_gap(context.ledger, figure)
     if gap is None:
         if figure.value is None:
             return context.missing_run(name)

@@ -134,6 +134,9 @@ class IndicatorsModel(LedgerTableModel):
             return False
         return figure.kind.editable("value" if field == "text_value" else field)
 
+    def paced(self, figure: Figure) -> float | None:
+        return None if self.ledger is None else paced_gap(self.ledger, figure)
+
     def text(self, row: Row, column: Column) -> str:
         figure = self.figure_of(row)
         if figure is None:
@@ -156,7 +159,7 @@ class IndicatorsModel(LedgerTableModel):
         if key == "last_year":
             return indicator.format(figure.last_year)
         if key == "pacing":
-            gap = paced_gap(figure)
+            gap = self.paced(figure)
             return "" if gap is None else gap_words(gap)
         if key == "change":
             return change_text(figure)
@@ -191,7 +194,7 @@ class IndicatorsModel(LedgerTableModel):
             if column.key == "source" and figure.missing:
                 colour = MISSING
             return colour
-        if column.key == "pacing" and (gap := paced_gap(figure)) is not None \
+        if column.key == "pacing" and (gap := self.paced(figure)) is not None \
                 and round(gap, 1) != 0:
             return GOOD if gap > 0 else BAD
         verdict = figure.versus if column.key == "change" else (
