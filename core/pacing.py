@@ -44,16 +44,16 @@ PACED_KINDS = ("count", "amount")
 
 
 def annual_target(ledger: Ledger, figure: Figure) -> float | None:
-    """The year's 确保目标: the one typed on the 全年 row when there is one (a 1-6月 row may hold
-    a half-year target, which must not be paced again), else the one typed on the period's row
-    (mid-year the clerk keeps the annual target there)."""
+    """The year's 确保目标: the one typed on the year's 全年 row. A 1-N月 row's target is that
+    period's own (the demo's and many bureaus' 序时目标), so pacing it again would count the
+    calendar twice; without a 全年 target the gap is unknown, never guessed."""
     year = figure.period.year
     annual = ledger.memo(("annual-targets", year), lambda: dict(ledger.conn.execute(
         "SELECT indicator_id, target_committed FROM indicator_values"
         " WHERE year = ? AND months = 12 AND target_committed IS NOT NULL", (year,))),
         tables=("indicator_values",))
     found = annual.get(figure.indicator.id)
-    return float(found) if found is not None else figure.target_committed
+    return None if found is None else float(found)
 
 
 def paced_gap(ledger: Ledger, figure: Figure) -> float | None:

@@ -90,13 +90,14 @@ def paced(ledger):
     catalogue.add("综合能耗", unit="万吨标煤", decimals=1, kind="amount",
                   higher_is_better=False)
     catalogue.add("亏损企业亏损额", unit="亿元", decimals=1, kind="amount")
+    year = Period(2027, 12)  # the annual targets, typed on the 全年 row
+    ledger.metrics.set("工业投资", year, "target_committed", "120")
+    ledger.metrics.set("综合能耗", year, "target_committed", "12")
+    ledger.metrics.set("亏损企业亏损额", year, "target_committed", "-6")
     for months in range(1, 7):
         period = Period(2027, months)
-        ledger.metrics.set("工业投资", period, "target_committed", "120")
         ledger.metrics.set("工业投资", period, "value", str(10 * months + 6))
-        ledger.metrics.set("综合能耗", period, "target_committed", "12")
         ledger.metrics.set("综合能耗", period, "value", str(months + 0.3))
-        ledger.metrics.set("亏损企业亏损额", period, "target_committed", "-6")
         ledger.metrics.set("亏损企业亏损额", period, "value", str(-0.5 * months - 0.3))
     return ledger
 
@@ -124,8 +125,9 @@ def test_pacing_is_missing_without_a_target_and_refused_for_a_rate(ledger):
 
     ledger.catalogue.add("工业投资", unit="亿元", decimals=2, kind="amount")
     ledger.metrics.set("工业投资", Period(2027, 6), "value", "66")
+    ledger.metrics.set("工业投资", Period(2027, 6), "target_committed", "120")  # not the year's
     document = build(ledger, Period(2027, 6), "标题\n【工业投资.序时进度】")
-    assert document.blocks[1].text == "【未填：工业投资确保目标】"
+    assert document.blocks[1].text == "【未填：工业投资全年确保目标】"
     with pytest.raises(TemplateError, match="不是累计数"):
         build(ledger, Period(2027, 6), "标题\n【规上工业增加值增速.序时进度】")
 
@@ -154,13 +156,14 @@ def test_the_indicator_tab_colours_the_pacing_column(qtbot, paced):
                      "规上工业增加值增速": ("", None)}
 
 
-def test_the_annual_target_comes_from_the_full_year_row_when_there_is_one(paced):
-    """A 1-6月 row may hold a half-year target; pacing against it again would double-count."""
+def test_the_annual_target_is_the_full_year_rows_never_a_periods_own(paced):
+    """A 1-6月 row's target is that period's (a half-year 序时目标): pacing it again would count
+    the calendar twice, so only the 全年 row's target is paced against."""
     from core.periods import Period
     from core.report.build import build
 
     paced.metrics.set("工业投资", Period(2027, 6), "target_committed", "60")  # half-year
     template = "标题\n【工业投资.序时进度】"
-    assert build(paced, Period(2027, 6), template).blocks[1].text == "超序时进度60.0个百分点"
-    paced.metrics.set("工业投资", Period(2027, 12), "target_committed", "132")  # the year's
+    assert build(paced, Period(2027, 6), template).blocks[1].text == "超序时进度5.0个百分点"
+    paced.metrics.set("工业投资", Period(2027, 12), "target_committed", "132")
     assert build(paced, Period(2027, 6), template).blocks[1].text == "与序时进度持平"

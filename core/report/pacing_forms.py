@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 FORMS = {
     "序时进度": "与序时进度（已过月份/12）比较：超序时进度8.3个百分点、差序时进度2.0个百分点；"
-                "越低越好的指标反过来算；按确保目标",
+                "按“全年”期间填写的确保目标；越低越好的指标反过来算",
     "时间过半": "1-6月及以后：实现“时间过半、任务过半”，或未实现并写差多少",
 }
 
@@ -35,7 +35,7 @@ def pacing_run(ref: FieldRef, figure: Figure, form: str, context: Context) -> Ru
     if gap is None:
         if figure.value is None:
             return context.missing_run(name)
-        return context.missing_run(f"{name}确保目标")  # none typed, or 0: no share of it
+        return context.missing_run(f"{name}全年确保目标")  # none typed, or 0: no share of it
     months = figure.period.months
     mark = FigureMark(name, figure.indicator.code, context.period.label, form, gap, "个百分点",
                       figure.source)

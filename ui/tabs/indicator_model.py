@@ -29,7 +29,8 @@ COLUMNS = (
     (Column("completion", tr("完成情况"), 11, editable=False, numeric=True,
             tip="计数、金额：本期数值 ÷ 确保目标；增速、占比：高于/低于目标的百分点"), None),
     (Column("pacing", tr("序时进度"), 14, editable=False,
-            tip="完成率减去已过时间（月数/12）；越低越好的指标反过来算；只比较累计数"), None),
+            tip="本期数值占“全年”确保目标的比例减去已过时间（月数/12）；越低越好的指标反过来算；"
+                "只比较累计数"), None),
     (Column("last_year", tr("上年同期"), 9, numeric=True,
             tip="有上年同期记录时取自记录（只读）；没有时可直接填写，填写的数优先于台账计算"),
      "last_year_value"),
