@@ -49,7 +49,7 @@ def derivation(key: str) -> Callable[[Derivation], Derivation]:
 DEPENDS_ON = {
     "enterprises": ("enterprises", "settings"),
     "projects": ("projects", "project_investments", "enterprises", "settings"),
-    "services": ("services",),
+    "services": ("services", "settings"),
     "honours": ("honours", "enterprises"),
     "plans": ("plan_sections", "plan_items", "plan_item_projects", "projects", "indicators"),
 }
@@ -300,8 +300,8 @@ def _service_sum(kinds: tuple[str, ...], column: str, unit: str, what: str) -> D
         facts = _service_facts(ledger, period)
         chosen = [facts[kind] for kind in kinds if kind in facts]
         basis = f"由服务记录计算：本期“{'、'.join(kinds)}”记录的{what}合计"
-        return Derived(float(sum(row[column] for row in chosen)), unit, basis=basis,
-                       has_data=sum(row["records"] for row in chosen) > 0)
+        return _services_covered(ledger, period, float(sum(row[column] for row in chosen)),
+                                 unit, basis)
     return total
 
 
@@ -322,9 +322,18 @@ DERIVATIONS["services.rd_subsidy_enterprises"] = _service_sum(
 @derivation("services.problems_solved")
 def _problems(ledger: Ledger, period: Period) -> Derived:
     facts = _service_facts(ledger, period).values()
-    return Derived(float(sum(row["solved"] for row in facts)), "条",
-                   has_data=sum(row["records"] for row in facts) > 0,
-                   basis="由服务记录计算：本期已办结记录的问题条数合计")
+    return _services_covered(ledger, period, float(sum(row["solved"] for row in facts)), "条",
+                             "由服务记录计算：本期已办结记录的问题条数合计")
+
+
+def _services_covered(ledger: Ledger, period: Period, value: float, unit: str, basis: str
+                      ) -> Derived:
+    """A sum over the service log: missing when it finds nothing and the log is not marked
+    complete for the year (core.registers)."""
+    if not registers.covers(ledger, "services", period.year, value):
+        return Derived(None, unit, has_data=False,
+                       basis=f"{basis}：{registers.gap_basis('services', period.year)}")
+    return Derived(value, unit, basis=basis)
 
 
 # -- honours --------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 """Whether a register covers a year: the rule that lets a computed figure be 0.
 
-A figure computed from the enterprise register or the project table is only as good as the
-register: two firms typed in do not make "科技型中小企业0家" true. So a computed count or sum
-that finds no qualifying record is *missing*, not 0 — unless the clerk has marked the register
-complete for that year (企业名录 / 项目台账 “已录全”), which says that what is not in it is not
-there. A count that finds qualifying records is a figure either way.
+A figure computed from the enterprise register, the project table or the service log is only as
+good as the register: two firms typed in do not make "科技型中小企业0家" true, nor one loan record
+"解决问题0条". So a computed count or sum that finds nothing is *missing*, not 0 — unless the
+clerk has marked the register complete for that year (企业名录 / 项目台账 / 服务记录 “已录全”),
+which says that what is not in it is not there. A figure that finds something is a figure
+either way.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from core.ledger import Ledger
 
 SETTING = "complete_registers"  # {"enterprises": [2025, 2026], "projects": [2026]}
-REGISTERS = {"enterprises": "企业名录", "projects": "项目台账"}
+REGISTERS = {"enterprises": "企业名录", "projects": "项目台账", "services": "服务记录"}
 
 
 def complete_years(ledger: Ledger, register: str) -> frozenset[int]:

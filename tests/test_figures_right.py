@@ -370,3 +370,12 @@ def test_the_district_names_the_bureau_in_the_title(ledger: Ledger) -> None:
     assert build(ledger, P, "【单位】【年份】年工作总结").title == "东湖区科工信局2026年工作总结"
     ledger.set_setting("bureau", "东湖区科学技术局")
     assert build(ledger, P, "【单位】").title == "东湖区科学技术局"
+
+
+def test_one_loan_record_prints_no_zero_problems_solved(ledger: Ledger) -> None:
+    """Found trying the app as a new clerk: one 融资贷款 record made 解决问题 read 0条."""
+    ledger.services.add(date="2026-03-01", kind="融资贷款", amount="5000万")
+    assert _text(ledger, "【解决企业问题数】") == "【未填：解决企业问题数】"
+    assert ledger.metrics.figure("bank_loans", P).value == 0.5
+    registers.set_complete(ledger, "services", 2026, True)
+    assert _text(ledger, "【解决企业问题数】") == "0条"

@@ -59,3 +59,20 @@ def qtbot_tab():
     from PySide6.QtCore import Qt
 
     return Qt.Key.Key_Tab
+
+
+def test_the_register_complete_box_lets_zero_be_a_figure_and_undoes(qtbot, ledger: Ledger
+                                                                   ) -> None:
+    from core.periods import Period
+    from ui.tabs.projects import ProjectsTab
+
+    ledger.projects.add(name="小项目", total_investment="0.3", start_date="2025-03-01")
+    tab, ops = open_tab(qtbot, ProjectsTab, ledger)
+    period = Period(2026, 11)
+    assert ledger.metrics.figure("yi_under_construction", period).missing
+    assert tab.complete_box.text() == "2026年已录全" and not tab.complete_box.isChecked()
+    tab.complete_box.click()
+    assert ledger.metrics.figure("yi_under_construction", period).value == 0
+    ops.stack.undo()
+    assert ledger.metrics.figure("yi_under_construction", period).missing
+    qtbot.waitUntil(lambda: not tab.complete_box.isChecked())

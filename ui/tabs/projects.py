@@ -24,7 +24,7 @@ from ui.operations import Operations
 from ui.tab_base import LedgerTab
 from ui.table.model import CellEdit, Column, Row, Write
 from ui.table.records import RecordModel
-from ui.tabs.common import TablePage
+from ui.tabs.common import RegisterCompleteBox, TablePage
 
 STATUS_FILTERS = ("", *STATUSES, "本期相关")
 STATUS_COLOURS = {"新开工": "#1f6f43", "在建": "#1f4e8c", "竣工投产": "#6b4c9a", "签约": "#8a5a00",
@@ -136,6 +136,8 @@ class ProjectsTab(LedgerTab):
         self.yi_box.toggled.connect(self.reload)
         self.page.add_filter("项目状态：", self.status_box)
         self.page.add_filter("", self.yi_box)
+        self.complete_box = RegisterCompleteBox(self.model, "projects", self)
+        self.page.add_filter("", self.complete_box)
         self.page.add_button("新增项目", self.page.start_new_record)
         self.page.add_button("删除项目", self.delete_selected)
         self.page.add_button("分年投资…", self.edit_investments,
@@ -158,6 +160,7 @@ class ProjectsTab(LedgerTab):
         totals = self.ledger.projects.totals(self.period, **model.filters())
         model.reload(total=totals["count"])
         self.page.set_writable(model.writable)
+        self.complete_box.refresh(self.period.year)
         self.page.totals.setText(
             f"共 {totals['count']} 个项目　总投资 {format_number(totals['total_investment'], 2)}"
             f" 亿元　{self.period.year}年完成投资 {format_number(totals['invest_year'], 2)} 亿元"
