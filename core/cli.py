@@ -108,9 +108,9 @@ def choose_period(ledger: object, year: int | None, months: int | None) -> Perio
     latest = ledger.latest_period()
     if year is None:
         if latest is None:
-            from datetime import date
+            from core import clock
 
-            return Period(date.today().year, months or 12)
+            return Period(clock.today().year, months or 12)
         year = latest.year
     if months is None:
         months = latest.months if latest is not None and latest.year == year else 12

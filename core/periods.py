@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from core import clock
 from core.errors import InputError
 
 
@@ -58,7 +59,7 @@ class Period:
 
 def current_period(today: date | None = None) -> Period:
     """The period a clerk drafts the summary for: this year to this month."""
-    today = today or date.today()
+    today = today or clock.today()
     return Period(today.year, today.month)
 
 

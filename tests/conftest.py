@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from core import clock
 from core.demo import write_demo
 from core.ledger import Ledger
 from core.periods import Period
 
 # The demo ledger the tests use: fixed, so that test expectations do not move with the calendar.
 DEMO_PERIOD = Period(2026, 11)
+# The day every test runs on, unless it fixes another (core.clock): no test reads the calendar.
+TEST_TODAY = date(2026, 11, 28)
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock() -> Iterator[date]:
+    with clock.fixed(TEST_TODAY):
+        yield TEST_TODAY
 
 
 @pytest.fixture(autouse=True)

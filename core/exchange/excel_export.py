@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from core import APP_TITLE
 from core.errors import InputError, LedgerError
+from core.evidence import evidence_listing
 from core.exchange.layout import (
     ENTERPRISES,
     HONOURS,
@@ -194,7 +195,11 @@ def _plans(ledger: Ledger, year: int) -> Table:
                           "narrative": section["narrative"], "projects": names, **{
                               key: item.get(key) for key in (
                                   "title", "text", "target_indicator", "target_value", "owner",
-                                  "deadline", "result_status", "result_note")}}
+                                  "co_offices", "deadline", "done_on", "result_status",
+                                  "result_note")}}
+                if item:
+                    values["status"] = ledger.plans.status(item).text
+                    values["evidence"] = evidence_listing(item["evidence"])
                 table.rows.append([_cell(c, values.get(c.key)) for c in PLANS.columns])
     return table
 

@@ -185,6 +185,12 @@ PLANS = Sheet("plans", "工作计划", (
     Column("result_status", "完成情况", width=8, synonyms=("完成状态", "进度")),
     Column("result_note", "情况说明", width=20, synonyms=("进展情况", "备注", "说明")),
     Column("projects", "推进项目", width=40, synonyms=("关联项目", "重点项目", "项目")),
+    Column("co_offices", "配合科室", width=12, synonyms=("配合单位", "协办单位", "协办科室")),
+    Column("done_on", "完成日期", kind="date", width=11, synonyms=("实际完成时间",)),
+    # Written for reading only (an import leaves them): core.supervision's status that day,
+    # and the evidence files by name — their contents stay in the ledger.
+    Column("status", "督办状态", width=12),
+    Column("evidence", "佐证材料", width=30),
 ), required=("section", "title"))
 
 SHEETS: tuple[Sheet, ...] = (INDICATORS, PROJECTS, ENTERPRISES, HONOURS, SERVICES, PLANS)

@@ -19,7 +19,7 @@ from core.fields import chinese_numeral
 from core.figures import override_notes
 from core.kinds import kind_of
 from core.metrics import Figure
-from core.report import phrasing
+from core.report import phrasing, plan_fields
 from core.report.document import (
     LEVEL2,
     Block,
@@ -40,6 +40,7 @@ BLOCKS: dict[str, str] = {
     "数据说明": "列出手工修正过的自动计算数据（填报数和计算数）；没有则不打印",
     "指标表": "指标完成情况表：不写分组时列出有确保目标的指标；"
               "【指标表：科技创新】列出该组全部指标",
+    **plan_fields.BLOCKS,
 }
 # Blocks whose name alone means nothing: 【图表：名称】.
 NEEDS_OPTION = frozenset({"图表"})
@@ -50,6 +51,7 @@ _NONE = "—"
 def block(ref: FieldRef, context: Context) -> list[Block]:
     builders: dict[str, Callable[[FieldRef, Context], list[Block]]] = {
         "工作打算": _plans, "图表": _chart, "数据说明": _data_note, "指标表": _indicator_table,
+        "督办表": plan_fields.supervision_table,
     }
     return builders[ref.name](ref, context)
 

@@ -13,6 +13,7 @@ import dataclasses
 from datetime import date
 from typing import TYPE_CHECKING
 
+from core import clock
 from core.figures import missing_for
 from core.report import phrasing
 from core.report.blocks import BLOCKS, block, chart_block
@@ -55,7 +56,7 @@ def build(ledger: Ledger, period: Period, template: Template | str, *,
         template = Template("", template)
     lines = parse(template.body)
     context = Context(ledger, period, render_chart or default_renderer(ledger, period),
-                      today=today or date.today())
+                      today=today or clock.today())
     problems: list[Problem] = []
     blocks: list[Block] = []
     for line in lines:

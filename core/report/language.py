@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from core import units
+from core import clock, units
 from core.catalogue import Indicator
 from core.enterprises import HONOUR_CATEGORIES
 from core.figures import REQUIRED_SETTINGS, bureau_name, rank_label
@@ -27,7 +27,7 @@ from core.kinds import Rate, versus_last_year_words
 from core.metrics import Figure
 from core.numbers import format_number
 from core.periods import Period
-from core.report import phrasing
+from core.report import pacing_forms, phrasing, plan_fields
 from core.report.document import FigureMark, Run
 from core.report.template import FieldRef, Problem
 
@@ -64,6 +64,7 @@ FORMS: dict[str, str] = {
     "排名": "排名，如 第二",
     "排名范围": "排名所在范围，如 城区、全市",
     "个数": "名单类指标的个数，如 3",
+    **pacing_forms.FORMS,
 }
 _FORM_ALIASES = {"目标": "确保目标"}
 _NUMERIC_ONLY = set(FORMS) - {"", "个数"}
@@ -92,7 +93,7 @@ class Context:
     ledger: Ledger
     period: Period
     render_chart: ChartRenderer
-    today: date = field(default_factory=date.today)
+    today: date = field(default_factory=clock.today)
     missing: list[str] = field(default_factory=list)
     placed_charts: list[str] = field(default_factory=list)  # keys of the charts printed so far
     _figures: dict[str, Figure] | None = None
@@ -122,6 +123,8 @@ class Context:
 # -- inline fields ------------------------------------------------------------------------------
 def inline(ref: FieldRef, context: Context) -> tuple[Run, ...]:
     """The runs a field prints inside a sentence; raises FieldProblem."""
+    if plan_fields.handles(ref):  # the work plan: counts, lists, the 督办 date
+        return (plan_fields.inline(ref, context),)
     if ref.has_option:
         if ref.name in LISTS:
             return (_list(ref, context),)
@@ -201,6 +204,8 @@ def indicator_run(ref: FieldRef, figure: Figure, form: str, context: Context) ->
         return Run(phrasing.join_names(figure.items), mark=mark(None))
     if form == "个数":
         raise FieldProblem(ref.problem(f"“{name}”不是名单，不能写“.个数”"))
+    if form in pacing_forms.FORMS:
+        return pacing_forms.pacing_run(ref, figure, form, context)
 
     value = figure.value
     if form in ("", "数值") or units.dimension(form):

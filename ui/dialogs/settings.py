@@ -48,6 +48,8 @@ class SettingsDialog(QDialog):
         self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
         self.texts = {key: QLineEdit(self) for key, _label, _hint in LEDGER_TEXTS}
         self.threshold = QLineEdit(self)
+        self.warn_days = QLineEdit(self)
+        self.warn_days.setToolTip(tr("工作计划事项离完成时限或节点不超过这些天时标为“临期”"))
         form = QFormLayout()
         form.addRow(tr("语言"), self.language)
         note = QLabel(tr("界面语言在下次启动时生效；来自台账的提示始终为中文。"), self)
@@ -58,7 +60,9 @@ class SettingsDialog(QDialog):
             box.setPlaceholderText(tr(hint))
             form.addRow(tr(label), box)
         form.addRow(tr("亿元项目标准（亿元）"), self.threshold)
+        form.addRow(tr("临期提醒（完成时限前天数）"), self.warn_days)
         if ledger is not None:
+            self.warn_days.setText(str(ledger.plans.warn_days()))
             for key, box in self.texts.items():
                 box.setText(str(ledger.setting(key, "") or ""))
             if self.texts["bureau"].text() == GENERIC_BUREAU:
@@ -67,7 +71,7 @@ class SettingsDialog(QDialog):
         self._district = self.texts["district"].text().strip()
         self.texts["district"].textEdited.connect(self._district_edited)
         editable = ledger is not None and not ledger.readonly
-        for box in (*self.texts.values(), self.threshold):
+        for box in (*self.texts.values(), self.threshold, self.warn_days):
             box.setEnabled(editable)
         self.problem = problem_label(self)
         buttons = ok_cancel(self, self.save)
@@ -103,6 +107,9 @@ class SettingsDialog(QDialog):
         if threshold != ledger.yi_threshold:
             writes.append(lambda: ledger.set_setting(
                 "yi_threshold", threshold, label=f"修改亿元项目标准为 {threshold:g} 亿元"))
+        days = ledger.plans.parse_warn_days(self.warn_days.text())
+        if days != ledger.plans.warn_days():
+            writes.append(lambda: ledger.plans.set_warn_days(days))
         return writes
 
     def save(self) -> None:

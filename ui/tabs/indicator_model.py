@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QFont
 
 from core.catalogue import Indicator
 from core.metrics import SOURCE_LABELS, Figure
+from core.pacing import gap_words, paced_gap
 from core.periods import Period
 from ui.i18n import tr
 from ui.table.model import READONLY_BACKGROUND, CellEdit, Column, LedgerTableModel, Row, Write
@@ -27,6 +28,9 @@ COLUMNS = (
     (Column("target_stretch", tr("奋斗目标"), 9, numeric=True), "target_stretch"),
     (Column("completion", tr("完成情况"), 15, editable=False, numeric=True,
             tip="计数、金额：本期数值 ÷ 确保目标；增速、占比：高于/低于目标的百分点"), None),
+    (Column("pacing", tr("序时进度"), 14, editable=False,
+            tip="本期数值占“全年”确保目标的比例减去已过时间（月数/12）；越低越好的指标反过来算；"
+                "只比较累计数"), None),
     (Column("last_year", tr("上年同期"), 9, numeric=True,
             tip="有上年同期记录时取自记录（只读）；没有时可直接填写，填写的数优先于台账计算"),
      "last_year_value"),
@@ -131,6 +135,9 @@ class IndicatorsModel(LedgerTableModel):
             return False
         return figure.kind.editable("value" if field == "text_value" else field)
 
+    def paced(self, figure: Figure) -> float | None:
+        return None if self.ledger is None else paced_gap(self.ledger, figure)
+
     def text(self, row: Row, column: Column) -> str:
         figure = self.figure_of(row)
         if figure is None:
@@ -152,6 +159,9 @@ class IndicatorsModel(LedgerTableModel):
             return "" if figure.completion is None else figure.completion.words
         if key == "last_year":
             return indicator.format(figure.last_year)
+        if key == "pacing":
+            gap = self.paced(figure)
+            return "" if gap is None else gap_words(gap)
         if key == "change":
             return change_text(figure)
         if key == "rank":
@@ -185,6 +195,9 @@ class IndicatorsModel(LedgerTableModel):
             if column.key == "source" and figure.missing:
                 colour = MISSING
             return colour
+        if column.key == "pacing" and (gap := self.paced(figure)) is not None \
+                and round(gap, 1) != 0:
+            return GOOD if gap > 0 else BAD
         verdict = figure.versus if column.key == "change" else (
             figure.completion if column.key == "completion" else None)
         if verdict is not None and verdict.good is not None and not verdict.level:
