@@ -109,6 +109,9 @@ class Kind:
     numeric: ClassVar[bool] = True
     integer: ClassVar[bool] = False
     percentage: ClassVar[bool] = False  # compared in 个百分点
+    # Whether the figure adds up through the year and is paced against the calendar (序时进度,
+    # core.pacing); a rate or a share is compared with its target directly.
+    paced: ClassVar[bool] = True
     # Which value fields of the 指标 tab the clerk may type into for this kind.
     fields: ClassVar[frozenset[str]] = frozenset(
         {"value", "target_committed", "target_stretch", "last_year_value", "rank",
@@ -205,7 +208,7 @@ class Amount(Kind):
 class Rate(Kind):
     """A growth rate (%): compared in 个百分点; against its target by the gap."""
 
-    key, label, percentage = "rate", "增速", True
+    key, label, percentage, paced = "rate", "增速", True, False
 
     def change_decimals(self, figure: Figure) -> int:
         return max(super().change_decimals(figure), 1)
@@ -255,7 +258,7 @@ class Share(Rate):
 class Rank(Kind):
     """A position (第3): an integer from 1 up; a change reads 提升/下降 N位."""
 
-    key, label, integer = "rank", "排名", True
+    key, label, integer, paced = "rank", "排名", True, False
 
     def parse(self, indicator: Indicator, raw: Any, *, what: str = "") -> float | None:
         from core.fields import parse_rank
@@ -293,7 +296,7 @@ class Rank(Kind):
 class Text(Kind):
     """A sentence the clerk writes (文字指标): printed as it is."""
 
-    key, label, numeric = "text", "文字", False
+    key, label, numeric, paced = "text", "文字", False, False
     fields = frozenset({"value", "note", "follow_up"})
 
     def parse(self, indicator: Indicator, raw: Any, *, what: str = "") -> float | None:
