@@ -25,7 +25,14 @@ from core.catalogue import Indicator
 from core.enterprises import HONOUR_CATEGORIES
 from core.errors import LedgerError
 from core.figures import REQUIRED_SETTINGS, bureau_name, rank_label
-from core.kinds import Rate, versus_last_year_words
+from core.kinds import (
+    Rank,
+    Rate,
+    place_words,
+    rate_change_words,
+    streak_words,
+    versus_last_year_words,
+)
 from core.metrics import Figure
 from core.numbers import format_number
 from core.periods import Period, is_period_word, named_period
@@ -60,6 +67,10 @@ FORMS: dict[str, str] = {
     "奋斗目标": "奋斗目标，带单位",
     "完成率": "完成确保目标的百分比，如 101.2%（本期没有目标时用全年确保目标）",
     "完成年任务": "对照全年确保目标：完成年任务的45.3%；增速、占比为高于/低于全年目标x个百分点",
+    "较上期": "增速、占比与上期（打印1-8月时为1-7月）比较：增速较1-7月提高0.3个百分点、"
+              "降幅较1-7月收窄0.5个百分点、由降转增；排名为 位次较1-7月提升2位",
+    "连续增长": "增速（计数、金额为同比）逐期向前数：连续8个月保持正增长 / 连续3个月下降",
+    "位次变化": "排名与上期比较：位次较1-7月提升2位 / 位次与1-7月持平",
     "奋斗目标完成率": "完成奋斗目标的百分比",
     "上年": "上年同期数值，带单位",
     "同比": "与上年同期比较：同比增长5.9%、同比下降2.7%；增速和比重为同比提高0.5个百分点",
@@ -272,6 +283,8 @@ def indicator_run(ref: FieldRef, figure: Figure, form: str, context: Context) ->
             return gap(f"{name}全年确保目标")
         words = f"完成年任务的{verdict.words}" if kind.completion_is_ratio else verdict.words
         return run(words, verdict.amount, verdict.unit)
+    if form in ("较上期", "连续增长", "位次变化"):
+        return _over_periods(ref, figure, form, context, run, gap)
     if form == "上年":
         if figure.last_year is None:
             return gap(f"{name}上年同期")
@@ -297,6 +310,47 @@ def indicator_run(ref: FieldRef, figure: Figure, form: str, context: Context) ->
     if form == "排名范围" and figure.rank_scope:
         return Run(figure.rank_scope, mark=mark(None))
     return gap(rank_label(figure))
+
+
+def _over_periods(ref: FieldRef, figure: Figure, form: str, context: Context,
+                  run: Callable[..., Run], gap: Callable[[str], Run]) -> Run:
+    """Forms that look back over earlier cumulative periods of the year (月报 wording)."""
+    indicator, kind = figure.indicator, figure.kind
+    period = figure.period
+    earlier = Period(period.year, period.months - 1) if period.months > 1 else None
+    name = indicator.name
+    if form == "连续增长":
+        def growth_of(months: int) -> float | None:
+            other = context.ledger.metrics.figure(indicator, Period(period.year, months))
+            if kind.percentage:
+                return other.value
+            versus = other.versus
+            return None if versus is None or versus.unit != "%" else versus.amount
+        words = streak_words([growth_of(m) for m in range(period.months, 0, -1)])
+        return run(words, None, "") if words else gap(f"{name}（{form}需本期增速）")
+    if earlier is None:
+        return gap(f"{name}（1月没有上期）")
+    before = context.ledger.metrics.figure(indicator, earlier)
+    since = earlier.months_label
+    if form == "位次变化":
+        words = place_words(figure.rank, before.rank, since)
+        if words is None:
+            return gap(f"{name}（{since}排名）" if figure.rank is not None else rank_label(figure))
+        return run(words, None if figure.rank is None or before.rank is None
+                   else float(before.rank - figure.rank), "位")
+    # 较上期
+    if isinstance(kind, Rank):
+        words = place_words(None if figure.value is None else int(figure.value),
+                            None if before.value is None else int(before.value), since)
+    elif kind.percentage:
+        words = (None if figure.value is None or before.value is None else rate_change_words(
+            figure.value, before.value, max(indicator.decimals, 1), since))
+    else:
+        raise FieldProblem(ref.problem(
+            f"“{name}”是累计的计数或金额，与上期比较没有意义，请用【{name}.同比】"))
+    if words is None:
+        return gap(f"{name}（{since}）" if figure.value is not None else name)
+    return run(words, None, "个百分点")
 
 
 # -- lists --------------------------------------------------------------------------------------
