@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# The suite draws every window offscreen unless told otherwise (QT_QPA_PLATFORM set by hand):
+# without a screen Qt's default xcb plugin aborts the whole run ("Fatal Python error: Aborted"),
+# and on a desktop real focus and window-manager timing would make keyboard tests depend on
+# whatever else is on the screen. Set before pytest-qt creates the QApplication.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from core.demo import write_demo
 from core.ledger import Ledger

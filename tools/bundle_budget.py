@@ -1,6 +1,6 @@
 """Measure the bundle against the packaging budgets, all figures from one run.
 
-    python tools/bundle_budget.py [--bundle dist/WorkLedger] [--runs 5] [--keep-plain]
+    python3 -m tools.bundle_budget [--bundle dist/WorkLedger] [--runs 5] [--keep-plain]
 
 Budgets (the packaging issue): onedir ≤ 140 MB (on Linux) and ≤ 0.55× a plain PyInstaller
 bundle of the same dependencies with no trimming; zipped ≤ 60 MB; frozen start to first window
@@ -24,10 +24,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from tools.startup import seconds_to_window
 
-from tools.startup import seconds_to_window  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 SUFFIX = ".exe" if os.name == "nt" else ""
 MB = 1_000_000
