@@ -177,6 +177,9 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+_FORGIVING = ("replace", "backslashreplace", "namereplace", "xmlcharrefreplace", "ignore")
+
+
 def forgiving_streams() -> None:
     """Never die on a character the console's code page lacks: write `?` in its place.
 
@@ -186,7 +189,8 @@ def forgiving_streams() -> None:
     work was done and report it as failed."""
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None and getattr(stream, "errors", "strict") == "strict":
+        # strict and surrogateescape (what Python picks for some locales) both raise
+        if reconfigure is not None and getattr(stream, "errors", "strict") not in _FORGIVING:
             reconfigure(errors="replace")
 
 
