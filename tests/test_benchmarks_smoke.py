@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from helpers import CHILD_ENCODING
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -19,7 +21,7 @@ def test_the_quick_benchmark_measures_every_target(tmp_path: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "WORKLEDGER_DATA_DIR": str(tmp_path)}
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--runs", "1"],
-        capture_output=True, text=True, encoding="utf-8", env=env, timeout=900,
+        capture_output=True, text=True, encoding=CHILD_ENCODING, env=env, timeout=900,
     )
     assert result.returncode in (0, 1), result.stderr[-3000:]
     lines = result.stdout.strip().splitlines()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import locale
 import os
 import subprocess
 import sys
@@ -11,18 +10,13 @@ from pathlib import Path
 
 import pytest
 from conftest import DEMO_PERIOD
-from helpers import file_digest
+from helpers import CHILD_ENCODING, file_digest
 
 from core.cli import main as cli_main
 from core.figures import SEED_FIGURES, missing_for
 from core.ledger import Ledger
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-# What a child Python writes into a pipe: UTF-8 in UTF-8 mode, else the locale's code page (GBK
-# on a Chinese Windows). Inherited through the environment, so the parent's answer is the child's.
-CHILD_ENCODING = locale.getpreferredencoding(False)
 
 
 def run_main(*args: str, env: dict[str, str] | None = None,
