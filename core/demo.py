@@ -20,6 +20,8 @@ from core.creditcode import CHARSET, check_character
 from core.errors import BadFileError
 from core.ledger import Ledger
 from core.periods import Period, current_period
+from core.registers import REGISTERS
+from core.registers import SETTING as COMPLETE_SETTING
 
 DISTRICT = "星河区"
 CITY = "江州市"
@@ -165,8 +167,10 @@ class _Builder:
 
     # -- settings and catalogue ---------------------------------------------------------------
     def _settings(self) -> None:
+        # The fictional district keeps every register whole: marked complete for each year.
+        complete = {register: self.years for register in REGISTERS}
         for key, value in (("district", DISTRICT), ("bureau", f"{DISTRICT}科工信局"),
-                           ("city", CITY)):
+                           ("city", CITY), (COMPLETE_SETTING, complete)):
             self.conn.execute(
                 "INSERT INTO settings (id, value, created_at, updated_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (id) DO UPDATE SET value = excluded.value",

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from core.errors import InputError, LedgerError
+from core.kinds import number_text
 from core.numbers import format_number, normalise, parse_number
 
 TRUE_WORDS = {"是", "√", "✓", "✔", "y", "yes", "true", "1", "有", "技改", "跟进"}
@@ -239,8 +240,8 @@ class Field:
         """A stored value as the clerk reads it in a cell."""
         if value is None:
             return ""
-        if self.kind == "number":
-            return format_number(value, self.decimals)
+        if self.kind == "number":  # what is stored, never rounded away (core.kinds)
+            return number_text(value, self.decimals)
         if self.kind == "int":
             return str(int(value))
         if self.kind == "bool":

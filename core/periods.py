@@ -65,6 +65,31 @@ def current_period(today: date | None = None) -> Period:
 _MONTHS = re.compile(r"^(?:1\s*[-~至到]\s*)?(\d{1,2})\s*月?$")
 
 
+_CUMULATIVE = re.compile(r"^1\s*[-~至到]\s*(\d{1,2})\s*月?$")
+
+
+def parse_cumulative(text: str) -> int:
+    """A period as a statistics sheet names it: '1-5月', '全年', '1月' → N of months 1–N.
+
+    A month alone ('5月', '5') is refused: it may be the single month or 1-5月 cumulative, and
+    the two are different figures — the clerk is asked which, never guessed for.
+    """
+    cleaned = unicodedata.normalize("NFKC", str(text)).strip().replace("—", "-").replace("–", "-")
+    if cleaned in ("全年", "年度", "1-12月", "1-12"):
+        return 12
+    if cleaned in ("1月", "1"):
+        return 1
+    match = _CUMULATIVE.match(cleaned)
+    if match and 1 <= int(match.group(1)) <= 12:
+        return int(match.group(1))
+    single = _MONTHS.match(cleaned)
+    if single and 1 <= int(single.group(1)) <= 12:
+        n = int(single.group(1))
+        raise InputError(f"「期间」“{text}”是{n}月当月还是1-{n}月累计？台账按累计期间记录："
+                         f"累计请写作“1-{n}月”，当月数不能作为累计数导入")
+    raise InputError(f"「期间」应写作 1-N月（累计）或“全年”，收到“{text}”")
+
+
 def parse_months(text: str) -> int:
     """'1-11', '1-11月', '11', '全年' → N of cumulative months 1–N."""
     cleaned = unicodedata.normalize("NFKC", text).strip().replace("—", "-").replace("–", "-")

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from core.changes import Change, Writer
 from core.errors import InputError
 from core.fields import Field, parse_date
+from core.kinds import number_text
 from core.numbers import normalise, parse_number
 from core.records import RecordTable, Row
 
@@ -93,6 +94,15 @@ class PlanItems(RecordTable):
         if key == "deadline":
             return {"deadline": parse_deadline(raw)}
         return super().parse(key, raw)
+
+    def display(self, row: Row, key: str) -> str:
+        """目标值 as its indicator keeps its figures (8, not 8.00, for a count of 个)."""
+        value = row.get("target_value")
+        if key == "target_value" and value is not None and row.get("target_indicator_id"):
+            return self.ledger.catalogue.get(row["target_indicator_id"]).format(value)
+        if key == "target_value" and value is not None:
+            return number_text(value, 0)
+        return super().display(row, key)
 
     def field_value(self, row: Row, key: str) -> Any:
         if key == "target_indicator":

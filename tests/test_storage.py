@@ -12,7 +12,7 @@ import pytest
 from helpers import CHILD_ENCODING, file_digest
 from sqlite_utils import Database
 
-from core import schema, storage
+from core import registers, schema, storage
 from core.default_catalogue import DEFAULT_INDICATORS
 from core.errors import BadFileError, ReadOnlyError
 from core.ledger import Ledger
@@ -262,6 +262,9 @@ def test_files_of_earlier_versions_still_open(name: str, tmp_path: Path, data_di
         assert ledger.scalar("PRAGMA user_version") == schema.LATEST_VERSION
         assert ledger.setting("district") == "星河区"
         assert ledger.enterprises.rows()[0]["name"] == "旧版企业有限公司"
+        # A register of an older version is not known to be complete: marked, it counts.
+        assert ledger.metrics.figure("yi_new_started", Period(2025, 12)).missing
+        registers.set_complete(ledger, "projects", 2025, True)
         assert ledger.metrics.figure("yi_new_started", Period(2025, 12)).value == 1
         assert ledger.metrics.figure("above_scale_va_growth", Period(2025, 12)).value == 6.1
     assert list((data_dir / "backups").rglob("*升级前v1.db")), "a copy before upgrading"

@@ -328,7 +328,7 @@ class MainWindow(QMainWindow):
             focused.clearFocus()  # an open cell editor commits when it loses the focus
         for view in self.findChildren(LedgerTableView):
             model = view.table_model()
-            if model.draft and not view.commit_draft(next_record=False):
+            if model.draft_typed and not view.commit_draft(next_record=False):
                 return False
         return True
 

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from core.changes import Change
 from core.charts import CHARTS
 from core.errors import LedgerError
+from core.figures import override_notes
 from core.ledger import Ledger
 from core.periods import Period
 from core.report import writers
@@ -456,10 +457,14 @@ class SummaryTab(LedgerTab):
         self.layout_shown = SummaryLayout(document)
         self.preview.show_layout(self.layout_shown)
         missing = what_is_missing(self.ledger, self.period, document)
+        overridden = override_notes(self.ledger, self.period)
         text = f"{self.period.label}　{self.template_name}　共 {self.layout_shown.page_count} 页"
         if missing:
             text += f"；尚缺 {len(missing)} 项数据，预览中以红字标出"
-        self._say(text, "\n".join(missing))
+        if overridden:
+            text += f"；{len(overridden)} 项自动计算数据采用了手工填报数（指向此处查看）"
+        details = [*missing, *(["手工修正："] if overridden else []), *overridden]
+        self._say(text, "\n".join(details))
 
     def _show_problems(self, error: TemplateError | None) -> None:
         problems = error.problems if error is not None else ()

@@ -135,7 +135,8 @@ def _merged(runs: tuple[Run, ...]) -> tuple[Run, ...]:
     for run in runs:
         if not run.text:
             continue
-        if merged and not run.missing and not merged[-1].missing:
+        if merged and not run.missing and not merged[-1].missing and run.mark is None \
+                and merged[-1].mark is None:
             merged[-1] = Run(merged[-1].text + run.text)
         else:
             merged.append(run)

@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING
 from core import units
 from core.catalogue import Indicator
 from core.enterprises import HONOUR_CATEGORIES
-from core.figures import REQUIRED_SETTINGS, rank_label
+from core.figures import REQUIRED_SETTINGS, bureau_name, rank_label
+from core.kinds import Rate, versus_last_year_words
 from core.metrics import Figure
 from core.numbers import format_number
 from core.periods import Period
 from core.report import phrasing
-from core.report.document import Run
+from core.report.document import FigureMark, Run
 from core.report.template import FieldRef, Problem
 
 if TYPE_CHECKING:
@@ -97,10 +98,10 @@ class Context:
     _figures: dict[str, Figure] | None = None
     _indicators: dict[str, Indicator | None] = field(default_factory=dict)
 
-    def missing_run(self, label: str) -> Run:
+    def missing_run(self, label: str, mark: FigureMark | None = None) -> Run:
         if label not in self.missing:
             self.missing.append(label)
-        return Run(f"【未填：{label}】", missing=True)
+        return Run(f"【未填：{label}】", missing=True, mark=mark)
 
     def figure(self, indicator: Indicator) -> Figure:
         if self._figures is None:  # every figure at once: one pass over the derivations
@@ -157,7 +158,8 @@ def _general(name: str, context: Context) -> Run:
     period = context.period
     if name in _SETTING_OF:
         key = _SETTING_OF[name]
-        value = str(context.ledger.setting(key, "") or "").strip()
+        value = (bureau_name(context.ledger) if key == "bureau"
+                 else str(context.ledger.setting(key, "") or "").strip())
         label = f"{REQUIRED_SETTINGS.get(key, name)}（设置）"
         return Run(value) if value else context.missing_run(label)
     values = {
@@ -169,72 +171,88 @@ def _general(name: str, context: Context) -> Run:
 
 
 def indicator_run(ref: FieldRef, figure: Figure, form: str, context: Context) -> Run:
-    """One indicator in one form, phrased; a gap in the ledger gives a 【未填：…】 run."""
+    """One indicator in one form, phrased by its kind (core.kinds); a gap in the ledger gives a
+    【未填：…】 run naming exactly what is missing (the value, last year's, the target …)."""
     indicator = figure.indicator
-    name, unit, decimals = indicator.name, indicator.unit, indicator.decimals
-    if indicator.kind in ("list", "text"):
+    kind = figure.kind
+    name, unit = indicator.name, indicator.unit
+
+    def mark(value: float | None, value_unit: str = unit, source: str = figure.source
+             ) -> FigureMark:
+        return FigureMark(name, indicator.code, context.period.label, form, value, value_unit,
+                          source)
+
+    def run(text: str, value: float | None, value_unit: str = unit) -> Run:
+        return Run(text, mark=mark(value, value_unit))
+
+    def gap(label: str) -> Run:
+        return context.missing_run(label, mark(None, source="missing"))
+
+    if not kind.numeric:
         if form not in ("", "个数") or (form == "个数" and indicator.kind == "text"):
             raise FieldProblem(ref.problem(
                 f"“{name}”是名单或文字，只能写【{name}】或【{name}.个数】"))
         if indicator.kind == "text":
-            return Run(figure.text) if figure.text else context.missing_run(name)
+            return Run(figure.text, mark=mark(None)) if figure.text else gap(name)
         if not figure.items:
-            return context.missing_run(name)
-        return Run(str(len(figure.items)) if form == "个数" else phrasing.join_names(figure.items))
+            return gap(name)
+        if form == "个数":
+            return run(str(len(figure.items)), float(len(figure.items)), "个")
+        return Run(phrasing.join_names(figure.items), mark=mark(None))
     if form == "个数":
         raise FieldProblem(ref.problem(f"“{name}”不是名单，不能写“.个数”"))
 
     value = figure.value
     if form in ("", "数值") or units.dimension(form):
         if value is None:
-            return context.missing_run(name)
+            return gap(name)
         if form == "数值":
-            return Run(format_number(value, decimals))
+            return run(kind.text(indicator, value), value)
         if form:
             if units.dimension(form) != units.dimension(unit):
                 raise FieldProblem(ref.problem(f"“{name}”的单位是{unit or '无'}，不能换算为{form}"))
-            shown = phrasing.converted_decimals(decimals, unit, form)
-            return Run(phrasing.amount(units.convert(value, unit, form), shown, form))
-        return Run(phrasing.amount(value, decimals, unit))
+            shown = phrasing.converted_decimals(indicator.decimals, unit, form)
+            converted = units.convert(value, unit, form)
+            return run(f"{format_number(converted, shown)}{form}", converted, form)
+        return run(kind.with_unit(indicator, value), value)
     if form in ("确保目标", "奋斗目标"):
         target = figure.target_committed if form == "确保目标" else figure.target_stretch
         if target is None:
-            return context.missing_run(f"{name}{form}")
-        return Run(phrasing.amount(target, decimals, unit))
+            return gap(f"{name}{form}")
+        return run(kind.with_unit(indicator, target), target)
     if form in ("完成率", "奋斗目标完成率"):
         which = "确保目标" if form == "完成率" else "奋斗目标"
-        ratio = figure.completion if form == "完成率" else figure.stretch_completion
-        if ratio is None:
-            return context.missing_run(name if value is None else f"{name}{which}")
-        return Run(f"{format_number(ratio, phrasing.GROWTH_DECIMALS)}%")
+        verdict = figure.completion if form == "完成率" else figure.stretch_completion
+        if verdict is None:
+            if value is None:
+                return gap(f"{name}（{form}需本期数值）")
+            return gap(f"{name}{which}")
+        return run(verdict.words, verdict.amount, verdict.unit)
     if form == "上年":
         if figure.last_year is None:
-            return context.missing_run(f"{name}上年同期")
-        return Run(phrasing.amount(figure.last_year, decimals, unit))
+            return gap(f"{name}上年同期")
+        return run(kind.with_unit(indicator, figure.last_year), figure.last_year)
     if form in ("同比", "增减"):
-        if form == "增减" and indicator.kind == "rate":  # the figure is itself a growth rate
+        if form == "增减" and isinstance(kind, Rate) and kind.own_growth(figure) is not None:
+            own = kind.own_growth(figure)  # the figure is itself a growth rate
+            assert own is not None and value is not None
+            return run(own, value, "%")
+        verdict = figure.versus
+        if verdict is None:
+            if value is None and figure.last_year is None:
+                return gap(f"{name}（{form}需本期数值和上年同期）")
             if value is None:
-                return context.missing_run(name)
-            return Run(phrasing.growth(value, decimals))
-        words = change_words(figure)
-        if words is None:
-            return context.missing_run(name if value is None else f"{name}上年同期")
-        return Run(phrasing.versus_last_year(words) if form == "同比" else words)
+                return gap(f"{name}（{form}需本期数值）")
+            return gap(f"{name}上年同期")
+        words = verdict.words
+        return run(versus_last_year_words(words) if form == "同比" else words, verdict.amount,
+                   verdict.unit)
     # 排名, 排名范围
     if form == "排名" and figure.rank is not None:
-        return Run(phrasing.ordinal(figure.rank))
+        return run(phrasing.ordinal(figure.rank), float(figure.rank), "位")
     if form == "排名范围" and figure.rank_scope:
-        return Run(figure.rank_scope)
-    return context.missing_run(rank_label(figure))
-
-
-def change_words(figure: Figure) -> str | None:
-    """增长5.9% / 下降2.7% for counts and amounts, 提高0.5个百分点 for rates and shares."""
-    if figure.indicator.is_percentage:
-        change = figure.change
-        return None if change is None else phrasing.points(change, figure.indicator.decimals)
-    growth = figure.growth
-    return None if growth is None else phrasing.growth(growth)
+        return Run(figure.rank_scope, mark=mark(None))
+    return gap(rank_label(figure))
 
 
 # -- lists --------------------------------------------------------------------------------------

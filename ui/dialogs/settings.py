@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from core.changes import Change
 from core.errors import InputError, LedgerError
+from core.figures import GENERIC_BUREAU, bureau_name
 from core.ledger import Ledger
 from core.numbers import format_number, parse_number
 from ui.app_settings import AppSettings
@@ -23,7 +24,8 @@ from ui.dialogs.parts import ok_cancel, problem_label
 from ui.i18n import LANGUAGES, tr
 from ui.operations import Operations
 
-LEDGER_TEXTS = (("district", "区名", "如：星河区"), ("bureau", "单位名称", "如：星河区科工信局"))
+LEDGER_TEXTS = (("district", "区名", "如：星河区"), ("city", "市名", "如：江州市"),
+                ("bureau", "单位名称", "如：星河区科工信局"))
 
 
 def parse_threshold(raw: str) -> float:
@@ -59,7 +61,11 @@ class SettingsDialog(QDialog):
         if ledger is not None:
             for key, box in self.texts.items():
                 box.setText(str(ledger.setting(key, "") or ""))
+            if self.texts["bureau"].text() == GENERIC_BUREAU:
+                self.texts["bureau"].setText(bureau_name(ledger))
             self.threshold.setText(format_number(ledger.yi_threshold, 2).rstrip("0").rstrip("."))
+        self._district = self.texts["district"].text().strip()
+        self.texts["district"].textEdited.connect(self._district_edited)
         editable = ledger is not None and not ledger.readonly
         for box in (*self.texts.values(), self.threshold):
             box.setEnabled(editable)
@@ -71,6 +77,14 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(460, 260)
 
+    def _district_edited(self, text: str) -> None:
+        """单位名称 that followed the old 区名 (星河区科工信局) follows the new one."""
+        bureau = self.texts["bureau"]
+        old, new = self._district, text.strip()
+        if bureau.text().strip() in ("", GENERIC_BUREAU, f"{old}{GENERIC_BUREAU[1:]}"):
+            bureau.setText(f"{new}{GENERIC_BUREAU[1:]}" if new else "")
+        self._district = new
+
     def ledger_writes(self) -> list[Callable[[], Change]]:
         """The ledger settings the clerk changed, as core writes (raises InputError)."""
         ledger = self.ledger
@@ -79,7 +93,10 @@ class SettingsDialog(QDialog):
         writes: list[Callable[[], Change]] = []
         for key, label, _hint in LEDGER_TEXTS:
             text = self.texts[key].text().strip()
-            if text != str(ledger.setting(key, "") or ""):
+            stored = str(ledger.setting(key, "") or "")
+            if key == "bureau" and stored == GENERIC_BUREAU and text == bureau_name(ledger):
+                continue  # shown with the district's name, not changed by the clerk
+            if text != stored:
                 writes.append(lambda key=key, text=text, label=label: ledger.set_setting(
                     key, text, label=f"修改{label}为“{text}”"))
         threshold = parse_threshold(self.threshold.text())
