@@ -62,7 +62,9 @@ class Smoke:
         self.env = {key: value for key, value in os.environ.items()
                     if key not in ("PYTHONIOENCODING", "PYTHONUTF8")}
         self.env.update(WORKLEDGER_DATA_DIR=str(work / "数据"), PYTHONPATH="", PYTHONHOME="")
-        if os.name != "nt" and not os.environ.get("DISPLAY"):
+        if os.name == "nt":  # the window on Qt's own `windows` platform plugin, as a clerk sees it
+            self.env.pop("QT_QPA_PLATFORM", None)
+        elif not os.environ.get("DISPLAY"):
             self.env["QT_QPA_PLATFORM"] = "offscreen"
 
     def run_cli(self, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
