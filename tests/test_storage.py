@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import file_digest
+from helpers import CHILD_ENCODING, file_digest
 from sqlite_utils import Database
 
 from core import registers, schema, storage
@@ -100,7 +100,7 @@ def test_cli_reports_bad_files_in_one_line(kind: str, ledger_path: Path) -> None
     before = file_digest(ledger_path)
     result = subprocess.run(
         [sys.executable, str(ROOT / "main.py"), "check", "--db", str(ledger_path)],
-        capture_output=True, text=True, encoding="utf-8", timeout=60,
+        capture_output=True, text=True, encoding=CHILD_ENCODING, timeout=60,
     )
     assert result.returncode == 1
     assert message in result.stderr
