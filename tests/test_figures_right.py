@@ -410,3 +410,16 @@ def test_an_annual_target_applies_to_every_period_without_its_own(ledger: Ledger
     assert figure.target_committed == 250 and figure.target_source == "period"
     assert _text(ledger, "【规上工业总产值.完成率】|【规上工业总产值.完成年任务】",
                  Period(2026, 5)) == "108.0%|完成年任务的45.0%"
+
+
+def test_the_default_summary_still_prints_after_default_indicators_are_retired(
+        demo: Ledger) -> None:
+    """“Any bureau”: a bureau retires the defaults it does not keep; `report` without
+    --template must not fail because the bundled template names them."""
+    from core.report.store import DEFAULT_NAME, Templates
+
+    for code in ("contest_entries", "little_giants_new", "maker_spaces_new"):
+        demo.catalogue.retire(demo.catalogue.by_code(code).id)
+    document = build(demo, DEMO_PERIOD, Templates(demo).get(DEFAULT_NAME),
+                     render_chart=lambda _key: b"")
+    assert document.title

@@ -128,9 +128,17 @@ class Context:
         return found
 
     def indicator(self, name: str) -> Indicator | None:
-        """An active indicator by its name or a former name (renamed indicators keep working)."""
+        """An indicator by its name or a former name (renamed indicators keep working); a
+        retired one too, so that a template naming it (the bundled one, after the clerk retired
+        a default indicator) still prints: its figures if it has any, else 【未填：…】."""
         if name not in self._indicators:
-            self._indicators[name] = self.ledger.catalogue.find(name)
+            found = self.ledger.catalogue.find(name)
+            if found is None:
+                wanted = name.strip()
+                found = next((i for i in self.ledger.catalogue.all(include_retired=True)
+                              if i.retired and (i.name == wanted or wanted in i.former_names)),
+                             None)
+            self._indicators[name] = found
         return self._indicators[name]
 
 
