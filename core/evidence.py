@@ -50,6 +50,8 @@ def read_evidence(path: Path) -> bytes:
         kinds = "、".join(dict.fromkeys(ACCEPTED.values()))
         raise InputError(f"“{name}”不是可作佐证材料的文件类型（可用：{kinds}）")
     try:
+        if path.is_dir():  # Windows reads a folder as PermissionError, not IsADirectoryError
+            raise IsADirectoryError(path)
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise InputError(f"“{name}”有{size_text(size)}，超过佐证材料{size_text(MAX_BYTES)}"
