@@ -48,7 +48,18 @@ from PySide6.QtGui import (
 
 from core import APP_TITLE
 from core.report import writers
-from core.report.document import LEVEL1, TITLE, Chart, Document, Heading, Paragraph, Run, Table
+from core.report.closing import right_gaps
+from core.report.document import (
+    LEVEL1,
+    TITLE,
+    Chart,
+    Closing,
+    Document,
+    Heading,
+    Paragraph,
+    Run,
+    Table,
+)
 from ui.fonts import family_for
 
 LAYOUT_DPI = 72.0  # layout units are points
@@ -176,8 +187,10 @@ class SummaryLayout:
         for run in runs:
             self._cursor.insertText(run.text, _char_format(role, size, run.missing))
 
-    def _add(self, block: Heading | Paragraph | Table | Chart) -> QTextBlock:
+    def _add(self, block: Heading | Paragraph | Table | Chart | Closing) -> QTextBlock:
         """Append one block of the document; returns the first text block it made."""
+        if isinstance(block, Closing):
+            return self._add_closing(block)
         if isinstance(block, Chart):
             return self._add_chart(block)
         if isinstance(block, Table):
@@ -214,6 +227,22 @@ class SummaryLayout:
         self._cursor.insertText(chart.caption, _char_format("body", CAPTION_PT))
         self._keeps.append(_Keep(picture, caption))
         return picture
+
+    def _add_closing(self, closing: Closing) -> QTextBlock:
+        """署名 and 成文日期: a blank line below the body, then each flush right with its right
+        gap (core.report.closing), measured in the face that prints it."""
+        metrics = QFontMetricsF(_font("body", BODY_PT), _layout_device())
+        runs = (closing.name, closing.date)
+        gaps = right_gaps(*(metrics.horizontalAdvance(run.text) / BODY_PT for run in runs))
+        blank = self._new_block(_block_format(), _char_format("body", BODY_PT))  # 正文下空一行
+        made = []
+        for run, gap in zip(runs, gaps, strict=True):
+            block_format = _block_format(align=Qt.AlignmentFlag.AlignRight, indent=0)
+            block_format.setRightMargin(gap * BODY_PT)
+            made.append(self._new_block(block_format, _char_format("body", BODY_PT)))
+            self._add_runs((run,), "body", BODY_PT)
+        self._keeps.append(_Keep(made[0], made[1]))
+        return blank
 
     def _add_table(self, table: Table) -> QTextBlock:
         caption = self._new_block(_block_format(align=Qt.AlignmentFlag.AlignHCenter, indent=0),

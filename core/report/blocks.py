@@ -16,14 +16,16 @@ from typing import Any
 
 from core.errors import NotFoundError
 from core.fields import chinese_numeral
-from core.figures import override_notes
+from core.figures import bureau_name, override_notes
 from core.kinds import kind_of
 from core.metrics import Figure
 from core.report import phrasing, plan_fields
+from core.report.closing import DATE_SETTING, date_words, document_date
 from core.report.document import (
     LEVEL2,
     Block,
     Chart,
+    Closing,
     FigureMark,
     Heading,
     Paragraph,
@@ -38,6 +40,8 @@ BLOCKS: dict[str, str] = {
                 "【工作打算：二】只写第二部分",
     "图表": "插入一张图表，如【图表：亿元项目推进情况】",
     "数据说明": "列出手工修正过的自动计算数据（填报数和计算数）；没有则不打印",
+    "落款": "署名和成文日期（GB/T 9704）：正文下空一行，单位名称右空二字，下一行成文日期；"
+            "日期为总结页设置的成文日期，未设置时为当天",
     "指标表": "指标完成情况表：不写分组时列出有确保目标的指标；"
               "【指标表：科技创新】列出该组全部指标",
     **plan_fields.BLOCKS,
@@ -51,7 +55,7 @@ _NONE = "—"
 def block(ref: FieldRef, context: Context) -> list[Block]:
     builders: dict[str, Callable[[FieldRef, Context], list[Block]]] = {
         "工作打算": _plans, "图表": _chart, "数据说明": _data_note, "指标表": _indicator_table,
-        "督办表": plan_fields.supervision_table,
+        "督办表": plan_fields.supervision_table, "落款": _closing,
     }
     return builders[ref.name](ref, context)
 
@@ -123,6 +127,16 @@ def _data_note(ref: FieldRef, context: Context) -> list[Block]:
     if not entries:
         return []
     return [Paragraph((Run("数据说明：" + "；".join(entries) + "。"),))]
+
+
+# -- 落款 ---------------------------------------------------------------------------------------
+def _closing(ref: FieldRef, context: Context) -> list[Block]:
+    if ref.option:
+        raise FieldProblem(ref.problem("【落款】后面不需要写内容（成文日期在总结页设置）"))
+    name = bureau_name(context.ledger)
+    day = document_date(context.ledger.setting(DATE_SETTING), context.today)
+    return [Closing(Run(name) if name else context.missing_run("单位名称（设置）"),
+                    Run(date_words(day)))]
 
 
 # -- 指标表 ---------------------------------------------------------------------------------------

@@ -74,7 +74,20 @@ class Chart:
     data: Any = None  # the chart's core.charts.data.ChartData: what the picture shows
 
 
-Block = Heading | Paragraph | Table | Chart
+@dataclass(frozen=True)
+class Closing:
+    """署名 and 成文日期 after the body (GB/T 9704-2012 §7.3.5.3, no seal): one blank line, then
+    the 署名 and under it the date, each set from the right margin by core.report.closing."""
+
+    name: Run  # 单位名称 (a 【未填：单位名称（设置）】 run when the setting is empty)
+    date: Run  # 2026年12月1日
+
+    @property
+    def text(self) -> str:
+        return f"{self.name.text}\n{self.date.text}"
+
+
+Block = Heading | Paragraph | Table | Chart | Closing
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from core.metrics import Figure
 from core.numbers import format_number
 from core.periods import Period
 from core.report import pacing_forms, phrasing, plan_fields
+from core.report.closing import date_words
 from core.report.document import FigureMark, Run
 from core.report.template import FieldRef, Problem
 
@@ -168,7 +169,7 @@ def _general(name: str, context: Context) -> Run:
     values = {
         "年份": str(period.year), "上年": str(period.year - 1), "下年": str(period.year + 1),
         "期间": period.label, "月份": period.months_label,
-        "日期": f"{context.today.year}年{context.today.month}月{context.today.day}日",
+        "日期": date_words(context.today),
     }
     return Run(values[name])
 

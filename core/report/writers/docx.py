@@ -17,7 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from core import APP_TITLE
-from core.report.document import TITLE, Chart, Document, Heading, Paragraph, Run, Table
+from core.report.closing import em_width, right_gaps
+from core.report.document import (
+    TITLE,
+    Chart,
+    Closing,
+    Document,
+    Heading,
+    Paragraph,
+    Run,
+    Table,
+)
 
 FACES = {"title": "方正小标宋简体", "body": "仿宋", "heading1": "黑体", "heading2": "楷体",
          "page": "宋体"}
@@ -52,6 +62,8 @@ def write(document: Document, path: Path) -> None:
             picture = word.add_paragraph(style=styles["图"])
             picture.add_run().add_picture(io.BytesIO(block.png), width=Mm(TEXT_WIDTH_MM))
             _add_runs(word.add_paragraph(style=styles["题注"]), (Run(block.caption),))
+        elif isinstance(block, Closing):
+            _closing(word, block, styles)
     word.settings.odd_and_even_pages_header_footer = True
     _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
     _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
@@ -138,6 +150,28 @@ def _add_runs(paragraph: Any, runs: tuple[Run, ...]) -> None:
         if run.missing:
             added.font.color.rgb = RGBColor(*MISSING_RGB)
             added.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+
+def _closing(word: Any, block: Closing, styles: dict[str, Any]) -> None:
+    """A blank line, then the 署名 and the date flush right, each its GB/T 9704 right gap in
+    characters (w:rightChars, which WPS and Word keep when the face changes; w:right for others)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    word.add_paragraph(style=styles["正文"])
+    runs = (block.name, block.date)
+    gaps = right_gaps(*(em_width(run.text) for run in runs))
+    for run, gap in zip(runs, gaps, strict=True):
+        paragraph = word.add_paragraph(style=styles["正文"])
+        layout = paragraph.paragraph_format
+        layout.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        layout.first_line_indent = Pt(0)
+        layout.right_indent = Pt(gap * BODY_PT)
+        layout.keep_with_next = run is block.name  # the 署名 never parted from its date
+        paragraph._p.get_or_add_pPr().get_or_add_ind().set(qn("w:rightChars"),
+                                                           str(round(gap * 100)))
+        _add_runs(paragraph, (run,))
 
 
 def _table(word: Any, block: Table, styles: dict[str, Any]) -> None:

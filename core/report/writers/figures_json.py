@@ -4,7 +4,8 @@ source, and what each chart shows, so that a program can check what is printed.
     {"title": …, "period": …, "missing": [...],
      "figures": [{"indicator", "code", "period", "form", "value", "unit", "source", "text",
                   "block"}, …],
-     "blocks": [{"type": "heading" | "paragraph" | "table" | "chart", "text" / "rows" / …}],
+     "blocks": [{"type": "heading" | "paragraph" | "table" | "chart" | "closing",
+                 "text" / "rows" / …}],
      "charts": [{"key", "title", "period", "labels", "series": [{"name", "unit", "values",
                                                                "labels"}], "note"}]}
 
@@ -19,7 +20,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from core.report.document import Chart, Document, Heading, Paragraph, Run, Table
+from core.report.document import Chart, Closing, Document, Heading, Paragraph, Run, Table
 
 
 def _figure(run: Run, block: int) -> dict[str, Any]:
@@ -64,6 +65,8 @@ def model(document: Document) -> dict[str, Any]:
             blocks.append({"type": "chart", "caption": block.caption})
             if chart is not None:
                 charts.append({**chart, "block": number})
+        elif isinstance(block, Closing):
+            blocks.append({"type": "closing", "name": block.name.text, "date": block.date.text})
         figures += [_figure(run, number) for run in runs if run.mark is not None]
     return {"title": document.title, "missing": list(document.missing), "figures": figures,
             "blocks": blocks, "charts": charts}

@@ -12,10 +12,12 @@ from html import escape
 from pathlib import Path
 
 from core.fonts import ROLES
+from core.report.closing import em_width, right_gaps
 from core.report.document import (
     LEVEL1,
     TITLE,
     Chart,
+    Closing,
     Document,
     Heading,
     Paragraph,
@@ -47,6 +49,8 @@ caption {{ caption-side: top; padding-bottom: 4pt; }}
 th {{ font-weight: normal; border-bottom: 0.75pt solid #000; }}
 th, td {{ padding: 2pt 4pt; text-align: center; }}
 td:first-child, th:first-child {{ text-align: left; }}
+p.closing {{ text-align: right; text-indent: 0; }}
+p.closing.first {{ margin-top: 28.95pt; }}
 .missing {{ color: #c00000; background: #fff2a8; }}
 """
 
@@ -56,6 +60,15 @@ def _runs(runs: tuple[Run, ...]) -> str:
         f'<span class="missing">{escape(run.text)}</span>' if run.missing else escape(run.text)
         for run in runs
     )
+
+
+def _closing(block: Closing) -> list[str]:
+    """署名 and 成文日期 flush right, each with its GB/T 9704 right gap in characters (em)."""
+    runs = (block.name, block.date)
+    gaps = right_gaps(*(em_width(run.text) for run in runs))
+    return [f'<p class="closing{" first" if index == 0 else ""}" '
+            f'style="padding-right: {gap:g}em">{_runs((run,))}</p>'
+            for index, (run, gap) in enumerate(zip(runs, gaps, strict=True))]
 
 
 def render(document: Document) -> str:
@@ -79,6 +92,8 @@ def render(document: Document) -> str:
             body.append(f'<figure><img src="data:image/png;base64,{data}" '
                         f'alt="{escape(block.caption)}"><figcaption>{escape(block.caption)}'
                         "</figcaption></figure>")
+        elif isinstance(block, Closing):
+            body += _closing(block)
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(document.title or '工作总结')}</title>\n<style>{_STYLE}</style>\n"

@@ -2,7 +2,9 @@
 
 Laid out the way such text is usually pasted: the title, a blank line, then every heading and
 paragraph on its own line, indented by two full-width spaces. Tables become tab-separated rows
-(they paste into WPS/Excel as cells); a chart leaves its caption in brackets. UTF-8 with a BOM
+(they paste into WPS/Excel as cells); a chart leaves its caption in brackets. The 署名 and
+成文日期 follow a blank line, padded with full-width spaces to stand where GB/T 9704 puts them
+in a 28-character line (core.report.closing). UTF-8 with a BOM
 and CRLF line ends, so even an old Notepad shows the Chinese.
 """
 
@@ -10,7 +12,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.report.document import TITLE, Chart, Document, Heading, Paragraph, Table, plain
+from core.report.closing import LINE_CHARS, em_width, right_gaps
+from core.report.document import (
+    TITLE,
+    Chart,
+    Closing,
+    Document,
+    Heading,
+    Paragraph,
+    Table,
+    plain,
+)
 
 INDENT = "\u3000\u3000"
 
@@ -28,7 +40,21 @@ def render(document: Document) -> str:
             lines += ["\t".join(plain((cell,)) for cell in row) for row in block.rows]
         elif isinstance(block, Chart):
             lines.append(f"{INDENT}〔{block.caption}〕")
+        elif isinstance(block, Closing):
+            lines += ["", *closing_lines(block)]
     return "\r\n".join(lines) + "\r\n"
+
+
+def closing_lines(block: Closing) -> list[str]:
+    """The 署名 and the date, each led by spaces so that its right gap is GB/T 9704's."""
+    texts = (block.name.text, block.date.text)
+    gaps = right_gaps(*(em_width(text) for text in texts))
+    lines = []
+    for text, gap in zip(texts, gaps, strict=True):
+        lead = max(0.0, LINE_CHARS - gap - em_width(text))
+        whole, half = divmod(round(lead * 2), 2)
+        lines.append("\u3000" * whole + " " * half + text)
+    return lines
 
 
 def write(document: Document, path: Path) -> None:
