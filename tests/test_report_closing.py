@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from core.ledger import Ledger
 from core.report import writers
 from core.report.build import build
-from core.report.closing import DATE_SETTING, GAP, LINE_CHARS, date_words, em_width, right_gaps
+from core.report.closing import GAP, LINE_CHARS, date_words, em_width, right_gaps
 from core.report.document import Closing, Document, Paragraph, Run
 from core.report.store import Templates
 from core.report.template import TemplateError
@@ -79,13 +79,10 @@ def test_the_bundled_summaries_end_with_the_bureau_and_todays_date(demo: Ledger)
         assert closing.date.text == date_words(TEST_TODAY) == "2026年11月28日"
 
 
-def test_the_clerks_date_wins_over_the_clock_and_a_bad_one_is_ignored(demo: Ledger) -> None:
-    demo.set_setting(DATE_SETTING, "2026-12-01")
-    closing = build(demo, DEMO_PERIOD, "正文。\n【落款】").blocks[-1]
+def test_the_date_the_clerk_sets_is_printed(demo: Ledger) -> None:
+    """The 总结 tab's 截至 date and `report --date` (the clock's today by default)."""
+    closing = build(demo, DEMO_PERIOD, "正文。\n【落款】", today=date(2026, 12, 1)).blocks[-1]
     assert isinstance(closing, Closing) and closing.date.text == "2026年12月1日"
-    demo.set_setting(DATE_SETTING, "十二月")
-    closing = build(demo, DEMO_PERIOD, "正文。\n【落款】").blocks[-1]
-    assert isinstance(closing, Closing) and closing.date.text == "2026年11月28日"
 
 
 def test_a_ledger_without_a_bureau_name_prints_it_as_missing(ledger: Ledger) -> None:

@@ -177,11 +177,13 @@ class SummaryTab(LedgerTab):
         template_bar.addWidget(self.manage_button)
         template_bar.addWidget(self.insert_button)
         template_bar.addWidget(help_button)
-        # The day 督办 statuses (超期, 临期 …) and 【日期】 are for: today, or a past 通报's date.
+        # The day 督办 statuses (超期, 临期 …), 【日期】 and the 成文日期 of 【落款】 are
+        # for: today, or a past 通报's date.
         self.as_of = QDateEdit(self)
         self.as_of.setCalendarPopup(True)
         self.as_of.setDisplayFormat("yyyy-MM-dd")
-        self.as_of.setToolTip(tr("截至日期：督办通报按此判断超期、临期，【日期】【督办日期】也印此日期"))
+        self.as_of.setToolTip(tr("截至日期：督办通报按此判断超期、临期，【日期】【督办日期】和"
+                                    "【落款】的成文日期也印此日期"))
         today = clock.today()
         self.as_of.setDate(QDate(today.year, today.month, today.day))
         self.as_of.dateChanged.connect(lambda _day: self.update_preview())

@@ -20,7 +20,7 @@ from core.figures import bureau_name, override_notes
 from core.kinds import kind_of
 from core.metrics import Figure
 from core.report import phrasing, plan_fields
-from core.report.closing import DATE_SETTING, date_words, document_date
+from core.report.closing import date_words
 from core.report.document import (
     LEVEL2,
     Block,
@@ -41,7 +41,7 @@ BLOCKS: dict[str, str] = {
     "图表": "插入一张图表，如【图表：亿元项目推进情况】",
     "数据说明": "列出手工修正过的自动计算数据（填报数和计算数）；没有则不打印",
     "落款": "署名和成文日期（GB/T 9704）：正文下空一行，单位名称右空二字，下一行成文日期；"
-            "日期为总结页设置的成文日期，未设置时为当天",
+            "日期为总结页的“截至”日期（默认当天）",
     "指标表": "指标完成情况表：不写分组时列出有确保目标的指标；"
               "【指标表：科技创新】列出该组全部指标",
     **plan_fields.BLOCKS,
@@ -132,11 +132,10 @@ def _data_note(ref: FieldRef, context: Context) -> list[Block]:
 # -- 落款 ---------------------------------------------------------------------------------------
 def _closing(ref: FieldRef, context: Context) -> list[Block]:
     if ref.option:
-        raise FieldProblem(ref.problem("【落款】后面不需要写内容（成文日期在总结页设置）"))
+        raise FieldProblem(ref.problem("【落款】后面不需要写内容（成文日期即总结页的“截至”日期）"))
     name = bureau_name(context.ledger)
-    day = document_date(context.ledger.setting(DATE_SETTING), context.today)
     return [Closing(Run(name) if name else context.missing_run("单位名称（设置）"),
-                    Run(date_words(day)))]
+                    Run(date_words(context.today)))]
 
 
 # -- 指标表 ---------------------------------------------------------------------------------------

@@ -40,15 +40,3 @@ def right_gaps(name_width: float, date_width: float) -> tuple[float, float]:
     name_gap = date_gap + date_width + GAP - name_width
     return name_gap, date_gap
 
-
-DATE_SETTING = "document_date"  # the 成文日期 the clerk set (ISO), else the day it is printed
-
-
-def document_date(setting: object, today: date) -> date:
-    """The date to print: the clerk's 成文日期 when set and valid, else `today` (core.clock)."""
-    if isinstance(setting, str) and setting.strip():
-        try:
-            return date.fromisoformat(setting.strip())
-        except ValueError:
-            return today
-    return today

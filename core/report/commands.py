@@ -45,8 +45,8 @@ def add_commands(commands: Any) -> None:
     report.add_argument("--year", type=_year, help="年份（默认最近有数据的年份）")
     report.add_argument("--months", type=_months, help="月份范围，如 1-11（默认该年最近一期）")
     report.add_argument("--template", help="模板名称（默认“年度总结”）")
-    report.add_argument("--date", type=_day, help="截至日期（督办通报按此判断超期、临期），"
-                                                  "如 2026-6-30；默认今天")
+    report.add_argument("--date", type=_day, help="截至日期（督办通报按此判断超期、临期；"
+                                                  "落款的成文日期），如 2026-6-30；默认今天")
     report.add_argument("--out", required=True, type=_output,
                         help="输出文件：.pdf .docx .html 或 .txt")
 
