@@ -102,16 +102,17 @@ def test_the_closing_stands_alone_and_takes_nothing_after_it(demo: Ledger) -> No
 
 
 # -- read back from the files ------------------------------------------------------------------
-def pdf_words(path: Path) -> list[tuple[str, float, float, float]]:
-    """(word, xMin, xMax, yMin) of every word on the last page, in points (pdftotext -bbox)."""
+def pdf_words(path: Path, page: int = -1) -> list[tuple[str, float, float, float]]:
+    """(word, xMin, xMax, yMin) of every word on a page (from 0; the last by default), in
+    points (pdftotext -bbox)."""
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")
     out = path.with_suffix(".html")
     subprocess.run(["pdftotext", "-bbox", str(path), str(out)], check=True)
-    page = out.read_text(encoding="utf-8").split("<page ")[-1]
+    pages = out.read_text(encoding="utf-8").split("<page ")[1:]
     return [(m[5], float(m[1]), float(m[3]), float(m[2])) for m in re.finditer(
         r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
-        page)]
+        pages[page])]
 
 
 @pytest.mark.parametrize("name", [LONG_NAME, SHORT_NAME])

@@ -125,6 +125,23 @@ def test_choosing_a_chart_for_the_template(qtbot, opened) -> None:
     assert Templates(tab.ledger).get(DEFAULT_NAME).charts == ()
 
 
+def test_ticking_an_attachment_adds_its_page_and_undo_takes_it_back(qtbot, opened) -> None:
+    from core.report.attachments import SETTING
+    from core.report.document import Attachment, AttachmentNote
+
+    tab, ops = opened
+    tab.editor.setPlainText("标题\n正文\n【落款】")
+    tab.save_now()
+    tab.attachment_boxes["项目推进表"].setChecked(True)
+    assert tab.ledger.setting(SETTING) == ["项目推进表"]
+    qtbot.waitUntil(lambda: tab.document is not None and [
+        b.title for b in tab.document.blocks if isinstance(b, Attachment)] == ["项目推进表"])
+    assert any(isinstance(b, AttachmentNote) for b in tab.document.blocks)
+    ops.stack.undo()
+    qtbot.waitUntil(lambda: not tab.attachment_boxes["项目推进表"].isChecked())
+    assert not tab.ledger.setting(SETTING)
+
+
 def test_new_rename_delete(qtbot, opened, monkeypatch: pytest.MonkeyPatch) -> None:
     tab, _ops = opened
     answers = iter(["季度汇报", "一季度汇报"])

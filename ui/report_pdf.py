@@ -48,15 +48,18 @@ from PySide6.QtGui import (
 
 from core import APP_TITLE
 from core.report import writers
+from core.report.attachments import NOTE_HANG, NOTE_LEFT
 from core.report.closing import right_gaps
 from core.report.document import (
     LEVEL1,
     TITLE,
+    Attachment,
+    AttachmentNote,
+    Block,
     Chart,
     Closing,
     Document,
     Heading,
-    Paragraph,
     Run,
     Table,
 )
@@ -187,8 +190,12 @@ class SummaryLayout:
         for run in runs:
             self._cursor.insertText(run.text, _char_format(role, size, run.missing))
 
-    def _add(self, block: Heading | Paragraph | Table | Chart | Closing) -> QTextBlock:
+    def _add(self, block: Block) -> QTextBlock:
         """Append one block of the document; returns the first text block it made."""
+        if isinstance(block, AttachmentNote):
+            return self._add_note(block)
+        if isinstance(block, Attachment):
+            return self._add_attachment(block)
         if isinstance(block, Closing):
             return self._add_closing(block)
         if isinstance(block, Chart):
@@ -227,6 +234,34 @@ class SummaryLayout:
         self._cursor.insertText(chart.caption, _char_format("body", CAPTION_PT))
         self._keeps.append(_Keep(picture, caption))
         return picture
+
+    def _add_note(self, note: AttachmentNote) -> QTextBlock:
+        """附件说明: a blank line below the body, then 附件： hanging before the names."""
+        blank = self._new_block(_block_format(), _char_format("body", BODY_PT))
+        for index, line in enumerate(note.lines):
+            block_format = _block_format(indent=-NOTE_HANG * BODY_PT if index == 0 else 0)
+            block_format.setLeftMargin(NOTE_LEFT * BODY_PT)
+            self._new_block(block_format, _char_format("body", BODY_PT))
+            self._add_runs((Run(line),), "body", BODY_PT)
+        return blank
+
+    def _add_attachment(self, attachment: Attachment) -> QTextBlock:
+        """A page of its own: 附件N in 黑体 flush left on the first line, the title centred on
+        the second, then its table (or the note that the ledger has nothing for it)."""
+        label_format = _block_format(align=Qt.AlignmentFlag.AlignLeft, indent=0)
+        label_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+        label = self._new_block(label_format, _char_format("heading1", BODY_PT))
+        self._add_runs((Run(attachment.label),), "heading1", BODY_PT)
+        title = self._new_block(_block_format(align=Qt.AlignmentFlag.AlignHCenter, indent=0,
+                                              line=TITLE_PT * 1.6),
+                                _char_format("title", TITLE_PT))
+        self._add_runs((Run(attachment.title),), "title", TITLE_PT)
+        self._keeps.append(_Keep(label, title))
+        for part in attachment.body:
+            first = self._add(part)
+            self._keeps.append(_Keep(title, first))
+            title = first
+        return label
 
     def _add_closing(self, closing: Closing) -> QTextBlock:
         """署名 and 成文日期: a blank line below the body, then each flush right with its right

@@ -47,6 +47,9 @@ from core.figures import override_notes
 from core.ledger import Ledger
 from core.periods import Period
 from core.report import writers
+from core.report.attachments import ATTACHMENTS
+from core.report.attachments import SETTING as ATTACHMENT_SETTING
+from core.report.attachments import chosen as chosen_attachments
 from core.report.build import build, what_is_missing
 from core.report.document import Document
 from core.report.guide import guide
@@ -167,6 +170,17 @@ class SummaryTab(LedgerTab):
             charts_row.addWidget(box)
             self.chart_boxes[key] = box
         charts_row.addStretch(1)
+        # 附件 for every template (a template may add its own with 【附件：…】 lines).
+        self.attachment_boxes: dict[str, QCheckBox] = {}
+        attachments_row = QHBoxLayout()
+        attachments_row.addWidget(QLabel(tr("附件：")))
+        for name, what in ATTACHMENTS.items():
+            box = QCheckBox(name)
+            box.setToolTip(tr(f"另起一页附在落款之后：{what}；正文后自动加附件说明"))
+            box.toggled.connect(self._attachments_toggled)
+            attachments_row.addWidget(box)
+            self.attachment_boxes[name] = box
+        attachments_row.addStretch(1)
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.hide()
@@ -197,6 +211,7 @@ class SummaryTab(LedgerTab):
         left_column.addWidget(self.editor, 1)
         left_column.addWidget(self.problem_list)
         left_column.addLayout(charts_row)
+        left_column.addLayout(attachments_row)
 
         self.preview = PagePreview()
         self.status = QLabel()
@@ -278,9 +293,15 @@ class SummaryTab(LedgerTab):
             box.blockSignals(True)
             box.setChecked(key in template.charts)
             box.blockSignals(False)
+        ticked = chosen_attachments(self.ledger)
+        for name, box in self.attachment_boxes.items():
+            box.blockSignals(True)
+            box.setChecked(name in ticked)
+            box.blockSignals(False)
         writable = not self.ledger.readonly
         self.editor.setReadOnly(not writable)
-        for widget in (self.manage_button, self.insert_button, *self.chart_boxes.values()):
+        for widget in (self.manage_button, self.insert_button, *self.chart_boxes.values(),
+                       *self.attachment_boxes.values()):
             widget.setEnabled(writable)
         self.note.setText(tr("台账以只读方式打开：可以预览、打印和导出，但不能修改模板。"))
         self.note.setVisible(not writable)
@@ -364,6 +385,12 @@ class SummaryTab(LedgerTab):
         self.save_now()
         template, templates = self.current_template(), self._templates()
         self._apply(lambda: templates.save(template.name, template.body, template.charts))
+
+    def _attachments_toggled(self) -> None:
+        assert self.ledger is not None
+        ledger = self.ledger
+        names = [name for name, box in self.attachment_boxes.items() if box.isChecked()]
+        self._apply(lambda: ledger.set_setting(ATTACHMENT_SETTING, names, label="选择总结附件"))
 
     def new_template(self) -> None:
         name = ask_text(self, tr("新建模板"), tr("新模板的名称（以当前模板的内容为底稿）："))

@@ -87,7 +87,38 @@ class Closing:
         return f"{self.name.text}\n{self.date.text}"
 
 
-Block = Heading | Paragraph | Table | Chart | Closing
+@dataclass(frozen=True)
+class AttachmentNote:
+    """附件说明 (GB/T 9704-2012 §7.3.4): one blank line below the body, then 左空二字
+    附件：名称, or with several 附件：1.名称 and each further name under the first's first
+    character; no punctuation after a name."""
+
+    names: tuple[str, ...]
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        if len(self.names) == 1:
+            return (f"附件：{self.names[0]}",)
+        return tuple(f"{'附件：' if n == 1 else ''}{n}.{name}"
+                     for n, name in enumerate(self.names, start=1))
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """One attachment, on a page of its own (GB/T 9704 §8): 附件N in 黑体 flush left on the
+    first line, its title centred on the second, then what it holds (a table, or the run that
+    says it is missing)."""
+
+    label: str  # 附件1 (附件 when there is only one)
+    title: str  # 指标完成情况表
+    body: tuple[Table | Paragraph, ...]
+
+
+Block = Heading | Paragraph | Table | Chart | Closing | AttachmentNote | Attachment
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,7 @@ class Context:
     today: date = field(default_factory=clock.today)
     missing: list[str] = field(default_factory=list)
     placed_charts: list[str] = field(default_factory=list)  # keys of the charts printed so far
+    attachments: list[str] = field(default_factory=list)  # the 【附件：…】 lines, in order
     _figures: dict[str, Figure] | None = None
     _indicators: dict[str, Indicator | None] = field(default_factory=dict)
 

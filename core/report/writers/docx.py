@@ -17,9 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from core import APP_TITLE
+from core.report.attachments import NOTE_HANG, NOTE_LEFT
 from core.report.closing import em_width, right_gaps
 from core.report.document import (
     TITLE,
+    AttachmentNote,
+    Block,
     Chart,
     Closing,
     Document,
@@ -51,19 +54,7 @@ def write(document: Document, path: Path) -> None:
     section.header_distance = Mm(15)
     styles = _styles(word)
     for block in document.blocks:
-        if isinstance(block, Heading):
-            name = {TITLE: "公文标题", 1: "一级标题"}.get(block.level, "二级标题")
-            _add_runs(word.add_paragraph(style=styles[name]), block.runs)
-        elif isinstance(block, Paragraph):
-            _add_runs(word.add_paragraph(style=styles["正文"]), block.runs)
-        elif isinstance(block, Table):
-            _table(word, block, styles)
-        elif isinstance(block, Chart):
-            picture = word.add_paragraph(style=styles["图"])
-            picture.add_run().add_picture(io.BytesIO(block.png), width=Mm(TEXT_WIDTH_MM))
-            _add_runs(word.add_paragraph(style=styles["题注"]), (Run(block.caption),))
-        elif isinstance(block, Closing):
-            _closing(word, block, styles)
+        _block(word, block, styles)
     word.settings.odd_and_even_pages_header_footer = True
     _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
     _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
@@ -72,6 +63,42 @@ def write(document: Document, path: Path) -> None:
         document.title, APP_TITLE, APP_TITLE)
     properties.comments = ""
     word.save(str(path))
+
+
+def _block(word: Any, block: Block, styles: dict[str, Any]) -> None:
+    from docx.shared import Mm, Pt
+
+    if isinstance(block, Heading):
+        name = {TITLE: "公文标题", 1: "一级标题"}.get(block.level, "二级标题")
+        _add_runs(word.add_paragraph(style=styles[name]), block.runs)
+    elif isinstance(block, Paragraph):
+        _add_runs(word.add_paragraph(style=styles["正文"]), block.runs)
+    elif isinstance(block, Table):
+        _table(word, block, styles)
+    elif isinstance(block, Chart):
+        picture = word.add_paragraph(style=styles["图"])
+        picture.add_run().add_picture(io.BytesIO(block.png), width=Mm(TEXT_WIDTH_MM))
+        _add_runs(word.add_paragraph(style=styles["题注"]), (Run(block.caption),))
+    elif isinstance(block, Closing):
+        _closing(word, block, styles)
+    elif isinstance(block, AttachmentNote):  # 附件说明: a blank line, 附件： hanging
+        word.add_paragraph(style=styles["正文"])
+        for index, line in enumerate(block.lines):
+            paragraph = word.add_paragraph(style=styles["正文"])
+            paragraph.paragraph_format.left_indent = Pt(NOTE_LEFT * BODY_PT)
+            paragraph.paragraph_format.first_line_indent = Pt(-NOTE_HANG * BODY_PT if index == 0
+                                                              else 0)
+            _add_runs(paragraph, (Run(line),))
+    else:  # Attachment: a page of its own, 附件N flush left in 黑体, the title centred below
+        label = word.add_paragraph(style=styles["一级标题"])
+        label.paragraph_format.page_break_before = True
+        label.paragraph_format.first_line_indent = Pt(0)
+        _add_runs(label, (Run(block.label),))
+        title = word.add_paragraph(style=styles["公文标题"])
+        title.paragraph_format.space_after = Pt(0)
+        _add_runs(title, (Run(block.title),))
+        for part in block.body:
+            _block(word, part, styles)
 
 
 def set_face(element_with_rpr: Any, face: str) -> None:

@@ -12,9 +12,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.report.attachments import NOTE_LEFT
 from core.report.closing import LINE_CHARS, em_width, right_gaps
 from core.report.document import (
     TITLE,
+    Attachment,
+    AttachmentNote,
+    Block,
     Chart,
     Closing,
     Document,
@@ -25,24 +29,39 @@ from core.report.document import (
 )
 
 INDENT = "\u3000\u3000"
+NOTE_INDENT = "\u3000" * round(NOTE_LEFT)
 
 
 def render(document: Document) -> str:
     lines: list[str] = []
     for block in document.blocks:
-        if isinstance(block, Heading) and block.level == TITLE:
-            lines += [block.text, ""]
-        elif isinstance(block, Heading | Paragraph):
-            lines.append(INDENT + block.text)
-        elif isinstance(block, Table):
-            lines.append(INDENT + block.caption)
-            lines.append("\t".join(block.header))
-            lines += ["\t".join(plain((cell,)) for cell in row) for row in block.rows]
-        elif isinstance(block, Chart):
-            lines.append(f"{INDENT}〔{block.caption}〕")
-        elif isinstance(block, Closing):
-            lines += ["", *closing_lines(block)]
+        lines += _lines(block)
     return "\r\n".join(lines) + "\r\n"
+
+
+def _lines(block: Block) -> list[str]:
+    lines: list[str] = []
+    if isinstance(block, Heading) and block.level == TITLE:
+        lines += [block.text, ""]
+    elif isinstance(block, Heading | Paragraph):
+        lines.append(INDENT + block.text)
+    elif isinstance(block, Table):
+        if block.caption:
+            lines.append(INDENT + block.caption)
+        lines.append("\t".join(block.header))
+        lines += ["\t".join(plain((cell,)) for cell in row) for row in block.rows]
+    elif isinstance(block, Chart):
+        lines.append(f"{INDENT}〔{block.caption}〕")
+    elif isinstance(block, Closing):
+        lines += ["", *closing_lines(block)]
+    elif isinstance(block, AttachmentNote):
+        first, *more = block.lines
+        lines += ["", INDENT + first, *(NOTE_INDENT + line for line in more)]
+    elif isinstance(block, Attachment):  # no page break in text: a blank line and 附件N
+        lines += ["", block.label, block.title, ""]
+        for part in block.body:
+            lines += _lines(part)
+    return lines
 
 
 def closing_lines(block: Closing) -> list[str]:
