@@ -47,6 +47,7 @@ from PySide6.QtGui import (
 )
 
 from core import APP_TITLE
+from core.fonts import FALLBACK
 from core.report import writers
 from core.report.attachments import NOTE_HANG, NOTE_LEFT
 from core.report.closing import right_gaps
@@ -60,10 +61,11 @@ from core.report.document import (
     Closing,
     Document,
     Heading,
+    Paragraph,
     Run,
     Table,
 )
-from ui.fonts import family_for
+from ui.fonts import lacking, print_families
 
 LAYOUT_DPI = 72.0  # layout units are points
 MM = LAYOUT_DPI / 25.4
@@ -108,11 +110,17 @@ def _fixed_height_unit() -> float:
 
 
 def _font(role: str, size: float) -> QFont:
-    font = QFont(family_for(role))
+    font = QFont()
+    font.setFamilies(print_families(role))
     font.setPointSizeF(size)
     font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
     font.setBold(False)  # no synthetic bold: it draws glyphs twice and spoils copied text
     return font
+
+
+def heading_role(level: int) -> str:
+    """The face a heading is printed in (core.fonts.ROLES)."""
+    return {TITLE: "title", LEVEL1: "heading1"}.get(level, "heading2")
 
 
 def _char_format(role: str, size: float, missing: bool = False) -> QTextCharFormat:
@@ -207,9 +215,7 @@ class SummaryLayout:
             block_format = _block_format(align=Qt.AlignmentFlag.AlignHCenter, indent=0,
                                          line=TITLE_PT * 1.6, after=LINE)
         else:
-            role = "body"
-            if isinstance(block, Heading):
-                role = "heading1" if block.level == LEVEL1 else "heading2"
+            role = heading_role(block.level) if isinstance(block, Heading) else "body"
             size, block_format = BODY_PT, _block_format()
         first = self._new_block(block_format, _char_format(role, size))
         self._add_runs(block.runs, role, size)
@@ -458,6 +464,68 @@ class SummaryLayout:
         left = LEFT_MM * MM
         x = left + inset if index % 2 else left + TEXT_WIDTH - inset - width
         number.draw(painter, QPointF(x, TOP_MM * MM + TEXT_HEIGHT + PAGE_NUMBER_GAP))
+
+
+@dataclass(frozen=True)
+class FontCheck:
+    """What the chosen faces cannot print: `fallback` in the bundled Chinese serif instead,
+    `unprintable` in no face WorkLedger knows (the system's fallback, perhaps empty boxes)."""
+
+    fallback: str
+    unprintable: str
+
+    @property
+    def message(self) -> str:
+        parts = []
+        if self.fallback:
+            parts.append(f"{'、'.join(self.fallback)} 不在所选字体中，"
+                         f"已改用{FALLBACK}（宋体类）印出")
+        if self.unprintable:
+            parts.append(f"{'、'.join(self.unprintable)} 没有可用的中文字体，"
+                         "可能印成方框或其他字形，请核对")
+        return "；".join(parts)
+
+
+def role_texts(document: Document) -> dict[str, str]:
+    """All the text of the document by the role whose face prints it (as SummaryLayout does)."""
+    texts: dict[str, list[str]] = {}
+
+    def add(role: str, *parts: str) -> None:
+        texts.setdefault(role, []).extend(parts)
+
+    def walk(block: Block) -> None:
+        if isinstance(block, Heading):
+            add(heading_role(block.level), block.text)
+        elif isinstance(block, Paragraph):
+            add("body", block.text)
+        elif isinstance(block, Table):
+            add("body", block.caption, *block.header,
+                *(cell.text for row in block.rows for cell in row))
+        elif isinstance(block, Chart):
+            add("body", block.caption)
+        elif isinstance(block, Closing):
+            add("body", block.text)
+        elif isinstance(block, AttachmentNote):
+            add("body", block.text)
+        else:
+            add("heading1", block.label)
+            add("title", block.title)
+            for part in block.body:
+                walk(part)
+
+    for block in document.blocks:
+        walk(block)
+    return {role: "".join(parts) for role, parts in texts.items()}
+
+
+def check_fonts(document: Document) -> FontCheck:
+    """Every character of `document` against the face of its role, then the bundled serif."""
+    fallback, unprintable = [], []
+    fallback_font = QFont(FALLBACK)
+    for role, text in role_texts(document).items():
+        for ch in lacking(_font(role, BODY_PT), text):
+            (unprintable if lacking(fallback_font, ch) else fallback).append(ch)
+    return FontCheck("".join(dict.fromkeys(fallback)), "".join(dict.fromkeys(unprintable)))
 
 
 SHORT_COLUMN = 9  # characters: a column no wider than this keeps its width in a crowded table

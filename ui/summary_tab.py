@@ -60,7 +60,7 @@ from ui.chart_view import ChartView
 from ui.i18n import tr
 from ui.messages import guarded
 from ui.operations import Operations
-from ui.report_pdf import SummaryLayout, render, write_pdf
+from ui.report_pdf import SummaryLayout, check_fonts, render, write_pdf
 from ui.summary_charts import PreviewCharts
 from ui.summary_editor import TemplateEditor, fill_field_menu
 from ui.summary_preview import PagePreview
@@ -509,6 +509,9 @@ class SummaryTab(LedgerTab):
             text += f"；尚缺 {len(missing)} 项数据，预览中以红字标出"
         if overridden:
             text += f"；{len(overridden)} 项自动计算数据采用了手工填报数（指向此处查看）"
+        fonts = check_fonts(document).message
+        if fonts:
+            text += f"；{fonts}"
         details = [*missing, *(["手工修正："] if overridden else []), *overridden]
         self._say(text, "\n".join(details))
 
@@ -568,7 +571,8 @@ class SummaryTab(LedgerTab):
             messages.warn(self, exc.message)
             return None
         self._export_dir = path.parent
-        self._say(f"已导出：{path}")
+        fonts = check_fonts(document).message
+        self._say(f"已导出：{path}" + (f"；{fonts}" if fonts else ""))
         return path
 
     def print_summary(self) -> None:

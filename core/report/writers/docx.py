@@ -109,8 +109,46 @@ def set_face(element_with_rpr: Any, face: str) -> None:
     fonts = rpr.get_or_add_rFonts()
     for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attribute), face)
-    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+    for theme in THEME_ATTRIBUTES:
         fonts.attrib.pop(qn(theme), None)  # a theme font would win over the named face
+
+
+THEME_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+
+
+def _real_fonts_only(word: Any) -> None:
+    """Name real faces wherever python-docx's template points at the theme's (Calibri, Cambria,
+    and whatever the theme gives East Asian text): in docDefaults and in every built-in style.
+    WPS reports theme faces as missing and substitutes on its own."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for rel_id, rel in list(word.part.rels.items()):  # Word 2010's copy of the styles, with
+        if rel.reltype.endswith("/stylesWithEffects"):  # theme faces; Word and WPS read styles
+            word.part.drop_rel(rel_id)
+    root = word.styles.element
+    defaults = root.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr_default = defaults.find(qn("w:rPrDefault"))
+        if rpr_default is None:
+            rpr_default = OxmlElement("w:rPrDefault")
+            defaults.insert(0, rpr_default)
+        rpr = rpr_default.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = OxmlElement("w:rPr")
+            rpr_default.append(rpr)
+        if rpr.find(qn("w:rFonts")) is None:
+            rpr.insert(0, OxmlElement("w:rFonts"))
+    heading_face = FACES["heading1"]
+    for fonts in root.iter(qn("w:rFonts")):
+        themed = [name for name in THEME_ATTRIBUTES if fonts.get(qn(name)) is not None]
+        major = any("major" in (fonts.get(qn(name)) or "") for name in themed)
+        for name in THEME_ATTRIBUTES:
+            fonts.attrib.pop(qn(name), None)
+        face = heading_face if major else FACES["body"]
+        for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            if fonts.get(qn(attribute)) is None or themed:
+                fonts.set(qn(attribute), face)
 
 
 def _styles(word: Any) -> dict[str, Any]:
@@ -120,6 +158,7 @@ def _styles(word: Any) -> dict[str, Any]:
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
+    _real_fonts_only(word)
     normal = word.styles["Normal"]
     set_face(normal.element, FACES["body"])
     normal.font.size = Pt(BODY_PT)
