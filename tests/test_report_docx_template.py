@@ -12,11 +12,12 @@ import pytest
 
 from core.ledger import Ledger
 from core.report.build import build
-from core.report.docx_template import WordTemplateError, fill
 from core.report.document import Paragraph
+from core.report.docx_template import WordTemplateError, fill
 from tests.conftest import DEMO_PERIOD
 
-SPLIT = ("全区共有规上工业企业【规上工", "业企业", "数】，规上工业增加值增速为【规上工业增加值增速】。")
+SPLIT = ("全区共有规上工业企业【规上工", "业企业",
+         "数】，规上工业增加值增速为【规上工业增加值增速】。")
 
 
 def make_template(path: Path, *, extra: str = "") -> Path:

@@ -142,6 +142,30 @@ def test_ticking_an_attachment_adds_its_page_and_undo_takes_it_back(qtbot, opene
     assert not tab.ledger.setting(SETTING)
 
 
+def test_the_tab_fills_the_clerks_word_template(opened, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from docx import Document
+
+    from tests.test_report_docx_template import expected, make_template
+
+    tab, _ops = opened
+    template = make_template(tmp_path / "我的模板.docx")
+    target = tmp_path / "二〇二六 总结.docx"
+    monkeypatch.setattr(module, "ask_open_path", lambda *args: template)
+    monkeypatch.setattr(module, "ask_save_path", lambda *args: target)
+    assert tab.fill_word_template() == target
+    assert Document(str(target)).paragraphs[0].text == expected(
+        tab.ledger, "【区名】科工信局【年份】年工作总结")
+    assert "已按 Word 模板填写" in tab.status.text()
+    warned: list[str] = []
+    monkeypatch.setattr(messages, "warn", lambda _parent, text: warned.append(text))
+    broken = make_template(tmp_path / "错的模板.docx", extra="【没有这个指标】")
+    monkeypatch.setattr(module, "ask_open_path", lambda *args: broken)
+    monkeypatch.setattr(module, "ask_save_path", lambda *args: tmp_path / "不该有.docx")
+    assert tab.fill_word_template() is None
+    assert warned and "正文第4段" in warned[0] and not (tmp_path / "不该有.docx").exists()
+
+
 def test_new_rename_delete(qtbot, opened, monkeypatch: pytest.MonkeyPatch) -> None:
     tab, _ops = opened
     answers = iter(["季度汇报", "一季度汇报"])

@@ -52,6 +52,7 @@ from core.report.attachments import SETTING as ATTACHMENT_SETTING
 from core.report.attachments import chosen as chosen_attachments
 from core.report.build import build, what_is_missing
 from core.report.document import Document
+from core.report.docx_template import fill as fill_docx
 from core.report.guide import guide
 from core.report.store import DEFAULT_NAME, Template, Templates, bundled_names
 from core.report.template import TemplateError
@@ -136,7 +137,8 @@ class SummaryTab(LedgerTab):
         for name, slot in (("新建模板…", self.new_template), ("改名…", self.rename_template),
                            ("删除 / 恢复内置…", self.delete_template),
                            ("导入模板文件…", self.import_template),
-                           ("导出模板文件…", self.export_template)):
+                           ("导出模板文件…", self.export_template),
+                           ("导入Word模板（按台账填写）…", self.fill_word_template)):
             manage.addAction(tr(name), slot)
         self.manage_button.setMenu(manage)
         self.insert_button = QToolButton()
@@ -439,6 +441,31 @@ class SummaryTab(LedgerTab):
             return
         self.save_now()
         self._apply(lambda: templates.import_file(path, name, replace=replace), then=name)
+
+    def fill_word_template(self) -> Path | None:
+        """The clerk's own .docx with 【字段】 marks, filled for the period and saved beside it."""
+        if self.ledger is None or self.period is None:
+            return None
+        template = ask_open_path(self, tr("导入Word模板"), self._folder(),
+                                 "Word 文件 (*.docx)")
+        if template is None:
+            return None
+        suggested = template.with_name(f"{template.stem}（{self.period.label}）.docx")
+        out = ask_save_path(self, tr("保存填好的总结"), suggested, FILE_FILTERS[".docx"])
+        if out is None:
+            return None
+        if out.suffix.lower() != ".docx":
+            out = out.with_name(out.name + ".docx")
+        try:
+            filled = fill_docx(self.ledger, self.period, template, out, today=self.as_of_day())
+        except LedgerError as exc:
+            messages.warn(self, exc.message)
+            return None
+        self._export_dir = out.parent
+        missing = (f"；尚缺 {len(filled.missing)} 项数据，文中显示为【未填：…】"
+                   if filled.missing else "")
+        self._say(f"已按 Word 模板填写：{out}{missing}", "\n".join(filled.missing))
+        return out
 
     def export_template(self) -> None:
         self.save_now()
