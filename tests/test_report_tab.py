@@ -166,6 +166,43 @@ def test_the_tab_fills_the_clerks_word_template(opened, tmp_path: Path,
     assert warned and "正文第4段" in warned[0] and not (tmp_path / "不该有.docx").exists()
 
 
+def test_exports_start_on_the_desktop_remember_the_folder_and_offer_to_open(
+        qtbot, opened, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QStandardPaths
+
+    tab, _ops = opened
+    desktop = tmp_path / "张三" / "桌面"
+    desktop.mkdir(parents=True, exist_ok=True)
+    monkeypatch.setattr(module.QStandardPaths, "writableLocation", lambda location: str(
+        desktop if location == QStandardPaths.StandardLocation.DesktopLocation else tmp_path))
+    monkeypatch.setattr(messages, "confirm", lambda *args: True)
+    monkeypatch.setattr(module, "ask_go_on", lambda *args: True)
+    suggested: list[Path] = []
+    elsewhere = tmp_path / "报送材料"
+    elsewhere.mkdir()
+
+    def save_as(_parent, _title, suggestion: Path, _filters: str) -> Path:
+        suggested.append(suggestion)
+        return elsewhere / "总结.txt"
+
+    monkeypatch.setattr(module, "ask_save_path", save_as)
+    assert not tab.open_file_button.isVisible()
+    assert tab.export(".txt") == elsewhere / "总结.txt"
+    assert suggested[0].parent == desktop  # not the ledger's (perhaps hidden) folder
+    assert tab.open_file_button.isVisible() and tab.open_folder_button.isVisible()
+    opened_urls: list[str] = []
+    monkeypatch.setattr(module.QDesktopServices, "openUrl",
+                        lambda url: opened_urls.append(url.toLocalFile()) or True)
+    tab.open_file_button.click()
+    tab.open_folder_button.click()
+    assert [Path(url) for url in opened_urls] == [elsewhere / "总结.txt", elsewhere]
+    fresh = SummaryTab()  # the next run of the app remembers where the clerk saved
+    qtbot.addWidget(fresh)
+    fresh.set_period(DEMO_PERIOD)
+    fresh.set_ledger(tab.ledger, _ops)
+    assert fresh._folder() == elsewhere
+
+
 def test_new_rename_delete(qtbot, opened, monkeypatch: pytest.MonkeyPatch) -> None:
     tab, _ops = opened
     answers = iter(["季度汇报", "一季度汇报"])

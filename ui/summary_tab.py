@@ -14,8 +14,8 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtGui import QFocusEvent, QHideEvent
+from PySide6.QtCore import QDate, QStandardPaths, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFocusEvent, QHideEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -57,6 +57,7 @@ from core.report.guide import guide
 from core.report.store import DEFAULT_NAME, Template, Templates, bundled_names
 from core.report.template import TemplateError
 from ui import messages
+from ui.app_settings import AppSettings
 from ui.chart_view import ChartView
 from ui.i18n import tr
 from ui.messages import guarded
@@ -67,6 +68,7 @@ from ui.summary_editor import TemplateEditor, fill_field_menu
 from ui.summary_preview import PagePreview
 from ui.tab_base import LedgerTab
 
+EXPORT_FOLDER_KEY = "summary/export_folder"
 PREVIEW_DELAY_MS = 400  # redraw the preview once typing pauses
 SAVE_DELAY_MS = 1200  # save the template a little later (one undo step per pause, not per key)
 FILE_FILTERS = {".pdf": "PDF 文件 (*.pdf)", ".docx": "Word 文档 (*.docx)",
@@ -232,7 +234,18 @@ class SummaryTab(LedgerTab):
         preview_column = QVBoxLayout(preview_page)
         preview_column.setContentsMargins(0, 0, 0, 0)
         preview_column.addLayout(output_bar)
-        preview_column.addWidget(self.status)
+        # After an export: open the file, or the folder it is in (the clerk rarely knows where).
+        self.last_export: Path | None = None
+        self.open_file_button = QPushButton(tr("打开文件"))
+        self.open_file_button.clicked.connect(lambda: self._open_exported(folder=False))
+        self.open_folder_button = QPushButton(tr("打开所在文件夹"))
+        self.open_folder_button.clicked.connect(lambda: self._open_exported(folder=True))
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status, 1)
+        for button in (self.open_file_button, self.open_folder_button):
+            button.hide()
+            status_row.addWidget(button)
+        preview_column.addLayout(status_row)
         preview_column.addWidget(self.preview, 1)
         self.chart_view = ChartView()
         self.views = QTabWidget()
@@ -461,7 +474,7 @@ class SummaryTab(LedgerTab):
         except LedgerError as exc:
             messages.warn(self, exc.message)
             return None
-        self._export_dir = out.parent
+        self._exported(out)
         missing = (f"；尚缺 {len(filled.missing)} 项数据，文中显示为【未填：…】"
                    if filled.missing else "")
         self._say(f"已按 Word 模板填写：{out}{missing}", "\n".join(filled.missing))
@@ -479,7 +492,7 @@ class SummaryTab(LedgerTab):
         except LedgerError as exc:
             messages.warn(self, exc.message)
             return
-        self._export_dir = path.parent
+        self._remember_folder(path.parent)
         self._say(f"模板已导出：{path}")
 
     def show_guide(self) -> None:
@@ -597,7 +610,7 @@ class SummaryTab(LedgerTab):
         except LedgerError as exc:
             messages.warn(self, exc.message)
             return None
-        self._export_dir = path.parent
+        self._exported(path)
         fonts = check_fonts(document).message
         self._say(f"已导出：{path}" + (f"；{fonts}" if fonts else ""))
         return path
@@ -623,9 +636,41 @@ class SummaryTab(LedgerTab):
         dialog.exec()
 
     def _folder(self) -> Path:
+        """Where the file dialogs start: the folder last saved to (remembered between runs),
+        else the desktop, else 文档 — never the hidden data folder the ledger may live in."""
+        if self._export_dir is None:
+            remembered = AppSettings().store.value(EXPORT_FOLDER_KEY, "")
+            self._export_dir = Path(str(remembered)) if remembered else None
         if self._export_dir is not None and self._export_dir.is_dir():
             return self._export_dir
-        return self.ledger.path.parent if self.ledger is not None else Path.home()
+        for location in (QStandardPaths.StandardLocation.DesktopLocation,
+                         QStandardPaths.StandardLocation.DocumentsLocation):
+            folder = QStandardPaths.writableLocation(location)
+            if folder and Path(folder).is_dir():
+                return Path(folder)
+        return Path.home()
+
+    def _remember_folder(self, folder: Path) -> None:
+        self._export_dir = folder
+        settings = AppSettings()
+        settings.store.setValue(EXPORT_FOLDER_KEY, str(folder))
+        settings.sync()
+
+    def _exported(self, path: Path) -> None:
+        self._remember_folder(path.parent)
+        self.last_export = path
+        for button in (self.open_file_button, self.open_folder_button):
+            button.setToolTip(str(path))
+            button.show()
+
+    def _open_exported(self, *, folder: bool) -> bool:
+        if self.last_export is None:
+            return False
+        target = self.last_export.parent if folder else self.last_export
+        if not target.exists():
+            messages.warn(self, f"“{target}”已不存在（可能已被移动或删除）")
+            return False
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
 
 
 def _file_name(text: str) -> str:
