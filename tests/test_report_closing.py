@@ -149,6 +149,8 @@ def test_word_places_name_and_date_by_the_standard(tmp_path: Path, name: str) ->
         assert paragraph.paragraph_format.right_indent.pt / BODY_PT == pytest.approx(gap)
         indent = paragraph._p.pPr.find(qn("w:ind"))
         assert int(indent.get(qn("w:rightChars"))) == round(gap * 100)
+        for name in ("w:autoSpaceDE", "w:autoSpaceDN"):  # Word's extra space by the digits off
+            assert paragraph._p.pPr.find(qn(name)).get(qn("w:val")) == "0"
         assert paragraph.paragraph_format.first_line_indent.pt == 0
     assert signed.paragraph_format.keep_with_next
 

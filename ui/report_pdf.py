@@ -440,7 +440,8 @@ class SummaryLayout:
         rules = [(rows[0][0] + shift - CELL_PADDING, RULE_HEAVY)]
         if on_page:
             rules += [(on_page[0][0] - CELL_PADDING, RULE_LIGHT),
-                      (on_page[-1][1] + CELL_PADDING, RULE_HEAVY)]
+                      # a row running on to the next page is closed at the page's foot
+                      (min(on_page[-1][1] + CELL_PADDING, (index + 1) * TEXT_HEIGHT), RULE_HEAVY)]
         else:  # a header alone: closed under it
             rules.append((rows[0][1] + CELL_PADDING, RULE_HEAVY))
         for y, width in rules:

@@ -222,6 +222,7 @@ def _closing(word: Any, block: Closing, styles: dict[str, Any]) -> None:
     """A blank line, then the 署名 and the date flush right, each its GB/T 9704 right gap in
     characters (w:rightChars, which WPS and Word keep when the face changes; w:right for others)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
@@ -235,8 +236,14 @@ def _closing(word: Any, block: Closing, styles: dict[str, Any]) -> None:
         layout.first_line_indent = Pt(0)
         layout.right_indent = Pt(gap * BODY_PT)
         layout.keep_with_next = run is block.name  # the 署名 never parted from its date
-        paragraph._p.get_or_add_pPr().get_or_add_ind().set(qn("w:rightChars"),
-                                                           str(round(gap * 100)))
+        properties = paragraph._p.get_or_add_pPr()
+        properties.get_or_add_ind().set(qn("w:rightChars"), str(round(gap * 100)))
+        for name in ("w:autoSpaceDN", "w:autoSpaceDE"):  # no extra space around the digits:
+            off = OxmlElement(name)  # the date's width is what the rule measured
+            off.set(qn("w:val"), "0")
+            properties.insert_element_before(
+                off, "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+                "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc")
         _add_runs(paragraph, (run,))
 
 
