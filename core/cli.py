@@ -198,7 +198,25 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+_FORGIVING = ("replace", "backslashreplace", "namereplace", "xmlcharrefreplace", "ignore")
+
+
+def forgiving_streams() -> None:
+    """Never die on a character the console's code page lacks: write `?` in its place.
+
+    A Windows program writes pipes and files in the ANSI code page (GBK on a Chinese Windows,
+    cp1252 on an English one), whatever PYTHONIOENCODING says when frozen; a path with 𠮷 or
+    any Chinese on an English-locale PC would otherwise raise UnicodeEncodeError after the
+    work was done and report it as failed."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        # strict and surrogateescape (what Python picks for some locales) both raise
+        if reconfigure is not None and getattr(stream, "errors", "strict") not in _FORGIVING:
+            reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    forgiving_streams()
     out = out or sys.stdout
     parser = build_parser()
     try:

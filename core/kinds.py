@@ -95,6 +95,78 @@ def versus_last_year_words(words: str) -> str:
     return "与上年同期持平" if words == "持平" else f"同比{words}"
 
 
+def rate_change_words(now: float, before: float, decimals: int, since: str) -> str:
+    """How a growth rate moved since an earlier period, as bulletins word it:
+    增速较1-7月提高0.3个百分点 / 回落…; both negative: 降幅较1-7月收窄0.5个百分点 / 扩大…;
+    from a fall to a rise: 较1-7月提高1.2个百分点，由降转增 (and 由增转降);
+    unchanged: 与1-7月持平."""
+    difference = rounded(now - before, decimals)
+    if difference == 0:
+        return f"与{since}持平"
+    size = f"{format_number(abs(difference), decimals)}个百分点"
+    if now < 0 and before < 0:
+        return f"降幅较{since}{'收窄' if difference > 0 else '扩大'}{size}"
+    words = f"较{since}{'提高' if difference > 0 else '回落'}{size}"
+    if before < 0 < now:
+        return f"{words}，由降转增"
+    if before > 0 > now:
+        return f"{words}，由增转降"
+    return f"增速{words}" if now > 0 and before > 0 else words
+
+
+def streak_words(rates: list[float | None]) -> str | None:
+    """连续N个月增长: `rates` from the latest period backwards (1-8月, 1-7月 …). None when the
+    latest is unknown. 连续8个月保持正增长 / 实现正增长 / 连续3个月下降 / 与上年同期持平."""
+    if not rates or rates[0] is None:
+        return None
+    sign = (rates[0] > 0) - (rates[0] < 0)
+    count = 0
+    for rate in rates:
+        if rate is None or (rate > 0) - (rate < 0) != sign:
+            break
+        count += 1
+    if sign == 0:
+        return "与上年同期持平"
+    if sign > 0:
+        return f"连续{count}个月保持正增长" if count > 1 else "实现正增长"
+    return f"连续{count}个月下降" if count > 1 else "出现下降"
+
+
+def place_words(now: int | None, before: int | None, since: str) -> str | None:
+    """位次较1-7月提升2位 / 下降1位 / 与1-7月持平 (a smaller number is a better place)."""
+    if now is None or before is None:
+        return None
+    moved = before - now
+    if moved == 0:
+        return f"位次与{since}持平"
+    return f"位次较{since}{'提升' if moved > 0 else '下降'}{abs(moved)}位"
+
+
+def pull_words(part_now: float, part_before: float, whole_before: float, decimals: int = 1
+               ) -> str | None:
+    """拉动: a part's contribution to the whole's growth, in 个百分点:
+    (part now − part last year) ÷ whole last year × 100 → 拉动全区增长2.3个百分点."""
+    if whole_before == 0:
+        return None
+    points = rounded((part_now - part_before) / abs(whole_before) * 100, decimals)
+    if points == 0:
+        return "对增长的拉动持平"
+    word = "拉动" if points > 0 else "下拉"
+    return f"{word}增长{format_number(abs(points), decimals)}个百分点"
+
+
+def all_words(verdicts: list[Verdict | None]) -> str | None:
+    """均: every item of a list moved the same way — 均实现增长 / 均有所下降; None otherwise."""
+    if not verdicts or any(v is None for v in verdicts):
+        return None
+    amounts = [v.amount for v in verdicts if v is not None]
+    if all(a is not None and a > 0 for a in amounts):
+        return "均实现增长"
+    if all(a is not None and a < 0 for a in amounts):
+        return "均有所下降"
+    return None
+
+
 def _good(difference: float, indicator: Indicator, level: bool) -> bool | None:
     if level:
         return None
@@ -109,6 +181,9 @@ class Kind:
     numeric: ClassVar[bool] = True
     integer: ClassVar[bool] = False
     percentage: ClassVar[bool] = False  # compared in 个百分点
+    # Whether the figure adds up through the year and is paced against the calendar (序时进度,
+    # core.pacing); a rate or a share is compared with its target directly.
+    paced: ClassVar[bool] = True
     # Which value fields of the 指标 tab the clerk may type into for this kind.
     fields: ClassVar[frozenset[str]] = frozenset(
         {"value", "target_committed", "target_stretch", "last_year_value", "rank",
@@ -205,7 +280,7 @@ class Amount(Kind):
 class Rate(Kind):
     """A growth rate (%): compared in 个百分点; against its target by the gap."""
 
-    key, label, percentage = "rate", "增速", True
+    key, label, percentage, paced = "rate", "增速", True, False
 
     def change_decimals(self, figure: Figure) -> int:
         return max(super().change_decimals(figure), 1)
@@ -255,7 +330,7 @@ class Share(Rate):
 class Rank(Kind):
     """A position (第3): an integer from 1 up; a change reads 提升/下降 N位."""
 
-    key, label, integer = "rank", "排名", True
+    key, label, integer, paced = "rank", "排名", True, False
 
     def parse(self, indicator: Indicator, raw: Any, *, what: str = "") -> float | None:
         from core.fields import parse_rank
@@ -293,7 +368,7 @@ class Rank(Kind):
 class Text(Kind):
     """A sentence the clerk writes (文字指标): printed as it is."""
 
-    key, label, numeric = "text", "文字", False
+    key, label, numeric, paced = "text", "文字", False, False
     fields = frozenset({"value", "note", "follow_up"})
 
     def parse(self, indicator: Indicator, raw: Any, *, what: str = "") -> float | None:

@@ -56,6 +56,8 @@ class Figure:
     target_stretch: float | None = None
     last_year: float | None = None
     last_year_source: str = ""  # "record" (last year's own), "entered", "derived" or ""
+    target_source: str = ""  # "period" (this period's own), "annual" (the year's 全年 row), ""
+    annual_target: float | None = None  # the year's 确保目标 (全年 row): 完成年任务的x%
     rank: int | None = None
     rank_scope: str = ""
     note: str = ""
@@ -115,6 +117,11 @@ class Figure:
     @property
     def stretch_completion(self) -> Verdict | None:
         return self.kind.completion(self, self.target_stretch)
+
+    @property
+    def year_completion(self) -> Verdict | None:
+        """完成年任务: against the year's 确保目标, whatever the period."""
+        return self.kind.completion(self, self.annual_target)
 
     @property
     def versus(self) -> Verdict | None:
@@ -190,6 +197,9 @@ class Metrics:
                  ) -> list[Figure]:
         current = self._rows(period)
         previous = self._rows(period.previous_year())
+        # Annual targets are set once, on the 全年 row, and apply to every period of the year
+        # that has none of its own (完成年任务的x%).
+        annual = self._rows(Period(period.year, 12)) if not period.annual else {}
         history: dict[str, list[tuple[int, float | None]]] = {}
         if history_years:
             years = [period.year - k for k in range(history_years, 0, -1)]
@@ -201,13 +211,13 @@ class Metrics:
                 history.setdefault(row["indicator_id"], []).append((row["year"], row["value"]))
         return [
             self._figure(ind, period, current.get(ind.id), previous.get(ind.id),
-                         history.get(ind.id, []), history_years)
+                         history.get(ind.id, []), history_years, annual.get(ind.id))
             for ind in chosen
         ]
 
     def _figure(self, indicator: Indicator, period: Period, row: dict[str, Any] | None,
                 last_row: dict[str, Any] | None, history: list[tuple[int, float | None]],
-                history_years: int) -> Figure:
+                history_years: int, annual_row: dict[str, Any] | None = None) -> Figure:
         derived = self._derive(indicator, period)
         row = row or {}
         # Last year: last year's own record (typed then), else what the clerk typed here, and
@@ -223,6 +233,12 @@ class Metrics:
             if previous is not None and previous.has_data and previous.value is not None:
                 last_year = kind_of(indicator).derived(indicator, previous.value)
                 last_source = "derived"
+        targets = {key: row.get(key) for key in ("target_committed", "target_stretch")}
+        targets_from = "period" if any(v is not None for v in targets.values()) else ""
+        if not targets_from and annual_row and any(
+                annual_row.get(key) is not None for key in targets):
+            targets = {key: annual_row.get(key) for key in targets}
+            targets_from = "annual"
         if history_years:
             known = dict(history)
             span = [(period.year - k, known.get(period.year - k))
@@ -232,8 +248,10 @@ class Metrics:
         return Figure(
             indicator=indicator, period=period, row_id=row.get("id"),
             entered=row.get("value"), text=row.get("text_value") or "", derived=derived,
-            target_committed=row.get("target_committed"),
-            target_stretch=row.get("target_stretch"),
+            target_committed=targets["target_committed"],
+            target_stretch=targets["target_stretch"],
+            target_source=targets_from,
+            annual_target=(row if period.annual else (annual_row or {})).get("target_committed"),
             last_year=last_year, last_year_source=last_source,
             rank=row.get("rank"),
             rank_scope=row.get("rank_scope") or indicator.rank_scope or "",

@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from core.kinds import rounded
+
 if TYPE_CHECKING:
     from core.ledger import Ledger
     from core.metrics import Figure
@@ -38,9 +40,6 @@ def pacing_gap(value: float | None, target: float | None, months: int | None,
     return gap if higher_is_better else -gap
 
 
-# Figures that add up through the year; a growth rate or a share is compared with its target
-# directly (完成率), never with the calendar. (The per-kind module is this choice's future home.)
-PACED_KINDS = ("count", "amount")
 
 
 def annual_target(ledger: Ledger, figure: Figure) -> float | None:
@@ -59,7 +58,7 @@ def annual_target(ledger: Ledger, figure: Figure) -> float | None:
 def paced_gap(ledger: Ledger, figure: Figure) -> float | None:
     """A figure's gap against the year's 确保目标 and the calendar; None when not paced or
     something is missing."""
-    if figure.indicator.kind not in PACED_KINDS:
+    if not figure.kind.paced:  # the kind's rule (core.kinds): what adds up through the year
         return None
     return pacing_gap(figure.value, annual_target(ledger, figure), figure.period.months,
                       figure.indicator.higher_is_better)
@@ -67,7 +66,7 @@ def paced_gap(ledger: Ledger, figure: Figure) -> float | None:
 
 def gap_words(gap: float) -> str:
     """超序时进度8.3个百分点 / 差序时进度2.0个百分点 / 与序时进度持平."""
-    shown = round(abs(gap), POINTS_DECIMALS)
+    shown = rounded(abs(gap), POINTS_DECIMALS)
     if shown == 0:
         return "与序时进度持平"
     return f"{'超' if gap > 0 else '差'}序时进度{shown:.{POINTS_DECIMALS}f}个百分点"
@@ -77,6 +76,6 @@ def half_words(gap: float, months: int) -> str:
     """At mid-year (1-6月): 实现“时间过半、任务过半” — or how far it falls short."""
     if months < 6:
         return gap_words(gap)
-    if round(gap, POINTS_DECIMALS) >= 0:
+    if rounded(gap, POINTS_DECIMALS) >= 0:
         return "实现“时间过半、任务过半”"
     return f"未实现“时间过半、任务过半”，{gap_words(gap)}"

@@ -100,3 +100,28 @@ def parse_months(text: str) -> int:
     if not match or not 1 <= int(match.group(1)) <= 12:
         raise InputError(f"月份范围应写作 1-N（N 为 1–12），收到“{text}”")
     return int(match.group(1))
+
+
+# Periods a template may name beside the one it is printed for (【名称.全年】, 【名称.1-6月】 …).
+NAMED_PERIODS = {"全年": 12, "年度": 12, "上半年": 6, "一季度": 3, "前三季度": 9}
+# Single quarters and halves are not cumulative: the ledger keeps 1-N月 figures.
+_NOT_CUMULATIVE = ("二季度", "三季度", "四季度", "下半年", "上月", "本月", "当月")
+
+
+def is_period_word(word: str) -> bool:
+    return (word in NAMED_PERIODS or word in _NOT_CUMULATIVE or word == "上期"
+            or _CUMULATIVE.match(unicodedata.normalize("NFKC", word)) is not None)
+
+
+def named_period(word: str, current: Period) -> Period | None:
+    """The period `word` names, seen from `current`: 全年, 上半年, 一季度, 前三季度, 1-N月 of the
+    same year, 上期 (the previous cumulative period: 1-7月 when printing 1-8月; None for 1月).
+    Raises InputError for a period the ledger does not keep (a single month or quarter)."""
+    if word in NAMED_PERIODS:
+        return Period(current.year, NAMED_PERIODS[word])
+    if word == "上期":
+        return Period(current.year, current.months - 1) if current.months > 1 else None
+    if word in _NOT_CUMULATIVE:
+        raise InputError(f"“{word}”是单月或单季的数，台账按累计期间（1-N月）记录，"
+                         "请写 全年、上半年、一季度、前三季度、1-N月 或 上期")
+    return Period(current.year, parse_cumulative(word))

@@ -15,8 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from core.catalogue_v1 import CATALOGUE_V1
+from core.catalogue_v1 import FIELDS as V1_FIELDS
 from core.changes import new_id, now_text
-from core.default_catalogue import DEFAULT_INDICATORS
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -245,10 +246,12 @@ def _migration_1(db: Database) -> None:
         " description, created_at, updated_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (new_id(), d.code, d.name, d.unit, d.decimals, d.kind, d.section, position,
-             int(d.higher_is_better), d.hard_min, d.hard_max, d.soft_min, d.soft_max,
-             d.derivation, d.rank_scope, d.description, stamp, stamp)
-            for position, d in enumerate(DEFAULT_INDICATORS, start=1)
+            (new_id(), d["code"], d["name"], d["unit"], d["decimals"], d["kind"], d["section"],
+             position, int(bool(d["higher_is_better"])), d["hard_min"], d["hard_max"],
+             d["soft_min"], d["soft_max"], d["derivation"], d["rank_scope"], d["description"],
+             stamp, stamp)
+            for position, d in enumerate(
+                (dict(zip(V1_FIELDS, row, strict=True)) for row in CATALOGUE_V1), start=1)
         ],
     )
 

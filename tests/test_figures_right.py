@@ -379,3 +379,47 @@ def test_one_loan_record_prints_no_zero_problems_solved(ledger: Ledger) -> None:
     assert ledger.metrics.figure("bank_loans", P).value == 0.5
     registers.set_complete(ledger, "services", 2026, True)
     assert _text(ledger, "【解决企业问题数】") == "0条"
+
+
+# -- periods and annual targets in templates ("Any bureau, any period", first steps) ----------
+def test_a_template_names_other_cumulative_periods(ledger: Ledger) -> None:
+    output = "above_scale_output"
+    for months, value in ((6, "300"), (7, "350"), (12, "620")):
+        ledger.metrics.set(output, Period(2026, months), "value", value)
+    ledger.metrics.set(output, Period(2026, 12), "target_committed", "600")
+    period = Period(2026, 8)
+    ledger.metrics.set(output, period, "value", "400")
+    text = _text(ledger, "【规上工业总产值】|【规上工业总产值.上期】|【规上工业总产值.1-6月】|"
+                         "【规上工业总产值.上半年】|【规上工业总产值.全年】|【规上工业总产值.全年.确保目标】|"
+                         "【规上工业总产值.一季度】", period)
+    assert text.split("|") == ["400.0亿元", "350.0亿元", "300.0亿元", "300.0亿元", "620.0亿元",
+                               "600.0亿元", "【未填：规上工业总产值（1-3月）】"]
+    with pytest.raises(Exception, match="累计期间"):
+        build(ledger, period, "标题\n【规上工业总产值.二季度】")
+
+
+def test_an_annual_target_applies_to_every_period_without_its_own(ledger: Ledger) -> None:
+    output = "above_scale_output"
+    ledger.metrics.set(output, Period(2026, 12), "target_committed", "600")
+    ledger.metrics.set(output, Period(2026, 5), "value", "270")
+    figure = ledger.metrics.figure(output, Period(2026, 5))
+    assert figure.target_committed == 600 and figure.target_source == "annual"
+    assert _text(ledger, "【规上工业总产值.完成年任务】", Period(2026, 5)) == "完成年任务的45.0%"
+    ledger.metrics.set(output, Period(2026, 5), "target_committed", "250")  # its own target
+    figure = ledger.metrics.figure(output, Period(2026, 5))
+    assert figure.target_committed == 250 and figure.target_source == "period"
+    assert _text(ledger, "【规上工业总产值.完成率】|【规上工业总产值.完成年任务】",
+                 Period(2026, 5)) == "108.0%|完成年任务的45.0%"
+
+
+def test_the_default_summary_still_prints_after_default_indicators_are_retired(
+        demo: Ledger) -> None:
+    """“Any bureau”: a bureau retires the defaults it does not keep; `report` without
+    --template must not fail because the bundled template names them."""
+    from core.report.store import DEFAULT_NAME, Templates
+
+    for code in ("contest_entries", "little_giants_new", "maker_spaces_new"):
+        demo.catalogue.retire(demo.catalogue.by_code(code).id)
+    document = build(demo, DEMO_PERIOD, Templates(demo).get(DEFAULT_NAME),
+                     render_chart=lambda _key: b"")
+    assert document.title

@@ -139,24 +139,33 @@ def _start_cell(model: Any, start: int, on_read_only: bool) -> tuple[int, int]:
     return pool[start % len(pool)]
 
 
+def _play(qtbot: Any, monkeypatch: pytest.MonkeyPatch, ledger: Ledger, tab_class: type,
+          keys: list[Any], start: Any) -> tuple[Any, Watch, int]:
+    """Open `tab_class` on `ledger`, put the cursor where `start(model)` says, press `keys`;
+    returns the tab, what was watched and the audit id before the first key."""
+    told: list[str] = []
+    _quiet(monkeypatch, told)
+    mark = int(ledger.scalar("SELECT coalesce(max(id), 0) FROM audit"))
+    tab, _ops = open_tab(qtbot, tab_class, ledger, DEMO_PERIOD)
+    view = tab.page.view
+    watch = Watch(view)
+    view.setFocus()
+    view.setCurrentIndex(tab.model.index(*start(tab.model)))
+    for key in keys:
+        _send(qtbot, watch, key)
+    if view.state() == view.State.EditingState:
+        _send(qtbot, watch, K.Key_Escape)
+    return tab, watch, mark
+
+
 @settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(keys=_KEYS, start=st.integers(0, 10_000), on_read_only=st.booleans())
 def test_keys_on_the_indicators_table_write_only_where_typed(qtbot, demo_path, monkeypatch,
                                                              keys, start, on_read_only) -> None:
-    told: list[str] = []
-    _quiet(monkeypatch, told)
     with Ledger.open(demo_path) as ledger:
-        mark = ledger.scalar("SELECT coalesce(max(id), 0) FROM audit")
-        tab, _ops = open_tab(qtbot, IndicatorsTab, ledger, DEMO_PERIOD)
-        view = tab.page.view
-        watch = Watch(view)
-        view.setFocus()
-        view.setCurrentIndex(tab.model.index(*_start_cell(tab.model, start, on_read_only)))
-        for key in keys:
-            _send(qtbot, watch, key)
-        if view.state() == view.State.EditingState:
-            _send(qtbot, watch, K.Key_Escape)
+        tab, watch, mark = _play(qtbot, monkeypatch, ledger, IndicatorsTab, keys,
+                                 lambda model: _start_cell(model, start, on_read_only))
         written = ledger.query("SELECT * FROM audit WHERE id > ? AND tbl = 'indicator_values'"
                                " AND action IN ('update', 'insert')", (mark,))
         allowed = watch.edited | watch.cleared
@@ -172,21 +181,12 @@ def test_keys_on_the_indicators_table_write_only_where_typed(qtbot, demo_path, m
 @given(keys=_KEYS, column=st.integers(0, 10))
 def test_keys_on_the_projects_table_write_only_where_typed(qtbot, demo_path, monkeypatch,
                                                            keys, column) -> None:
-    told: list[str] = []
-    _quiet(monkeypatch, told)
     with Ledger.open(demo_path) as ledger:
-        mark = ledger.scalar("SELECT coalesce(max(id), 0) FROM audit")
-        tab, _ops = open_tab(qtbot, ProjectsTab, ledger, DEMO_PERIOD)
-        view = tab.page.view
+        # a project, not the draft row
+        tab, watch, mark = _play(qtbot, monkeypatch, ledger, ProjectsTab, keys,
+                                 lambda _model: (1, column))
         model = tab.model
-        watch = Watch(view)
-        view.setFocus()
-        view.setCurrentIndex(model.index(1, column))  # a project, not the draft row
         keys_by_column = {c.key: n for n, c in enumerate(model.columns)}
-        for key in keys:
-            _send(qtbot, watch, key)
-        if view.state() == view.State.EditingState:
-            _send(qtbot, watch, K.Key_Escape)
         updates = ledger.query("SELECT * FROM audit WHERE id > ? AND action = 'update'",
                                (mark,))
         allowed = watch.edited | watch.cleared

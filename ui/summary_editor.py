@@ -30,8 +30,8 @@ from core import units
 from core.catalogue import Indicator
 from core.charts import CHARTS
 from core.enterprises import HONOUR_CATEGORIES
+from core.kinds import kind_of
 from core.ledger import Ledger
-from core.pacing import PACED_KINDS
 from core.report import plan_fields
 from core.report.blocks import BLOCKS, NEEDS_OPTION
 from core.report.language import FORMS, GENERAL, LISTS, PROJECT_STATUSES
@@ -249,7 +249,7 @@ def _forms_of(indicator: Indicator) -> list[tuple[str, str]]:
               "同比": "同比", "增减": "增减", "排名": "排名", "排名范围": "排名范围"}
     forms = [(form, label) for form, label in labels.items()
              if indicator.rank_scope or form not in ("排名", "排名范围")]
-    if indicator.kind in PACED_KINDS:
+    if kind_of(indicator).paced:
         forms += [("序时进度", "序时进度"), ("时间过半", "时间过半、任务过半")]
     forms += [(unit, f"换算为{unit}") for unit in units.units_of_dimension(indicator.unit)
               if unit != indicator.unit and units.dimension(indicator.unit)]

@@ -1,15 +1,14 @@
 """【指标.序时进度】 and 【指标.时间过半】: core.pacing's gap in words, for one figure.
 
-Only figures that add up through the year are paced (core.pacing.PACED_KINDS); a rate or share
-is compared with its target directly (.完成率). The per-kind module is the future home of that
-choice; the rule itself stays core.pacing.pacing_gap.
+Only figures that add up through the year are paced (the kind's `paced`, core.kinds); a rate or
+share is compared with its target directly (.完成率). The rule itself is core.pacing.pacing_gap.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from core.pacing import PACED_KINDS, gap_words, half_words, paced_gap
+from core.pacing import gap_words, half_words, paced_gap
 from core.report.document import FigureMark, Run
 
 if TYPE_CHECKING:
@@ -28,7 +27,7 @@ def pacing_run(ref: FieldRef, figure: Figure, form: str, context: Context) -> Ru
     from core.report.language import FieldProblem
 
     name = figure.indicator.name
-    if figure.indicator.kind not in PACED_KINDS:
+    if not figure.kind.paced:
         raise FieldProblem(ref.problem(
             f"“{name}”不是累计数，不按序时进度比较（可写【{name}.完成率】）"))
     gap = paced_gap(context.ledger, figure)

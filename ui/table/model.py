@@ -353,6 +353,10 @@ class LedgerTableModel(QAbstractTableModel):
                 role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid():
             return False
+        if self.ledger is None or self.ledger.closed:
+            # A cell editor commits when it loses the focus, which can arrive after the ledger
+            # was closed (a window or test torn down in another order): nothing to write to.
+            return False
         if role == Qt.ItemDataRole.CheckStateRole:
             raw = "是" if Qt.CheckState(value) == Qt.CheckState.Checked else "否"
         elif role == Qt.ItemDataRole.EditRole:

@@ -223,6 +223,9 @@ class IndicatorsModel(LedgerTableModel):
                     "entered": "手工填写的上年同期数",
                     "derived": "由上年台账记录计算（可直接填写覆盖）"}.get(figure.last_year_source,
                                                           column.tip)
+        if column.key in ("target_committed", "target_stretch") \
+                and figure.target_source == "annual":
+            return "全年目标（本期未单独填写目标时，各期通用）；在此填写即为本期自己的目标"
         if column.key == "note" and figure.note:
             return figure.note
         return column.tip
