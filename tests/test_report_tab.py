@@ -207,6 +207,25 @@ def test_exports_start_on_the_desktop_remember_the_folder_and_offer_to_open(
     assert fresh._folder() == elsewhere
 
 
+def test_the_clerk_is_told_which_characters_fell_back(qtbot, opened, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.fonts import BUNDLED
+    from ui.fonts import family_for
+    from ui.report_pdf import register_pdf_writer
+
+    register_pdf_writer()
+    tab, _ops = opened
+    if family_for("body") != BUNDLED["song"][1]:
+        pytest.skip("this PC has a 仿宋 of its own")
+    tab.editor.setPlainText("标题\n走访企业负责人王堃。")
+    tab.save_now()
+    monkeypatch.setattr(module, "ask_go_on", lambda *args: True)
+    monkeypatch.setattr(module, "ask_save_path", lambda *args: tmp_path / "总结.pdf")
+    assert tab.export(".pdf") == tmp_path / "总结.pdf"
+    assert "堃 不在所选字体中，已改用AR PL UMing CN" in tab.status.text()
+    qtbot.waitUntil(lambda: "堃 不在所选字体中" in tab.status.text())  # and in the preview's
+
+
 def test_new_rename_delete(qtbot, opened, monkeypatch: pytest.MonkeyPatch) -> None:
     tab, _ops = opened
     answers = iter(["季度汇报", "一季度汇报"])

@@ -611,7 +611,9 @@ class SummaryTab(LedgerTab):
             messages.warn(self, exc.message)
             return None
         self._exported(path)
-        fonts = check_fonts(document).message
+        # The PDF is printed in the faces Qt found here; a .docx names 仿宋 etc. and takes its
+        # faces on the PC that opens it (Windows' 仿宋 holds GBK), so only the PDF is checked.
+        fonts = check_fonts(document).message if suffix == ".pdf" else ""
         self._say(f"已导出：{path}" + (f"；{fonts}" if fonts else ""))
         return path
 
