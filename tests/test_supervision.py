@@ -42,7 +42,7 @@ def test_no_core_module_reads_the_calendar_but_the_clock():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (isinstance(node, ast.Attribute) and node.attr == "today"
                     and isinstance(node.value, ast.Name) and node.value.id == "date"):
-                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+                offenders.append(f"{path.relative_to(ROOT).as_posix()}:{node.lineno}")
     assert offenders == ["core/backup.py:121"]  # the daily backup goes by the real calendar
 
 
