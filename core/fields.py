@@ -15,6 +15,7 @@ from typing import Any
 
 from core.errors import InputError, LedgerError
 from core.numbers import format_number, normalise, parse_number
+from core.text import clean_text
 
 TRUE_WORDS = {"是", "√", "✓", "✔", "y", "yes", "true", "1", "有", "技改", "跟进"}
 FALSE_WORDS = {"否", "×", "✗", "n", "no", "false", "0", "无", ""}
@@ -191,10 +192,7 @@ class Field:
         """What the clerk typed → the stored value (raises InputError)."""
         kind = self.kind
         if kind == "text" or kind == "enterprise":
-            value = "" if raw is None else str(raw)
-            if not value.isascii():
-                value = unicodedata.normalize("NFC", value)
-            value = value.strip()
+            value = clean_text(raw, field=self.label)
             if self.required and not value:
                 raise InputError(f"「{self.label}」不能为空", field=self.label)
             return value

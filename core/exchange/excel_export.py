@@ -39,6 +39,7 @@ from core.metrics import SOURCE_LABELS, Figure
 from core.numbers import format_number
 from core.periods import Period
 from core.records import RecordTable, Row
+from core.text import scrub
 
 if TYPE_CHECKING:
     from core.ledger import Ledger
@@ -289,12 +290,10 @@ class _Cells:
 
     def __init__(self, sheet: Any) -> None:
         from openpyxl.cell import WriteOnlyCell
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
         from openpyxl.styles import Alignment
 
         self.sheet = sheet
         self.make = WriteOnlyCell
-        self.illegal = ILLEGAL_CHARACTERS_RE
         self.top = {wrap: Alignment(wrap_text=wrap, vertical="top") for wrap in (False, True)}
 
     def cell(self, value: Any, decimals: int, wrap: bool, tall: bool) -> Any:
@@ -304,7 +303,7 @@ class _Cells:
         cell of it sits at the top.
         """
         if isinstance(value, str):
-            value = self.illegal.sub("", value)[:MAX_CELL_TEXT]
+            value = scrub(value)[:MAX_CELL_TEXT]
         formula_like = isinstance(value, str) and value.startswith(FORMULA_STARTS)
         number_format = ("yyyy-mm-dd" if isinstance(value, date)
                          else _number_format(decimals) if isinstance(value, float) else None)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.text import scrub
+
 TITLE, LEVEL1, LEVEL2 = 0, 1, 2  # heading levels: the title, 一、…, （一）…
 
 
@@ -16,6 +18,9 @@ TITLE, LEVEL1, LEVEL2 = 0, 1, 2  # heading levels: the title, 一、…, （一�
 class Run:
     text: str
     missing: bool = False  # a figure the ledger lacks: `text` is then 【未填：名称】
+
+    def __post_init__(self) -> None:  # no writer may meet a character it cannot hold
+        object.__setattr__(self, "text", scrub(self.text))
 
 
 def missing_run(label: str) -> Run:
@@ -51,11 +56,18 @@ class Table:
     header: tuple[str, ...]
     rows: tuple[tuple[Run, ...], ...]  # one run per cell
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "caption", scrub(self.caption))
+        object.__setattr__(self, "header", tuple(scrub(cell) for cell in self.header))
+
 
 @dataclass(frozen=True)
 class Chart:
     caption: str  # 图1 亿元项目推进情况
     png: bytes  # at print resolution (≥ 200 dpi), width = the text width of an A4 page
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "caption", scrub(self.caption))
 
 
 Block = Heading | Paragraph | Table | Chart
