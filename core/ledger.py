@@ -216,18 +216,32 @@ class Ledger:
             self.conn.execute("RELEASE nested_write")
             return
         writer = Writer(self.conn, label, audited=audited)
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._execute_write("BEGIN IMMEDIATE")
         self._writer = writer
         try:
             yield writer
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._execute_write("COMMIT")
+        except BaseException as exc:
+            if self.conn.in_transaction:  # SQLite may have rolled back itself (a full disk)
+                self.conn.execute("ROLLBACK")
+            failure = (storage.write_failure(exc, self.path)
+                       if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError)
+                       and not isinstance(exc, sqlite3.IntegrityError) else None)
+            if failure is not None:
+                raise failure from exc
             raise
-        else:
-            self.conn.execute("COMMIT")
         finally:
             self._writer = None
             self._changed(writer.change.tables)
+
+    def _execute_write(self, statement: str) -> None:
+        try:
+            self.conn.execute(statement)
+        except sqlite3.OperationalError as exc:
+            failure = storage.write_failure(exc, self.path)
+            if failure is not None:
+                raise failure from exc
+            raise
 
     def _changed(self, tables: Iterable[str] | None) -> None:
         self.generation += 1

@@ -11,17 +11,75 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from core import schema
-from core.errors import BadFileError, NeedsUpgradeError
-from core.files import write_atomically
+from core.errors import BadFileError, LedgerError, NeedsUpgradeError, PlaceError
+from core.files import reason, write_atomically
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+LOW_SPACE_BYTES = 8 * 1024 * 1024  # an I/O error with less free than this: the disk is full
+JOURNAL_SUFFIXES = ("-wal", "-shm", "-journal")
+
+# SQLite's primary result codes (sqlite3.Error.sqlite_errorcode & 0xFF)
+_PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = (
+    3, 5, 6, 8, 10, 11, 13, 14, 26)
+
+
+def sqlite_cause(exc: sqlite3.Error, path: Path) -> tuple[str, bool]:
+    """Why SQLite failed on the file at `path`, in the clerk's words (never SQLite's English),
+    and whether the file itself is damaged (only then may a restore from a backup help)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    if primary is None and "malformed" in str(exc):
+        primary = _CORRUPT
+    if primary == _FULL or (primary == _IOERR and low_space(path.parent)):
+        return "磁盘空间不足，请删除不需要的文件腾出空间后重试", False
+    if primary in (_CORRUPT, _NOTADB):
+        return "文件已损坏", True
+    if primary == _READONLY or (primary == _CANTOPEN and not os.access(path.parent, os.W_OK)):
+        return "文件或其所在文件夹为只读", False
+    if primary in (_PERM, _CANTOPEN):
+        return "没有权限打开该文件，或路径无效", False
+    if primary in (_BUSY, _LOCKED):
+        return "文件正被其他程序使用，请稍后重试", False
+    if primary == _IOERR:
+        return "读写磁盘时出错（U 盘或网络盘可能已断开，或磁盘有故障）", False
+    return f"数据库读写出错（错误代码 {code if code is not None else '未知'}）", False
+
+
+_OF_THE_PLACE = {_PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB}
+
+
+def write_failure(exc: sqlite3.Error, path: Path) -> LedgerError | None:
+    """The clerk's message for an edit SQLite could not save (a full disk, a pulled-out USB
+    stick …); None for an error of the program itself (logged as unexpected)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if not isinstance(code, int) or code & 0xFF not in _OF_THE_PLACE:
+        return None
+    cause, _damaged = sqlite_cause(exc, path)
+    return LedgerError(f"未能保存到“{_display(path)}”：{cause}。台账未作修改")
+
+
+def low_space(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < LOW_SPACE_BYTES
+    except OSError:
+        return False
+
+
+def file_error(exc: sqlite3.Error, path: Path, doing: str) -> BadFileError:
+    """The BadFileError for `exc` met while `doing` (“无法打开”) the file at `path`:
+    PlaceError unless the file itself is damaged."""
+    cause, damaged = sqlite_cause(exc, path)
+    if damaged:
+        return BadFileError(f"“{_display(path)}”已损坏，{doing}；请从备份恢复")
+    return PlaceError(f"{doing}“{_display(path)}”：{cause}")
 
 
 @dataclass
@@ -67,7 +125,7 @@ def connect_writable(path: Path) -> sqlite3.Connection:
     mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if str(mode).lower() != "wal":
         conn.close()
-        raise BadFileError(f"无法以安全模式（WAL）打开“{_display(path)}”，该文件所在位置可能不支持")
+        raise PlaceError(f"无法以安全模式（WAL）打开“{_display(path)}”，该文件所在位置可能不支持")
     conn.execute("PRAGMA synchronous = FULL")
     return conn
 
@@ -117,7 +175,7 @@ def inspect(path: Path) -> int:
     try:
         conn = _probe(path)
     except sqlite3.DatabaseError as exc:
-        raise BadFileError(f"“{name}”已损坏，无法打开（{exc}）") from exc
+        raise file_error(exc, path, "无法打开") from exc
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -135,7 +193,7 @@ def inspect(path: Path) -> int:
                 raise BadFileError(f"“{name}”已损坏（完整性检查未通过），请从备份恢复")
             remember_checked(path)
     except sqlite3.DatabaseError as exc:
-        raise BadFileError(f"“{name}”已损坏，无法读取（{exc}）") from exc
+        raise file_error(exc, path, "无法读取") from exc
     finally:
         conn.close()
     return int(version)
@@ -223,7 +281,7 @@ def open_file(
         try:
             return OpenedFile(connect_readonly(path), readonly=True, readonly_reason=reason)
         except sqlite3.DatabaseError as exc:
-            raise BadFileError(f"无法读取“{_display(path)}”（{exc}）") from exc
+            raise file_error(exc, path, "无法读取") from exc
     if before_migration is not None and version > 0 and schema.pending(version):
         source = connect_readonly(path)
         try:
@@ -233,7 +291,7 @@ def open_file(
     try:
         conn = connect_writable(path)
     except sqlite3.DatabaseError as exc:
-        raise BadFileError(f"无法写入“{_display(path)}”（{exc}）") from exc
+        raise file_error(exc, path, "无法写入") from exc
     try:
         for migration in schema.pending(version):
             schema.run_migration(conn, migration)
@@ -244,23 +302,25 @@ def open_file(
 
 
 def _create(path: Path) -> OpenedFile:
+    """A new ledger, whole or not at all: whatever fails (a full disk …), nothing is left."""
     name = _display(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BadFileError(f"无法创建文件夹“{path.parent}”：{exc.strerror or exc}") from exc
+        raise PlaceError(f"无法创建文件夹“{path.parent}”：{reason(exc)}") from exc
     if not os.access(path.parent, os.W_OK):
-        raise BadFileError(f"文件夹“{path.parent}”为只读，无法新建台账“{name}”")
+        raise PlaceError(f"文件夹“{path.parent}”为只读，无法新建台账“{name}”")
+    conn = None
     try:
         conn = connect_writable(path)
-    except sqlite3.DatabaseError as exc:
-        raise BadFileError(f"无法新建台账“{name}”（{exc}）") from exc
-    try:
         for migration in schema.MIGRATIONS:
             schema.run_migration(conn, migration)
-    except BaseException:
-        conn.close()
-        for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
+    except BaseException as exc:
+        if conn is not None:
+            conn.close()
+        for leftover in (path, *(path.with_name(path.name + s) for s in JOURNAL_SUFFIXES)):
             leftover.unlink(missing_ok=True)
+        if isinstance(exc, sqlite3.Error):
+            raise file_error(exc, path, "无法新建台账") from exc
         raise
     return OpenedFile(conn, readonly=False, created=True)
