@@ -59,29 +59,54 @@ def backup_to(source: sqlite3.Connection, destination: Path) -> Path:
     `PRAGMA integrity_check`, and only then renamed into place.
     """
     destination = Path(destination)
+    source_path = _file_of(source)
+
+    def source_damaged() -> SourceDamaged:
+        storage.forget_checked(source_path)  # checked again at its next open
+        return SourceDamaged(f"台账“{source_path.name}”已损坏（完整性检查未通过），未能备份；"
+                             "请从备份恢复")
 
     def copy_and_check(partial: Path) -> None:
         target = sqlite3.connect(str(partial))
         try:
-            source.backup(target)
+            try:
+                source.backup(target)
+            except sqlite3.DatabaseError as exc:
+                if storage.sqlite_cause(exc, source_path)[1]:  # read from the ledger: its damage
+                    raise source_damaged() from exc
+                raise
             target.execute("PRAGMA journal_mode = DELETE")
             verdict = target.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
             target.close()
-        if verdict != "ok":
-            raise BadFileError(f"备份“{destination.name}”校验未通过：{verdict}")
+        if verdict != "ok":  # a fresh copy holds what the ledger holds: the ledger is damaged
+            raise source_damaged()
 
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
         return write_atomically(destination, copy_and_check)
     except (OSError, sqlite3.Error) as exc:
         raise LedgerError(
-            f"无法把备份写入“{destination.parent}”（{_reason(exc)}），请确认该位置可写、空间足够"
+            f"无法把备份写入“{destination.parent}”（{_reason(exc, destination)}），"
+            "请确认该位置可写、空间足够"
         ) from exc
 
 
-def _reason(exc: BaseException) -> str:
-    return reason(exc) if isinstance(exc, OSError) else str(exc)
+class SourceDamaged(BadFileError):
+    """The ledger being copied is damaged (not the place the copy goes)."""
+
+
+def _file_of(conn: sqlite3.Connection) -> Path:
+    row = conn.execute("PRAGMA database_list").fetchone()
+    return Path(row[2]) if row and row[2] else Path("台账")
+
+
+def _reason(exc: BaseException, path: Path) -> str:
+    if isinstance(exc, OSError):
+        return reason(exc)
+    if isinstance(exc, sqlite3.Error):
+        return storage.sqlite_cause(exc, path)[0]
+    return str(exc)
 
 
 def timestamp(when: datetime | None = None) -> str:
@@ -123,6 +148,8 @@ def daily_backup(ledger: Ledger) -> Path | None:
         if any(taken.date() == today for _path, taken, _reason in _named_backups(folder)):
             return None
         return automatic_backup(ledger.conn, ledger.path, DAILY)
+    except SourceDamaged:  # never quiet: the ledger must not be worked on
+        raise
     except (OSError, sqlite3.Error, LedgerError) as exc:
         log.warning("daily backup of %s failed: %s", ledger.path.name, exc)
         return None
@@ -262,14 +289,14 @@ def open_verified_backup(backup: Path) -> sqlite3.Connection:
     try:
         conn = storage.connect_readonly(backup)
     except sqlite3.DatabaseError as exc:
-        raise BadFileError(f"备份“{backup.name}”无法读取（{exc}）") from exc
+        raise storage.file_error(exc, backup, "无法读取备份") from exc
     try:
         problems = [row[0] for row in conn.execute("PRAGMA integrity_check(5)")]
         if problems != ["ok"] or conn.execute("PRAGMA foreign_key_check").fetchone():
             raise BadFileError(f"备份“{backup.name}”已损坏（完整性检查未通过），不能用于恢复")
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise BadFileError(f"备份“{backup.name}”已损坏，无法读取（{exc}）") from exc
+        raise storage.file_error(exc, backup, "无法读取备份") from exc
     except BaseException:
         conn.close()
         raise
@@ -293,7 +320,8 @@ def restore(ledger: Ledger, backup: Path) -> RestoreResult:
         try:
             source.backup(ledger.conn)
         except sqlite3.Error as exc:
-            raise LedgerError(f"恢复失败，台账未作任何修改（{exc}）") from exc
+            raise LedgerError(f"恢复失败，台账未作任何修改（{_reason(exc, ledger.path)}）"
+                              ) from exc
     finally:
         source.close()
     for migration in schema.pending(ledger.conn.execute("PRAGMA user_version").fetchone()[0]):
@@ -338,7 +366,7 @@ def restore_file(ledger: Path, backup: Path) -> RestoreResult:
         except OSError as exc:
             restored.unlink(missing_ok=True)
             raise LedgerError(
-                f"无法替换“{ledger.name}”（{_reason(exc)}）；如有其他窗口打开了它，请先关闭"
+                f"无法替换“{ledger.name}”（{_reason(exc, ledger)}）；如有其他窗口打开了它，请先关闭"
             ) from exc
     finally:
         if lock is not None:

@@ -162,8 +162,10 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
                 print(f"  - {problem}", file=out)
         else:
             print("完整性检查：通过", file=out)
-        missing = missing_for(ledger, period)
-        if missing:
+        missing = [] if problems else missing_for(ledger, period)  # a damaged file: no more
+        if problems:
+            pass
+        elif missing:
             print(f"{period.label}总结尚缺 {len(missing)} 项数据：", file=out)
             for item in missing:
                 print(f"  - {item.label}", file=out)
@@ -194,6 +196,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return 130
     except Exception as exc:  # never a traceback on the clerk's screen
         from core.logs import log_unexpected
+        from core.storage import damaged
+
+        db = getattr(args, "db", None)
+        found = damaged(exc, Path(db)) if db is not None else None
+        if found is not None:  # damage the open's check did not see (bit rot)
+            print(found.message, file=sys.stderr)
+            return 1
 
         log = log_unexpected(exc, f"command {args.command}")
         print(f"发生意外错误，未完成“{args.command}”（详情已写入 {log}）", file=sys.stderr)

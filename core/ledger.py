@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from core import storage
 from core.changes import Change, Writer
-from core.errors import BadFileError, ConflictError, NeedsUpgradeError, ReadOnlyError
+from core.errors import ConflictError, NeedsUpgradeError, ReadOnlyError
 from core.lock import WriterLock
 from core.periods import Period
 
@@ -87,7 +87,12 @@ class Ledger:
         else:
             ledger.writer_lock = lock
             if not opened.created:
-                daily_backup(ledger)
+                try:
+                    daily_backup(ledger)  # its copy is checked: damage of the ledger shows
+                except BaseException:
+                    ledger.close()
+                    storage.forget_checked(target)
+                    raise
         return ledger
 
     @classmethod
@@ -99,7 +104,7 @@ class Ledger:
         try:
             conn = storage.connect_readonly(target)
         except sqlite3.DatabaseError as exc:
-            raise BadFileError(f"无法读取“{target.name}”（{exc}）") from exc
+            raise storage.file_error(exc, target, "无法读取") from exc
         return cls(target, storage.OpenedFile(conn, readonly=True, readonly_reason="后台读取"))
 
     @classmethod
@@ -339,10 +344,16 @@ class Ledger:
 
     def integrity_problems(self) -> list[str]:
         """Empty when SQLite's integrity and foreign-key checks pass."""
-        problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check(20)")]
-        problems = [] if problems == ["ok"] else problems
-        for table, rowid, parent, _fk in self.conn.execute("PRAGMA foreign_key_check"):
-            problems.append(f"{table} 第 {rowid} 行引用的 {parent} 记录不存在")
+        try:
+            problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check(20)")]
+            problems = [] if problems == ["ok"] else problems
+            for table, rowid, parent, _fk in self.conn.execute("PRAGMA foreign_key_check"):
+                problems.append(f"{table} 第 {rowid} 行引用的 {parent} 记录不存在")
+        except sqlite3.DatabaseError as exc:  # too damaged to be read through
+            cause, _damaged = storage.sqlite_cause(exc, self.path)
+            problems = [cause]
+        if problems:
+            storage.forget_checked(self.path)
         return problems
 
 

@@ -15,6 +15,7 @@ import shutil
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from core import schema
@@ -202,8 +203,9 @@ def inspect(path: Path) -> int:
 # -- files known to be healthy ------------------------------------------------------------------
 # The quick check reads the whole file (~0.1 s for ten years of data). A file we closed cleanly
 # (or checked) and that has not changed since — same size, same modification time, no WAL — is
-# not checked again; anything else is. Damage that changes neither (bit rot) is caught by the
-# daily backup, which checks its copy.
+# not checked again on the same day; anything else is. So damage that changes neither (bit rot)
+# is found at the latest by the first open of the next day; damage SQLite meets while reading
+# (`damaged`) forgets the file, so the next open checks it and refuses it.
 CHECKED_FILE = "checked-ledgers.json"
 _CHECKED_KEPT = 50
 
@@ -216,7 +218,7 @@ def _fingerprint(path: Path) -> list[int] | None:
             return None  # uncheckpointed changes: check
     except OSError:
         return None
-    return [stat.st_size, stat.st_mtime_ns]
+    return [stat.st_size, stat.st_mtime_ns, date.today().toordinal()]
 
 
 def _checked() -> dict[str, list[int]]:
@@ -232,6 +234,30 @@ def _checked() -> dict[str, list[int]]:
 def recently_checked(path: Path) -> bool:
     fingerprint = _fingerprint(path)
     return fingerprint is not None and _checked().get(str(path.resolve())) == fingerprint
+
+
+def forget_checked(path: Path) -> None:
+    """The file must be checked at its next open (damage was met while working with it)."""
+    from core.paths import data_dir
+
+    known = _checked()
+    if known.pop(str(path.resolve()), None) is None:
+        return
+    try:
+        text = json.dumps(known, ensure_ascii=False)
+        write_atomically(data_dir() / CHECKED_FILE,
+                         lambda partial: partial.write_text(text, encoding="utf-8"))
+    except OSError:
+        pass
+
+
+def damaged(exc: BaseException, path: Path) -> BadFileError | None:
+    """For an SQLite error met while working with an open ledger: the clerk's message if it
+    says the file is damaged (and the file is then checked at its next open), else None."""
+    if not isinstance(exc, sqlite3.DatabaseError) or not sqlite_cause(exc, path)[1]:
+        return None
+    forget_checked(path)
+    return BadFileError(f"“{_display(path)}”已损坏（读取时发现数据错误），请从备份恢复")
 
 
 def remember_checked(path: Path) -> None:

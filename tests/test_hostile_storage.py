@@ -78,3 +78,84 @@ def test_a_new_ledger_on_a_full_disk_leaves_nothing(small_disk: Path) -> None:
     with pytest.raises(PlaceError, match="磁盘空间不足"):
         Ledger.open(target)
     assert sorted(p.name for p in small_disk.iterdir()) == ["占满.bin"]
+
+
+# -- 3: bit rot that keeps size and modification time ------------------------------------------
+def _rot(path: Path, table: str = "services") -> None:
+    """Flip bytes inside one table's page, keeping the file's size and modification time."""
+    conn = sqlite3.connect(path)
+    page = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    stat = path.stat()
+    data = bytearray(path.read_bytes())
+    start = (page - 1) * size
+    for offset in range(start + 8, start + 60):
+        data[offset] ^= 0x5A
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def _cli(*args: str) -> tuple[int, str, str]:
+    import io
+    from contextlib import redirect_stderr
+
+    from core.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stderr(err):
+        status = main(list(args), out)
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_bit_rot_is_caught_by_the_next_days_open(demo_path: Path) -> None:
+    import json
+
+    from core import storage
+    from core.paths import data_dir
+
+    Ledger.open(demo_path).close()  # closed cleanly: remembered as checked
+    assert storage.recently_checked(demo_path)
+    _rot(demo_path)
+    checked = data_dir() / storage.CHECKED_FILE
+    known = json.loads(checked.read_text(encoding="utf-8"))
+    known = {key: [size, mtime, day - 1] for key, (size, mtime, day) in known.items()}
+    checked.write_text(json.dumps(known), encoding="utf-8")  # as if checked yesterday
+    with pytest.raises(BadFileError, match="已损坏"):
+        Ledger.open(demo_path)
+
+
+def test_bit_rot_met_the_same_day_is_named_and_then_refused(demo_path: Path, tmp_path: Path
+                                                            ) -> None:
+    from core.exchange.excel_export import export_year
+    from tests.conftest import DEMO_PERIOD
+
+    with Ledger.open(demo_path) as ledger:
+        workbook = export_year(ledger, DEMO_PERIOD.year, tmp_path / "导出.xlsx").path
+        ledger.projects.add(name="导出之后新增的项目")
+    _rot(demo_path)
+    status, _out, err = _cli("import", "--db", str(demo_path), str(workbook), "--apply")
+    assert status == 1 and "已损坏" in err and "发生意外错误" not in err, err
+    assert "备份写入" not in err  # the ledger is the cause, not the backup folder
+    status, out, err = _cli("check", "--db", str(demo_path))
+    assert status == 1 and "发生意外错误" not in err, (out, err)
+    assert "未通过" in out or "已损坏" in err, (out, err)
+    with pytest.raises(BadFileError, match="已损坏"):  # no longer skipped by the cache
+        Ledger.open(demo_path)
+
+
+def test_sqlite_causes_are_worded_in_chinese(tmp_path: Path) -> None:
+    from core.storage import sqlite_cause
+
+    for code, words in ((11, "已损坏"), (13, "磁盘空间不足"), (8, "只读"), (5, "其他程序")):
+        error = sqlite3.DatabaseError("database disk image is malformed")
+        error.sqlite_errorcode = code  # type: ignore[attr-defined]
+        cause, _damaged = sqlite_cause(error, tmp_path / "台账.db")
+        assert words in cause and cause.isascii() is False
+
+
+def test_check_of_a_rotten_ledger_reports_instead_of_crashing(demo_path: Path) -> None:
+    Ledger.open(demo_path).close()
+    _rot(demo_path)
+    status, out, err = _cli("check", "--db", str(demo_path))
+    assert status == 1 and "完整性检查：未通过" in out and "发生意外错误" not in err, (out, err)
