@@ -360,7 +360,8 @@ def restore_file(ledger: Path, backup: Path) -> RestoreResult:
             source.close()
         try:
             previous = _keep_original(ledger)
-            for suffix in ("-wal", "-shm"):  # a WAL of the old file must never meet the new one
+            for suffix in storage.JOURNAL_SUFFIXES:  # the old file's WAL or rollback journal
+                # must never meet the new one (SQLite would replay it into the restored file)
                 ledger.with_name(ledger.name + suffix).unlink(missing_ok=True)
             os.replace(restored, ledger)
         except OSError as exc:
@@ -379,7 +380,7 @@ def _keep_original(ledger: Path) -> Path | None:
         return None
     target = backup_path(backups_dir_for(ledger), ledger, ORIGINAL)
     target.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("-wal", ""):  # the main file last: it names the copy as complete
+    for suffix in ("-wal", "-journal", ""):  # the main file last: it names the copy complete
         part = ledger.with_name(ledger.name + suffix)
         if part.exists():
             shutil.copyfile(part, target.with_name(target.name + suffix))

@@ -153,6 +153,31 @@ def _probe(path: Path) -> sqlite3.Connection:
     return _connect(f"{uri}?mode=ro&immutable=1", uri=True)
 
 
+def _settle_journal(path: Path) -> None:
+    """A rollback journal left beside the file (another SQLite tool killed half-way) holds the
+    pages as they were before its unfinished write: SQLite's own recovery puts them back. Read
+    as immutable, the file would look damaged; left there, the journal would later be replayed
+    into whatever file then has this name (a restored backup)."""
+    journal = path.with_name(path.name + "-journal")
+    try:
+        if not journal.exists() or journal.stat().st_size == 0:
+            return
+    except OSError:
+        return
+    if _writable_reason(path):
+        raise PlaceError(f"“{_display(path)}”有一次未完成的写入需要恢复（旁边的"
+                         f"“{journal.name}”文件），但{_writable_reason(path)}；"
+                         "请把这两个文件一起复制到可写的位置后再打开")
+    try:
+        conn = _connect(str(path), uri=False)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # rolls it back
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise file_error(exc, path, "无法恢复未完成的写入，无法打开") from exc
+
+
 def inspect(path: Path) -> int:
     """Refuse anything that is not a healthy ledger of a version we know; never writes.
 
@@ -173,6 +198,7 @@ def inspect(path: Path) -> int:
         raise BadFileError(f"“{name}”是空文件（0 字节），不是工作台账文件")
     if header != SQLITE_MAGIC:
         raise BadFileError(f"“{name}”不是工作台账文件（也不是 SQLite 数据库）")
+    _settle_journal(path)
     try:
         conn = _probe(path)
     except sqlite3.DatabaseError as exc:

@@ -159,3 +159,47 @@ def test_check_of_a_rotten_ledger_reports_instead_of_crashing(demo_path: Path) -
     _rot(demo_path)
     status, out, err = _cli("check", "--db", str(demo_path))
     assert status == 1 and "完整性检查：未通过" in out and "发生意外错误" not in err, (out, err)
+
+
+# -- 7: a stale hot rollback journal beside the ledger ------------------------------------------
+_HALF_WRITE = r"""
+import os, sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("PRAGMA journal_mode = DELETE")
+conn.execute("PRAGMA cache_size = 1")  # pages spill into the file before the commit
+conn.execute("BEGIN")
+conn.execute("UPDATE services SET description = coalesce(description, '') || '半途写入的内容'")
+os._exit(0)  # killed half-way: a hot journal is left beside the file
+"""
+
+
+def _half_written_by_another_tool(path: Path) -> None:
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-c", _HALF_WRITE, str(path)], check=True)
+    assert path.with_name(path.name + "-journal").stat().st_size > 0
+
+
+def test_a_hot_journal_is_recovered_not_called_damaged(demo_path: Path) -> None:
+    with Ledger.open(demo_path, readonly=True) as ledger:
+        before = ledger.query("SELECT id, description FROM services ORDER BY id")
+    _half_written_by_another_tool(demo_path)
+    with Ledger.open(demo_path) as ledger:  # as sqlite3 itself would: the write rolled back
+        assert ledger.query("SELECT id, description FROM services ORDER BY id") == before
+        assert ledger.integrity_problems() == []
+
+
+def test_a_restore_leaves_no_journal_to_replay_into_the_restored_file(demo_path: Path,
+                                                                      tmp_path: Path) -> None:
+    from core.backup import backup_into, restore_file
+
+    with Ledger.open(demo_path, readonly=True) as ledger:
+        backup = backup_into(ledger.conn, ledger.path, tmp_path / "备份")
+        expected = ledger.query("SELECT id, description FROM services ORDER BY id")
+    _half_written_by_another_tool(demo_path)
+    restore_file(demo_path, backup)
+    assert not demo_path.with_name(demo_path.name + "-journal").exists()
+    with Ledger.open(demo_path) as ledger:
+        assert ledger.query("SELECT id, description FROM services ORDER BY id") == expected
+        assert ledger.integrity_problems() == []
