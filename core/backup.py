@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from core import schema, storage
 from core.changes import now_text, os_user
 from core.errors import BadFileError, InputError, LedgerError
-from core.files import reason, write_atomically
+from core.files import prune_partials, reason, write_atomically
 from core.lock import WriterLock
 from core.paths import backups_dir_for
 
@@ -144,6 +144,7 @@ def daily_backup(ledger: Ledger) -> Path | None:
     """
     folder = backups_dir_for(ledger.path)
     today = date.today()
+    prune_leftovers(ledger.path)
     try:
         if any(taken.date() == today for _path, taken, _reason in _named_backups(folder)):
             return None
@@ -185,6 +186,7 @@ def _named_backups(folder: Path) -> list[tuple[Path, datetime, str]]:
 
 def prune(folder: Path, *, keep: Path | None = None, now: datetime | None = None) -> list[Path]:
     """Delete copies beyond the last 30 and the newest of each of the last 12 months."""
+    prune_partials(folder)
     backups = _named_backups(folder)
     kept = {path for path, _taken, _reason in backups[:KEEP_LATEST]}
     if keep is not None:
@@ -202,6 +204,15 @@ def prune(folder: Path, *, keep: Path | None = None, now: datetime | None = None
             for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
                 leftover.unlink(missing_ok=True)
             removed.append(path)
+    return removed
+
+
+def prune_leftovers(ledger: Path) -> list[Path]:
+    """What killed backups, restores and migrations left: temporary copies in the backup
+    folder, a half-restored copy and temporary files beside the ledger."""
+    removed = prune_partials(backups_dir_for(ledger))
+    removed += prune_partials(ledger.parent, patterns=(
+        f"~{ledger.name}.*.part", f"~{ledger.stem}.*.part", f"{ledger.name}.restoring"))
     return removed
 
 

@@ -12,8 +12,12 @@ import errno
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
+
+PARTIAL_PATTERN = "~*.part"  # what write_atomically names its temporary files
+STALE_AFTER_S = 3600  # a temporary file untouched this long belongs to a killed copy
 
 
 def write_atomically(target: Path, write: Callable[[Path], object]) -> Path:
@@ -36,6 +40,26 @@ def write_atomically(target: Path, write: Callable[[Path], object]) -> Path:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
     return target
+
+
+def prune_partials(folder: Path, *, patterns: tuple[str, ...] = (PARTIAL_PATTERN,),
+                   now: float | None = None) -> list[Path]:
+    """Delete what copies killed half-way left in `folder` (temporary files of
+    write_atomically untouched for an hour: a copy under way keeps writing its file)."""
+    removed: list[Path] = []
+    limit = (time.time() if now is None else now) - STALE_AFTER_S
+    try:
+        candidates = [path for pattern in patterns for path in Path(folder).glob(pattern)]
+    except OSError:
+        return removed
+    for path in candidates:
+        try:
+            if path.is_file() and path.stat().st_mtime < limit:
+                path.unlink()
+                removed.append(path)
+        except OSError:  # in use (Windows) or gone meanwhile: next time
+            continue
+    return removed
 
 
 def reason(exc: OSError) -> str:

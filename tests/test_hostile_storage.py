@@ -203,3 +203,50 @@ def test_a_restore_leaves_no_journal_to_replay_into_the_restored_file(demo_path:
     with Ledger.open(demo_path) as ledger:
         assert ledger.query("SELECT id, description FROM services ORDER BY id") == expected
         assert ledger.integrity_problems() == []
+
+
+# -- 9: copies killed half-way leave ~….part files --------------------------------------------
+_KILLED_COPY = r"""
+import os, sys
+from pathlib import Path
+from core.files import write_atomically
+
+def die(partial):
+    partial.write_bytes(b"\0" * 4096)
+    os._exit(9)  # killed in the middle of the copy
+
+write_atomically(Path(sys.argv[1]), die)
+"""
+
+
+def _killed_copy(target: Path) -> None:
+    import subprocess
+    import sys
+
+    from benchmarks.stress_kill import ROOT, child_env
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run([sys.executable, "-c", _KILLED_COPY, str(target)], cwd=ROOT, env=child_env(),
+                   check=False)
+
+
+def test_what_killed_copies_leave_is_pruned(ledger_path: Path) -> None:
+    import time
+
+    from core.backup import backup_path
+    from core.paths import backups_dir_for
+
+    Ledger.open(ledger_path).close()
+    folder = backups_dir_for(ledger_path)
+    for _ in range(3):  # killed backups, a killed restore
+        _killed_copy(backup_path(folder, ledger_path, "每日"))
+    _killed_copy(ledger_path.with_name(ledger_path.name + ".restoring"))
+    leftovers = [*folder.glob("~*.part"), *ledger_path.parent.glob("~*.part")]
+    assert len(leftovers) == 4
+    an_hour_ago = time.time() - 2 * 3600
+    for leftover in leftovers:
+        os.utime(leftover, (an_hour_ago, an_hour_ago))
+    _killed_copy(backup_path(folder, ledger_path, "备份"))  # one of now: may still be under way
+    Ledger.open(ledger_path).close()
+    remaining = [*folder.glob("~*.part"), *ledger_path.parent.glob("~*.part")]
+    assert len(remaining) == 1 and remaining[0] not in leftovers
