@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from core.errors import InputError
 
@@ -44,22 +45,37 @@ def clean_text(value: object, *, field: str) -> str:
     """What the clerk typed into a text field → the text stored; raises InputError naming
     `field` for a character no document can hold, or for a text over MAX_TEXT_CHARS."""
     text = "" if value is None else str(value)
+    if len(text) > 2 * MAX_TEXT_CHARS:  # refused before any work on it
+        raise _too_long(field, len(text))
     if text.isascii() and text.isprintable():
-        return text.strip()  # the common case, made quick (an import reads many cells)
+        text = text.strip()  # the common case, made quick (an import reads many cells)
+        if len(text) > MAX_TEXT_CHARS:
+            raise _too_long(field, len(text))
+        return text
+    cleaned, problem = _clean_unusual(text, field)
+    if problem:
+        raise InputError(problem, field=field)
+    return cleaned
+
+
+def _too_long(field: str, length: int) -> InputError:
+    return InputError(f"「{field}」过长（{length:,} 字），最多 {MAX_TEXT_CHARS:,} 字；"
+                      "请精简，或把详细材料另存为附件", field=field)
+
+
+@lru_cache(maxsize=1024)  # a sheet repeats its texts (shared strings: one object, hashed once)
+def _clean_unusual(text: str, field: str) -> tuple[str, str]:
+    """(the cleaned text, '') or ('', why it is refused): refusals are remembered too."""
     text = _unified(text)
     bad = _REFUSED.search(text)
     if bad is not None:
         char = bad.group()
-        position = bad.start() + 1
-        raise InputError(
-            f"「{field}」第 {position} 个字符是无法保存的不可见控制字符（U+{ord(char):04X}），"
-            "请删除后重新输入", field=field)
+        return "", (f"「{field}」第 {bad.start() + 1} 个字符是无法保存的不可见控制字符"
+                    f"（U+{ord(char):04X}），请删除后重新输入")
     text = text.strip()
     if len(text) > MAX_TEXT_CHARS:
-        raise InputError(
-            f"「{field}」过长（{len(text):,} 字），最多 {MAX_TEXT_CHARS:,} 字；"
-            "请精简，或把详细材料另存为附件", field=field)
-    return text
+        return "", _too_long(field, len(text)).message
+    return text, ""
 
 
 def scrub(text: str) -> str:

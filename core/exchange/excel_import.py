@@ -43,7 +43,14 @@ from core.exchange.layout import (
     guess_mapping,
 )
 from core.exchange.plan_import import PlanImporter
-from core.exchange.reading import ImportRefused, RawSheet, RawWorkbook, read_workbook
+from core.exchange.reading import (
+    MAX_COLUMNS,
+    ImportRefused,
+    RawSheet,
+    RawWorkbook,
+    column_name,
+    read_workbook,
+)
 
 if TYPE_CHECKING:
     from core.ledger import Ledger
@@ -65,6 +72,8 @@ class SheetPlan:
     skipped: str = ""  # why the sheet is not imported ('' if it is)
     ignored_columns: list[str] = field(default_factory=list)
     total_rows: int = 0  # 合计 / 小计 rows left out
+    merged: list[str] = field(default_factory=list)  # merged ranges filled down
+    wide: bool = False  # columns past MAX_COLUMNS were not read
 
 
 @dataclass
@@ -115,6 +124,13 @@ class ImportPlan:
                              f"{'、'.join(sheet.ignored_columns)}")
             if sheet.total_rows:
                 notes.append(f"工作表“{sheet.title}”中的 {sheet.total_rows} 个合计行未导入")
+            if sheet.merged:
+                shown = "、".join(sheet.merged[:5]) + ("等" if len(sheet.merged) > 5 else "")
+                notes.append(f"工作表“{sheet.title}”有 {len(sheet.merged)} 处纵向合并的单元格"
+                             f"（{shown}）：合并格的内容已填入它所跨的每一行，请核对")
+            if sheet.wide:
+                notes.append(f"工作表“{sheet.title}”超过 {MAX_COLUMNS} 列：第 {MAX_COLUMNS} 列"
+                             f"（{column_name(MAX_COLUMNS)}）之后的内容未读取，也未导入")
         notes.append(EMPTY_CELLS_NOTE)
         return notes
 
@@ -184,7 +200,7 @@ def _sheet_plan(sheet: RawSheet, mapping: Mapping | None) -> SheetPlan:
         reason = "没有可识别的列，未导入" if sheet.rows else "是空表"
         return SheetPlan(sheet.title, None, headers, skipped=reason)
     headers = sheet.row(mapping.header_row)
-    plan = SheetPlan(sheet.title, mapping, headers)
+    plan = SheetPlan(sheet.title, mapping, headers, merged=list(sheet.merged), wide=sheet.wide)
     layout = mapping.sheet
     if not mapping.complete:
         missing = [layout.column(key).header for key in layout.required
