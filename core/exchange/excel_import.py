@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.changes import Change
 from core.errors import ConflictError, InputError
+from core.exchange.excel_export import MAX_CELL_TEXT
 from core.exchange.importers import (
     CHANGED,
     NEW,
@@ -73,6 +74,7 @@ class SheetPlan:
     ignored_columns: list[str] = field(default_factory=list)
     total_rows: int = 0  # 合计 / 小计 rows left out
     merged: list[str] = field(default_factory=list)  # merged ranges filled down
+    cut_cells: int = 0  # texts of exactly a cell's limit (cut by an export): left alone
     wide: bool = False  # columns past MAX_COLUMNS were not read
 
 
@@ -128,6 +130,10 @@ class ImportPlan:
                 shown = "、".join(sheet.merged[:5]) + ("等" if len(sheet.merged) > 5 else "")
                 notes.append(f"工作表“{sheet.title}”有 {len(sheet.merged)} 处纵向合并的单元格"
                              f"（{shown}）：合并格的内容已填入它所跨的每一行，请核对")
+            if sheet.cut_cells:
+                notes.append(f"工作表“{sheet.title}”中 {sheet.cut_cells} 个单元格的文字正好"
+                             f" {MAX_CELL_TEXT:,} 字（Excel 单元格上限，导出时截断的长文字），"
+                             "未导入：台账中原有的全文不变")
             if sheet.wide:
                 notes.append(f"工作表“{sheet.title}”超过 {MAX_COLUMNS} 列：第 {MAX_COLUMNS} 列"
                              f"（{column_name(MAX_COLUMNS)}）之后的内容未读取，也未导入")
@@ -230,6 +236,10 @@ def _read_rows(sheet: RawSheet, plan: SheetPlan, importer: RowImporter) -> None:
             continue
         values = {key: cells[i] for i, key in columns.items()
                   if i < len(cells) and cells[i] is not None}
+        for key, value in list(values.items()):
+            if isinstance(value, str) and len(value) == MAX_CELL_TEXT:  # cut by an export
+                del values[key]
+                plan.cut_cells += 1
         if values:
             plan.results.append(importer.read(number, values, units, years))
 
