@@ -69,7 +69,7 @@ def parse_rank(text: str | int | None, *, field: str) -> int | None:
         if number is None:
             raise InputError(f"「{field}」的排名应为“3”或“第三”这样的写法，收到“{text}”",
                              field=field)
-    if not 1 <= number <= MAX_RANK:
+    if number is None or not 1 <= number <= MAX_RANK:
         raise InputError(f"「{field}」的排名应为 1 到 {MAX_RANK} 之间的整数，收到“{text}”",
                          field=field)
     return number
