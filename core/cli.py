@@ -100,6 +100,20 @@ def command(name: str) -> Callable[[Callable[[argparse.Namespace, TextIO], int]]
     return register
 
 
+def _log_to_file() -> None:
+    """Warnings (of the program and of its libraries) go to the log file, never to stderr,
+    where only the one Chinese line belongs. The log file opens only if something is logged."""
+    import logging
+
+    from core.logs import setup_logging
+
+    try:
+        setup_logging()
+    except OSError:  # no data folder: then nothing at all rather than English on the screen
+        logging.getLogger().addHandler(logging.NullHandler())
+    logging.captureWarnings(True)
+
+
 def choose_period(ledger: object, year: int | None, months: int | None) -> Period:
     """The period asked for; by default the newest one the ledger holds."""
     from core.ledger import Ledger
@@ -181,6 +195,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
+    _log_to_file()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -193,21 +193,33 @@ def inspect(path: Path) -> int:
     except PermissionError as exc:
         raise BadFileError(f"没有权限读取“{name}”") from exc
     except OSError as exc:
-        raise BadFileError(f"无法读取“{name}”：{exc.strerror or exc}") from exc
+        raise BadFileError(f"无法读取“{name}”：{reason(exc)}") from exc
     if size == 0:
         raise BadFileError(f"“{name}”是空文件（0 字节），不是工作台账文件")
     if header != SQLITE_MAGIC:
         raise BadFileError(f"“{name}”不是工作台账文件（也不是 SQLite 数据库）")
     _settle_journal(path)
+    conn: sqlite3.Connection | None = None
     try:
         conn = _probe(path)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
+        if conn is not None:
+            conn.close()
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and not os.access(path.parent, os.W_OK) and not sqlite_cause(
+                exc, path)[1]:
+            raise PlaceError(
+                f"“{name}”有尚未写回的修改（“{wal.name}”文件），但所在文件夹为只读，无法读取；"
+                "请把这几个文件一起复制到可写的位置后再打开") from exc
         raise file_error(exc, path, "无法打开") from exc
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if app_id != schema.APPLICATION_ID and not (app_id == 0 and tables == 0):
+        # an empty SQLite file (no tables, no versions) may become a ledger; one that another
+        # program numbered (user_version) is theirs, whatever its number
+        if app_id != schema.APPLICATION_ID and not (app_id == 0 and tables == 0 and version == 0):
             raise BadFileError(f"“{name}”是其他程序的 SQLite 数据库，不是工作台账文件")
         if version > schema.LATEST_VERSION:
             raise BadFileError(

@@ -250,3 +250,86 @@ def test_what_killed_copies_leave_is_pruned(ledger_path: Path) -> None:
     Ledger.open(ledger_path).close()
     remaining = [*folder.glob("~*.part"), *ledger_path.parent.glob("~*.part")]
     assert len(remaining) == 1 and remaining[0] not in leftovers
+
+
+# -- 11: every cause named, in Chinese -----------------------------------------------------------
+def test_an_empty_foreign_database_is_not_called_a_newer_version(tmp_path: Path) -> None:
+    foreign = tmp_path / "别的程序.db"
+    conn = sqlite3.connect(foreign)
+    conn.execute("PRAGMA user_version = 99")  # numbered by its program, no tables yet
+    conn.close()
+    with pytest.raises(BadFileError) as caught:
+        Ledger.open(foreign)
+    assert "其他程序" in caught.value.message and "更新版本" not in caught.value.message
+
+
+@pytest.fixture
+def read_only_folder(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
+    """(a writable folder, the same folder mounted read-only): a USB stick's write switch."""
+    source, mounted = tmp_path / "源", tmp_path / "只读U盘"
+    source.mkdir()
+    mounted.mkdir()
+    if os.name != "posix" or os.geteuid() != 0:
+        pytest.skip("root ignores file modes: a read-only folder is a read-only bind mount, "
+                    "which needs root")
+    for command in (["mount", "--bind", str(source), str(mounted)],
+                    ["mount", "-o", "remount,ro,bind", str(mounted)]):
+        if subprocess.run(command, capture_output=True, check=False).returncode != 0:
+            subprocess.run(["umount", str(mounted)], check=False, capture_output=True)
+            pytest.skip("cannot make a read-only bind mount here")
+    try:
+        yield source, mounted
+    finally:
+        subprocess.run(["umount", "-l", str(mounted)], check=False)
+
+
+def test_a_read_only_folder_is_named_not_called_damaged(read_only_folder: tuple[Path, Path]
+                                                        ) -> None:
+    source, mounted = read_only_folder
+    ledger = Ledger.open(source / "台账.db")
+    ledger.projects.add(name="未写回的项目")
+    shutil_copy = __import__("shutil").copyfile
+    for suffix in ("", "-wal"):  # as a killed window left it, without its -shm
+        shutil_copy(source / "台账.db", source / "副本.db") if not suffix else shutil_copy(
+            source / f"台账.db{suffix}", source / f"副本.db{suffix}")
+    ledger.close()
+    with pytest.raises(BadFileError) as caught:
+        Ledger.open(mounted / "副本.db")
+    assert isinstance(caught.value, PlaceError) and "只读" in caught.value.message
+    assert "损坏" not in caught.value.message and caught.value.message.isascii() is False
+    with Ledger.open(mounted / "台账.db") as closed_cleanly:  # no WAL: opens read-only
+        assert closed_cleanly.readonly and "只读" in closed_cleanly.readonly_reason
+
+
+def test_no_english_warning_reaches_the_clis_stderr(demo_path: Path, tmp_path: Path) -> None:
+    import sys
+
+    from benchmarks.stress_kill import ROOT, child_env
+
+    data = tmp_path / "数据"
+    data.mkdir()
+    (data / "backups").write_text("不是文件夹", encoding="utf-8")  # the daily backup fails
+    env = {**child_env(), "WORKLEDGER_DATA_DIR": str(data)}
+    done = subprocess.run([sys.executable, "main.py", "backup", "--db", str(demo_path), "--to",
+                           str(tmp_path / "备份")], cwd=ROOT, env=env, capture_output=True,
+                          text=True, encoding="utf-8", check=False)
+    done = subprocess.run([sys.executable, "main.py", "restore", "--db", str(demo_path),
+                           "--from", done.stdout.strip()], cwd=ROOT, env=env,
+                          capture_output=True, text=True, encoding="utf-8", check=False)
+    import re
+
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr  # the one Chinese line, no log warning before it
+    words = re.sub(r"“[^”]*”", "", lines[0])  # file names may be anything
+    assert not re.search(r"[A-Za-z]{3,}", words), lines[0]
+
+
+def test_the_dry_run_never_shows_an_internal_label(ledger: Ledger, tmp_path: Path) -> None:
+    from core.exchange.excel_import import preview_file
+    from tests.excel_files import write_xlsx
+
+    path = write_xlsx(tmp_path / "公式.xlsx", {"企业名录": [
+        ("企业名称", "行业"), ("=A5", "制造"), ("星河公司", "=B9")]})
+    plan = preview_file(ledger, path)
+    shown = " ".join([*(r.label + r.detail for r in plan.results()), *plan.notes])
+    assert "FORMULA_WITHOUT_VALUE" not in shown and "公式" in shown, shown

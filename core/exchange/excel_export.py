@@ -94,7 +94,7 @@ def export_year(ledger: Ledger, year: int, out: Path, *, all_periods: bool = Fal
     try:  # before openpyxl starts its temporary files: a folder we cannot use fails here
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise LedgerError(f"无法写入“{out}”（{exc.strerror or exc}），请换一个位置") from exc
+        raise LedgerError(f"无法写入“{out}”（{reason(exc)}），请换一个位置") from exc
     periods = _periods(ledger, year, all_periods)
     period = periods[-1]
     tables = [

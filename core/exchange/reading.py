@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import LedgerError
+from core.files import reason
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -46,6 +47,12 @@ class ImportRefused(LedgerError):
 
 
 class _FormulaWithoutValue:
+    """A formula cell the file holds no result of. Wherever it is shown (a row's label, a
+    header, a message) it reads as the clerk would say it, never as an internal name."""
+
+    def __str__(self) -> str:
+        return "（公式，文件中没有保存计算结果）"
+
     def __repr__(self) -> str:
         return "FORMULA_WITHOUT_VALUE"
 
@@ -58,6 +65,9 @@ class CellError:
     """An error value saved in a cell (#DIV/0! …)."""
 
     code: str
+
+    def __str__(self) -> str:
+        return self.code
 
 
 @dataclass
@@ -112,7 +122,7 @@ def _check_file(path: Path) -> None:
     except FileNotFoundError as exc:
         raise ImportRefused(f"找不到文件“{name}”") from exc
     except OSError as exc:
-        raise ImportRefused(f"无法读取“{name}”（{exc.strerror or exc}），"
+        raise ImportRefused(f"无法读取“{name}”（{reason(exc)}），"
                             "如果它正在 Excel/WPS 中打开，请先关闭") from exc
     if size == 0:
         raise ImportRefused(f"“{name}”是空文件（0 字节）")

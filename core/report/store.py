@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.changes import Change
 from core.errors import ConflictError, InputError, NotFoundError
+from core.files import reason
 from core.report.template import CLOSE, OPEN
 from core.report.writers import replace_atomically
 
@@ -184,7 +185,7 @@ def read_template_file(path: str | Path) -> str:
     except FileNotFoundError as exc:
         raise InputError(f"找不到文件“{name}”") from exc
     except OSError as exc:
-        raise InputError(f"无法读取“{name}”：{exc.strerror or exc}") from exc
+        raise InputError(f"无法读取“{name}”：{reason(exc)}") from exc
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = _decode(data, "utf-16", name)
     elif b"\x00" in data:
