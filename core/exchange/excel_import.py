@@ -46,10 +46,13 @@ from core.exchange.layout import (
 from core.exchange.plan_import import PlanImporter
 from core.exchange.reading import (
     MAX_COLUMNS,
+    PROGRESS_EVERY,
     ImportRefused,
+    Progress,
     RawSheet,
     RawWorkbook,
     column_name,
+    no_progress,
     read_workbook,
 )
 
@@ -160,13 +163,14 @@ def guess_mappings(workbook: RawWorkbook) -> dict[str, Mapping | None]:
             for sheet in workbook.sheets}
 
 
-def preview_file(ledger: Ledger, path: Path, *, year: int | None = None) -> ImportPlan:
-    return preview(ledger, read_workbook(path), year=year)
+def preview_file(ledger: Ledger, path: Path, *, year: int | None = None,
+                 progress: Progress = no_progress) -> ImportPlan:
+    return preview(ledger, read_workbook(path, progress), year=year, progress=progress)
 
 
 def preview(ledger: Ledger, workbook: RawWorkbook, *,
             mappings: dict[str, Mapping | None] | None = None,
-            year: int | None = None) -> ImportPlan:
+            year: int | None = None, progress: Progress = no_progress) -> ImportPlan:
     """The dry run: what importing `workbook` would do, row by row. Writes nothing.
 
     Raises ImportRefused when no worksheet has a recognised (or given) mapping.
@@ -182,12 +186,13 @@ def preview(ledger: Ledger, workbook: RawWorkbook, *,
             "未导入；请检查表头是否在前 10 行，或在导入窗口中指定各列对应的内容")
     ready = [sheet for sheet in workbook.sheets if not plans[sheet.title].skipped]
     # Enterprises first: the other sheets of the same file may name the enterprises it adds.
+    counter = _Counter(progress, sum(len(sheet.rows) for sheet in ready))
     for sheet in sorted(ready, key=lambda s: IMPORT_ORDER.index(_kind(plans[s.title]))):
         plan = plans[sheet.title]
         kind = _kind(plan)
         if kind not in importers:
             importers[kind] = IMPORTERS[kind](context)
-        _read_rows(sheet, plan, importers[kind])
+        _read_rows(sheet, plan, importers[kind], counter)
     return ImportPlan(
         path=workbook.path, ledger_path=ledger.path, year=context.year,
         sheets=[plans[sheet.title] for sheet in workbook.sheets], formulas=workbook.formulas,
@@ -219,7 +224,20 @@ def _sheet_plan(sheet: RawSheet, mapping: Mapping | None) -> SheetPlan:
     return plan
 
 
-def _read_rows(sheet: RawSheet, plan: SheetPlan, importer: RowImporter) -> None:
+class _Counter:
+    """Rows checked so far, told to `progress` every PROGRESS_EVERY rows."""
+
+    def __init__(self, progress: Progress, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def step(self) -> None:
+        self.done += 1
+        if self.done % PROGRESS_EVERY == 0:
+            self.progress("正在检查每一行", self.done, self.total)
+
+
+def _read_rows(sheet: RawSheet, plan: SheetPlan, importer: RowImporter,
+               counter: _Counter | None = None) -> None:
     mapping = plan.mapping
     assert mapping is not None
     layout = mapping.sheet
@@ -229,6 +247,8 @@ def _read_rows(sheet: RawSheet, plan: SheetPlan, importer: RowImporter) -> None:
     units = {columns[i]: unit for i, unit in mapping.units.items() if i in columns}
     years = {columns[i]: year for i, year in mapping.years.items() if i in columns}
     for number, cells in sheet.rows:
+        if counter is not None:
+            counter.step()
         if number <= mapping.header_row:
             continue
         if any(_is_total(value) for value in cells[:3]):  # 合计 stands at the start of its row

@@ -17,6 +17,7 @@ import logging
 import re
 import warnings
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import zip_longest
@@ -44,6 +45,20 @@ log = logging.getLogger("workledger.exchange")
 
 class ImportRefused(LedgerError):
     """The file cannot be imported at all; nothing was read into the ledger."""
+
+
+class ImportCancelled(LedgerError):
+    """The clerk cancelled the reading or the dry run; nothing was changed."""
+
+
+# progress(what, done, total) while a long import works (total 0: not known); it may raise
+# ImportCancelled to stop the work (the window's 取消 button).
+Progress = Callable[[str, int, int], None]
+PROGRESS_EVERY = 500  # rows between two calls
+
+
+def no_progress(_what: str, _done: int, _total: int) -> None:
+    return None
 
 
 class _FormulaWithoutValue:
@@ -97,14 +112,14 @@ class RawWorkbook:
         return sum(sheet.formulas for sheet in self.sheets)
 
 
-def read_workbook(path: Path) -> RawWorkbook:
+def read_workbook(path: Path, progress: Progress = no_progress) -> RawWorkbook:
     """Every worksheet's non-empty rows; raises ImportRefused for files that are not fit."""
     path = Path(path)
     _check_file(path)
     scans = _scan_sheets(path)
     try:
-        return RawWorkbook(path, _read_sheets(path, scans))
-    except ImportRefused:
+        return RawWorkbook(path, _read_sheets(path, scans, progress))
+    except (ImportRefused, ImportCancelled):
         raise
     except Exception as exc:  # openpyxl on a malformed workbook: many kinds of exceptions
         log.warning("unreadable workbook %s: %r", path.name, exc)
@@ -220,7 +235,7 @@ def _scan(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> _Scan:
     return scan
 
 
-def _read_sheets(path: Path, scans: dict[str, _Scan]) -> list[RawSheet]:
+def _read_sheets(path: Path, scans: dict[str, _Scan], progress: Progress) -> list[RawSheet]:
     from openpyxl import load_workbook
 
     sheets: list[RawSheet] = []
@@ -236,7 +251,7 @@ def _read_sheets(path: Path, scans: dict[str, _Scan]) -> list[RawSheet]:
                 formula_sheet = None
                 if formulas is not None and (scan is None or scan.formulas):
                     formula_sheet = formulas[worksheet.title]
-                sheet = _read_sheet(worksheet, formula_sheet, budget)
+                sheet = _read_sheet(worksheet, formula_sheet, budget, progress)
                 if scan is not None:
                     _fill_merged(sheet, scan.merges)
                     sheet.wide = scan.wide
@@ -272,8 +287,11 @@ def _archive_name(worksheet: Any) -> str:
     return str(getattr(worksheet, "_worksheet_path", "")).lstrip("/")
 
 
-def _read_sheet(worksheet: Any, formula_sheet: Any, budget: _Budget) -> RawSheet:
+def _read_sheet(worksheet: Any, formula_sheet: Any, budget: _Budget,
+                progress: Progress = no_progress) -> RawSheet:
     sheet = RawSheet(str(worksheet.title))
+    last_row = int(worksheet.max_row or 0)
+    what = f"正在读取工作表“{sheet.title}”"
     # openpyxl pads every row to this width: the sheet's own, at most MAX_COLUMNS.
     width = min(worksheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
     rows = worksheet.iter_rows(max_col=width, values_only=True)
@@ -281,6 +299,8 @@ def _read_sheet(worksheet: Any, formula_sheet: Any, budget: _Budget) -> RawSheet
               if formula_sheet is not None else None)
     pairs = zip_longest(rows, shadow) if shadow is not None else ((r, None) for r in rows)
     for number, (cells, formula_cells) in enumerate(pairs, start=1):
+        if number % PROGRESS_EVERY == 0:
+            progress(what, number, last_row)
         # empty rows (a formatted cell at row 1,048,576 makes a million of them) cost nothing
         if not cells or cells.count(None) == len(cells):
             if formula_cells is None or formula_cells.count(None) == len(formula_cells):
