@@ -100,7 +100,7 @@ def write_raw_xlsx(path: Path, rows: Sequence[tuple[int, Sequence[object]]], *,
     shared = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
               '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
               f'count="{len(strings)}" uniqueCount="{len(strings)}">'
-              + "".join(f'<si><t xml:space="preserve">{escape(text)}</t></si>'
+              + "".join(f'<si><t xml:space="preserve">{_xml_text(text)}</t></si>'
                         for text in strings) + "</sst>")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
@@ -111,6 +111,20 @@ def write_raw_xlsx(path: Path, rows: Sequence[tuple[int, Sequence[object]]], *,
         archive.writestr("xl/sharedStrings.xml", shared)
         archive.writestr("xl/worksheets/sheet1.xml", sheet)
     return path
+
+
+def _xml_text(text: str) -> str:
+    """Text as Excel stores it: characters XML cannot hold (controls, U+FFFE, lone
+    surrogates) as _xHHHH_ escapes, which readers turn back into the character."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if (code < 0x20 and char not in "\t\n\r") or 0xD800 <= code <= 0xDFFF or code in (
+                0xFFFE, 0xFFFF):
+            out.append(f"_x{code:04X}_")
+        else:
+            out.append(escape(char))
+    return "".join(out)
 
 
 SERVICE_HEADER = ("日期", "企业", "类型", "人次", "事项")
