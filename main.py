@@ -55,5 +55,19 @@ def main(argv: list[str]) -> int:
     return run(argv)
 
 
+def window_entry() -> None:
+    """`workledger` after `pip install .`: the window, or sub-commands when given."""
+    sys.exit(main(sys.argv[1:]))
+
+
+def cli_entry() -> None:
+    """`workledger-cli` after `pip install .`: always the sub-commands, as in the bundle."""
+    from core.cli import main as cli_main
+
+    argv = sys.argv[1:]
+    lend_qt_writers(argv)
+    sys.exit(cli_main(argv))
+
+
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

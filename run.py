@@ -1,11 +1,16 @@
 """Developer bootstrap: needs only Python 3.11+ (standard library).
 
-    python run.py [app arguments]     run the app (creates .venv and installs what it needs;
-                                      with no arguments and no ledger yet: the demo ledger)
-    python run.py test [pytest args]  run the whole test suite (lint, types, tests)
-    python run.py build               build dist/WorkLedger/ with PyInstaller (see below)
-    python run.py smoke               smoke-test the built dist/WorkLedger/
-    python run.py bench [args]        run benchmarks/run.py
+    python3 run.py [app arguments]     run the app (creates .venv and installs what it needs;
+                                       with no arguments and no ledger yet: the demo ledger)
+    python3 run.py test [pytest args]  run the whole test suite (lint, types, tests)
+    python3 run.py build               build dist/WorkLedger/ with PyInstaller (see below)
+    python3 run.py smoke               smoke-test the built dist/WorkLedger/
+    python3 run.py bench [args]        run benchmarks/run.py
+
+  --target windows (Linux only: a Windows CPython under Wine, tools/wine/windows.py):
+    python3 run.py build --target windows   dist/windows/WorkLedger/ + dist/windows/WorkLedger.zip
+    python3 run.py smoke --target windows   the frozen smoke test, window on Qt's windows plugin
+    python3 run.py test --target windows [pytest args]   the test suite under the Windows Python
 
 `.venv/` holds the development environment and is refreshed whenever the dependency lists in
 pyproject.toml change. The bundle is built in its own `.venv-build/` with a lean NumPy: built
@@ -97,8 +102,35 @@ def run_steps(python: Path, steps: list[list[str]]) -> int:
     return 0
 
 
+def split_target(argv: list[str]) -> tuple[str, list[str]]:
+    """`--target NAME` anywhere after the command; the rest is passed on."""
+    rest, target = list(argv), ""
+    for i, arg in enumerate(rest):
+        if arg == "--target" and i + 1 < len(rest):
+            target = rest[i + 1]
+            del rest[i:i + 2]
+            break
+        if arg.startswith("--target="):
+            target = arg.split("=", 1)[1]
+            del rest[i]
+            break
+    return target, rest
+
+
+TARGET_TOOLS = {"windows": "tools.wine.windows"}
+
+
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else ""
+    if command in ("test", "build", "smoke"):
+        target, rest = split_target(argv[1:])
+        if target:
+            if target not in TARGET_TOOLS:
+                print(f"未知的目标平台：{target}（可选：{'、'.join(TARGET_TOOLS)}）",
+                      file=sys.stderr)
+                return 2
+            return subprocess.run([sys.executable, "-m", TARGET_TOOLS[target], command, *rest],
+                                  cwd=ROOT).returncode
     if command == "test":
         python = ensure_venv(["test"])
         return run_steps(python, [["-m", "ruff", "check", "."], ["-m", "mypy"],
@@ -108,7 +140,7 @@ def main(argv: list[str]) -> int:
         return run_steps(python, [["-m", "PyInstaller", "--noconfirm", "build.spec",
                                    *argv[1:]]])
     if command == "smoke":
-        return run_steps(venv_python(BUILD_VENV), [["tools/smoke_frozen.py", *argv[1:]]])
+        return run_steps(venv_python(BUILD_VENV), [["-m", "tools.smoke_frozen", *argv[1:]]])
     if command == "bench":
         python = ensure_venv(["test"])
         return run_steps(python, [["benchmarks/run.py", *argv[1:]]])

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from core.changes import Change
 from core.default_catalogue import KINDS, SECTIONS
 from core.errors import InputError, NeedsReason, NotFoundError
-from core.numbers import format_number, parse_number
+from core.kinds import kind_of
+from core.numbers import parse_number
 
 if TYPE_CHECKING:
     from core.ledger import Ledger
@@ -59,7 +60,7 @@ class Indicator:
 
     @property
     def is_numeric(self) -> bool:
-        return self.kind in NUMERIC_KINDS
+        return kind_of(self).numeric
 
     @property
     def is_derived(self) -> bool:
@@ -68,13 +69,11 @@ class Indicator:
     @property
     def is_percentage(self) -> bool:
         """Rates and shares compare in 个百分点, not in %."""
-        return self.kind in ("rate", "share") or self.unit == "%"
+        return kind_of(self).percentage
 
     def parse(self, raw: Any, *, what: str = "") -> float | None:
         """Read a typed value of this indicator in its unit (targets too: `what` names them)."""
-        label = f"{self.name}{what}"
-        integer = self.kind in ("count", "rank")
-        return parse_number(raw, field=label, unit=self.unit, integer=integer)
+        return kind_of(self).parse(self, raw, what=what)
 
     def check_bounds(self, value: float | None, *, reason: str = "", what: str = "",
                      soft: bool = True) -> None:
@@ -98,7 +97,8 @@ class Indicator:
             raise NeedsReason(f"{label}{shown} 超出常见范围（{span}），请注明原因后保存")
 
     def format(self, value: float | None) -> str:
-        return format_number(value, self.decimals)
+        """A value as the tab shows it and the summary prints it (core.kinds.number_text)."""
+        return kind_of(self).text(self, value)
 
 
 # What the catalogue dialog may change, with how each is read.

@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from core import APP_TITLE, __version__
 from core.errors import LedgerError
@@ -122,9 +122,9 @@ def choose_period(ledger: object, year: int | None, months: int | None) -> Perio
     latest = ledger.latest_period()
     if year is None:
         if latest is None:
-            from datetime import date
+            from core import clock
 
-            return Period(date.today().year, months or 12)
+            return Period(clock.today().year, months or 12)
         year = latest.year
     if months is None:
         months = latest.months if latest is not None and latest.year == year else 12
@@ -159,9 +159,25 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def summary_gaps(ledger: Any, period: Period) -> list[str]:
+    """What the default summary of `period` lacks: the same list the 总结 tab shows (every
+    figure the period lacks, then whatever else the template asks for), one count for both."""
+    from core.figures import missing_for
+    from core.report.build import build, what_is_missing
+    from core.report.store import DEFAULT_NAME, Templates
+    from core.report.template import TemplateError
+
+    try:
+        document = build(ledger, period, Templates(ledger).get(DEFAULT_NAME),
+                         render_chart=lambda _key: b"")
+    except TemplateError:  # a broken template of the ledger's own: the figures alone
+        return [item.label for item in missing_for(ledger, period)]
+    return what_is_missing(ledger, period, document)
+
+
 @command("check")
 def _check(args: argparse.Namespace, out: TextIO) -> int:
-    from core.figures import missing_for
+    from core.figures import override_notes
     from core.ledger import Ledger
     from core.schema import LATEST_VERSION
 
@@ -176,15 +192,20 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
                 print(f"  - {problem}", file=out)
         else:
             print("完整性检查：通过", file=out)
-        missing = [] if problems else missing_for(ledger, period)  # a damaged file: no more
+        missing = [] if problems else summary_gaps(ledger, period)  # damaged: no more
         if problems:
             pass
         elif missing:
             print(f"{period.label}总结尚缺 {len(missing)} 项数据：", file=out)
-            for item in missing:
-                print(f"  - {item.label}", file=out)
+            for label in missing:
+                print(f"  - {label}", file=out)
         else:
             print(f"{period.label}总结所需数据已齐全", file=out)
+        notes = [] if problems else override_notes(ledger, period)
+        if notes:
+            print(f"{len(notes)} 项自动计算数据采用了手工填报数：", file=out)
+            for note in notes:
+                print(f"  - {note}", file=out)
     finally:
         ledger.close()
     if problems:
@@ -193,7 +214,25 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+_FORGIVING = ("replace", "backslashreplace", "namereplace", "xmlcharrefreplace", "ignore")
+
+
+def forgiving_streams() -> None:
+    """Never die on a character the console's code page lacks: write `?` in its place.
+
+    A Windows program writes pipes and files in the ANSI code page (GBK on a Chinese Windows,
+    cp1252 on an English one), whatever PYTHONIOENCODING says when frozen; a path with 𠮷 or
+    any Chinese on an English-locale PC would otherwise raise UnicodeEncodeError after the
+    work was done and report it as failed."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        # strict and surrogateescape (what Python picks for some locales) both raise
+        if reconfigure is not None and getattr(stream, "errors", "strict") not in _FORGIVING:
+            reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    forgiving_streams()
     out = out or sys.stdout
     _log_to_file()
     parser = build_parser()

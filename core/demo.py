@@ -20,6 +20,8 @@ from core.creditcode import CHARSET, check_character
 from core.errors import BadFileError
 from core.ledger import Ledger
 from core.periods import Period, current_period
+from core.registers import REGISTERS
+from core.registers import SETTING as COMPLETE_SETTING
 
 DISTRICT = "星河区"
 CITY = "江州市"
@@ -165,8 +167,10 @@ class _Builder:
 
     # -- settings and catalogue ---------------------------------------------------------------
     def _settings(self) -> None:
+        # The fictional district keeps every register whole: marked complete for each year.
+        complete = {register: self.years for register in REGISTERS}
         for key, value in (("district", DISTRICT), ("bureau", f"{DISTRICT}科工信局"),
-                           ("city", CITY)):
+                           ("city", CITY), (COMPLETE_SETTING, complete)):
             self.conn.execute(
                 "INSERT INTO settings (id, value, created_at, updated_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (id) DO UPDATE SET value = excluded.value",
@@ -461,6 +465,7 @@ class _Builder:
         running = [p for p in self.projects if p["start_date"] and not p["completion_date"]]
         signed = [p for p in self.projects if p["signed_date"] and not p["start_date"]]
         first_plan_year = self.year + 2 - self.size.plan_years
+        tracked = 0
         for plan_year in range(first_plan_year, self.year + 2):
             sections: list[tuple[str, str, list[tuple[str, str, str | None, Any]]]] = [
                 ("坚持创新驱动，建设省级创新型区",
@@ -508,11 +513,45 @@ class _Builder:
                     if isinstance(target_code, str):
                         row["target_indicator_id"] = ids[target_code]
                         row["target_value"] = extra
+                    children: list[tuple[str, list[dict[str, Any]]]] = []
+                    if plan_year == self.year:  # this year's plan is being 督办
+                        children = self._supervised(row, tracked)
+                        tracked += 1
                     self._insert("plan_items", [row])
+                    for table, child_rows in children:
+                        self._insert(table, child_rows)
                     linked = running if extra == "running" else signed if extra == "signed" else []
                     links = [{"item_id": item_id, "project_id": p["id"], "position": n}
                              for n, p in enumerate(linked[:3], start=1)]
                     self._insert("plan_item_projects", links)
+
+
+    # Deadlines, milestones and progress of this year's items, in turn: done on time, done
+    # late, overdue, due soon (early December), under way, under way. No rng: the rest of the
+    # demo stays as it was.
+    _TRACKS = (("06-30", "06-20", ("03-31", "03-25")), ("09-30", "10-15", ("06-30", "07-10")),
+               ("10-31", None, ("08-31", "08-28")), ("12-05", None, ("09-30", "09-26")),
+               ("12-31", None, ("12-20", None)), ("12-31", None, ("06-30", "06-18")))
+
+    def _supervised(self, row: dict[str, Any], number: int
+                    ) -> list[tuple[str, list[dict[str, Any]]]]:
+        year = self.year
+        deadline, done, (due, reached) = self._TRACKS[number % len(self._TRACKS)]
+        row["deadline"] = f"{year}-{deadline}"
+        row["done_on"] = f"{year}-{done}" if done else None
+        row["result_status"] = "已完成" if done else "推进中"
+        row["result_note"] = "按期完成" if done and done <= deadline else (
+            "逾期完成" if done else "正在推进")
+        others = [o for o in ("综合股", "科技股", "企业服务中心") if o != row["owner"]]
+        row["co_offices"] = "、".join(others[:number % 3])
+        return [("plan_milestones", [{
+            "item_id": row["id"], "position": 1, "what": "制定工作方案并分解任务",
+            "due": f"{year}-{due}", "done_on": f"{year}-{reached}" if reached else None}]),
+            ("plan_progress", [
+                {"item_id": row["id"], "date": f"{year}-03-{10 + number % 15:02d}",
+                 "text": "召开专题推进会，明确责任分工和时间节点", "who": "张三"},
+                {"item_id": row["id"], "date": f"{year}-08-{5 + number % 20:02d}",
+                 "text": "赴企业现场调度，协调解决用地和资金问题", "who": "李四"}])]
 
 
 def ensure_demo_file(path: Path) -> Path:

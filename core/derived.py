@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from core import units
+from core import registers, units
 from core.periods import Period
 
 if TYPE_CHECKING:
@@ -47,9 +47,9 @@ def derivation(key: str) -> Callable[[Derivation], Derivation]:
 # The tables each family of derivations reads: a result is kept until one of them is written
 # (editing a figure in the 指标 tab does not make the records be read again).
 DEPENDS_ON = {
-    "enterprises": ("enterprises",),
+    "enterprises": ("enterprises", "settings"),
     "projects": ("projects", "project_investments", "enterprises", "settings"),
-    "services": ("services",),
+    "services": ("services", "settings"),
     "honours": ("honours", "enterprises"),
     "plans": ("plan_sections", "plan_items", "plan_item_projects", "projects", "indicators"),
 }
@@ -101,7 +101,10 @@ def _flag_count(flag: str, *, new_only: bool) -> Derivation:
         else:
             basis = f"由企业名录计算：{period.year}年有效“{label}”标记的企业"
         value = facts[f"{flag}_new" if new_only else flag]
-        return Derived(float(value), "家", basis=basis, has_data=facts["total"] > 0)
+        if not registers.covers(ledger, "enterprises", period.year, value):
+            basis = f"{basis}：{registers.gap_basis('enterprises', period.year)}"
+            return Derived(None, "家", basis=basis, has_data=False)
+        return Derived(float(value), "家", basis=basis)
     return count
 
 
@@ -135,6 +138,40 @@ def project_groups(prefix: str = "") -> dict[str, str]:
     return groups
 
 
+# A project's status for a period: every stage whose condition holds, in this order (a project
+# signed and started in the period reads 签约、新开工). The one rule behind the 项目 tab's status
+# column, its filter and totals, the summary's lists and the 亿元项目 figures: the filter of a
+# stage finds exactly the projects whose status names it.
+STAGES = ("谋划", "已签约", "签约", "新开工", "在建", "竣工投产", "已投产")
+
+
+def project_stages(prefix: str = "") -> dict[str, str]:
+    """Stage → SQL condition over a project row and :start / :end of the period."""
+    p = prefix
+    groups = project_groups(prefix)
+    not_started = f"({p}start_date IS NULL OR {p}start_date > :end)"
+    return {
+        "谋划": f"({p}signed_date IS NULL OR {p}signed_date > :end) AND {not_started}",
+        "已签约": f"{p}signed_date < :start AND {not_started}",
+        "签约": f"{p}signed_date BETWEEN :start AND :end",
+        "新开工": groups["new_started"],
+        "在建": groups["under_construction"],
+        "竣工投产": groups["completed"],
+        "已投产": f"{p}completion_date < :start",
+    }
+
+
+def stage_columns(prefix: str = "") -> str:
+    """SELECT columns stage_0 … stage_6 (1 where the stage holds), for status_text()."""
+    return ", ".join(f"({condition}) AS stage_{n}"
+                     for n, condition in enumerate(project_stages(prefix).values()))
+
+
+def status_text(row: dict[str, Any]) -> str:
+    """The status of a row selected with stage_columns(): 新开工 / 签约、新开工 …"""
+    return "、".join(stage for n, stage in enumerate(STAGES) if row.get(f"stage_{n}"))
+
+
 GROUPS = project_groups()
 
 
@@ -160,8 +197,18 @@ def _yi_count(group: str, what: str) -> Derivation:
     def count(ledger: Ledger, period: Period) -> Derived:
         facts = _project_facts(ledger, period)
         basis = f"由项目台账计算：总投资≥{ledger.yi_threshold:g}亿元、{what}的项目"
-        return Derived(float(facts[group]), "个", basis=basis, has_data=facts["total"] > 0)
+        return _covered(ledger, period, facts[group], "个", basis)
     return count
+
+
+def _covered(ledger: Ledger, period: Period, value: float, unit: str, basis: str, *,
+             found: float | None = None) -> Derived:
+    """A figure from the project table: missing when no project qualifies and the table is not
+    marked complete for the year (core.registers)."""
+    if not registers.covers(ledger, "projects", period.year, value if found is None else found):
+        return Derived(None, unit, has_data=False,
+                       basis=f"{basis}：{registers.gap_basis('projects', period.year)}")
+    return Derived(float(value), unit, basis=basis)
 
 
 DERIVATIONS["projects.yi_new_started"] = _yi_count("new_started", "开工日期在本期内")
@@ -174,8 +221,9 @@ DERIVATIONS["projects.yi_completed"] = _yi_count("completed", "竣工投产日�
 @derivation("projects.yi_total_investment")
 def _yi_total(ledger: Ledger, period: Period) -> Derived:
     facts = _project_facts(ledger, period)
-    return Derived(float(facts["investment"]), "亿元", has_data=facts["total"] > 0,
-                   basis="由项目台账计算：新开工、在建、竣工投产亿元项目的总投资合计")
+    return _covered(ledger, period, facts["investment"], "亿元",
+                    "由项目台账计算：新开工、在建、竣工投产亿元项目的总投资合计",
+                    found=facts["active"])
 
 
 @derivation("projects.yi_invest_year")
@@ -187,8 +235,8 @@ def _yi_invest_year(ledger: Ledger, period: Period) -> Derived:
         f" AND {project_groups('p.')['active']}",
         _project_params(ledger, period),
     )
-    return Derived(float(value), "亿元", has_data=_project_facts(ledger, period)["total"] > 0,
-                   basis=f"由项目台账计算：上述亿元项目{period.year}年完成投资合计")
+    return _covered(ledger, period, value, "亿元",
+                    f"由项目台账计算：上述亿元项目{period.year}年完成投资合计", found=value)
 
 
 @derivation("projects.tech_reno_share")
@@ -202,6 +250,9 @@ def _tech_reno_share(ledger: Ledger, period: Period) -> Derived:
     tech, total = float(row[0]), float(row[1])
     if total <= 0:
         return Derived(None, "%", has_data=False, basis="项目台账中本年没有完成投资")
+    if not registers.covers(ledger, "projects", period.year, 0):
+        return Derived(None, "%", has_data=False, basis=(
+            f"由项目台账计算：{registers.gap_basis('projects', period.year)}"))
     return Derived(tech / total * 100, "%",
                    basis=f"由项目台账计算：技改项目{period.year}年完成投资 ÷ 全部项目完成投资")
 
@@ -252,8 +303,8 @@ def _service_sum(kinds: tuple[str, ...], column: str, unit: str, what: str) -> D
         facts = _service_facts(ledger, period)
         chosen = [facts[kind] for kind in kinds if kind in facts]
         basis = f"由服务记录计算：本期“{'、'.join(kinds)}”记录的{what}合计"
-        return Derived(float(sum(row[column] for row in chosen)), unit, basis=basis,
-                       has_data=sum(row["records"] for row in chosen) > 0)
+        return _services_covered(ledger, period, float(sum(row[column] for row in chosen)),
+                                 unit, basis)
     return total
 
 
@@ -274,9 +325,18 @@ DERIVATIONS["services.rd_subsidy_enterprises"] = _service_sum(
 @derivation("services.problems_solved")
 def _problems(ledger: Ledger, period: Period) -> Derived:
     facts = _service_facts(ledger, period).values()
-    return Derived(float(sum(row["solved"] for row in facts)), "条",
-                   has_data=sum(row["records"] for row in facts) > 0,
-                   basis="由服务记录计算：本期已办结记录的问题条数合计")
+    return _services_covered(ledger, period, float(sum(row["solved"] for row in facts)), "条",
+                             "由服务记录计算：本期已办结记录的问题条数合计")
+
+
+def _services_covered(ledger: Ledger, period: Period, value: float, unit: str, basis: str
+                      ) -> Derived:
+    """A sum over the service log: missing when it finds nothing and the log is not marked
+    complete for the year (core.registers)."""
+    if not registers.covers(ledger, "services", period.year, value):
+        return Derived(None, unit, has_data=False,
+                       basis=f"{basis}：{registers.gap_basis('services', period.year)}")
+    return Derived(value, unit, basis=basis)
 
 
 # -- honours --------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from core.errors import InputError, LedgerError
+from core.kinds import number_text
 from core.numbers import fold_width, format_number, normalise, parse_number
 from core.text import clean_text
 
@@ -253,8 +254,8 @@ class Field:
         """A stored value as the clerk reads it in a cell."""
         if value is None:
             return ""
-        if self.kind == "number":
-            return format_number(value, self.decimals)
+        if self.kind == "number":  # what is stored, never rounded away (core.kinds)
+            return number_text(value, self.decimals)
         if self.kind == "int":
             return str(int(value))
         if self.kind == "bool":

@@ -49,6 +49,17 @@ SEED_FIGURES: tuple[SeedFigure, ...] = (
 )
 
 REQUIRED_SETTINGS = {"district": "区名", "bureau": "单位名称"}
+GENERIC_BUREAU = "区科工信局"  # a new ledger's 单位名称 until the clerk names the bureau
+
+
+def bureau_name(ledger: Ledger) -> str:
+    """单位名称 as printed: the setting; the generic 区科工信局 of a new ledger reads with the
+    district's name (星河区科工信局), so that setting 区名 changes the title. '' when unknown."""
+    bureau = str(ledger.setting("bureau", "") or "").strip()
+    district = str(ledger.setting("district", "") or "").strip()
+    if bureau == GENERIC_BUREAU:
+        return f"{district}{bureau.removeprefix('区')}" if district else ""
+    return bureau
 
 
 @dataclass(frozen=True)
@@ -69,7 +80,8 @@ def missing_for(ledger: Ledger, period: Period, figures: list[Figure] | None = N
                 ) -> list[Missing]:
     found: list[Missing] = []
     for key, label in REQUIRED_SETTINGS.items():
-        if not str(ledger.setting(key, "") or "").strip():
+        value = bureau_name(ledger) if key == "bureau" else ledger.setting(key, "")
+        if not str(value or "").strip():
             found.append(Missing(f"{label}（设置）", field="setting"))
     for figure in figures if figures is not None else ledger.metrics.figures(period):
         if figure.missing:
@@ -77,3 +89,18 @@ def missing_for(ledger: Ledger, period: Period, figures: list[Figure] | None = N
         if figure.indicator.rank_scope and figure.rank is None:
             found.append(Missing(rank_label(figure), figure.indicator.id, "rank"))
     return found
+
+
+def override_notes(ledger: Ledger, period: Period) -> list[str]:
+    """Each derived figure the clerk overrode, with both values: for the clerk (the 总结 tab's
+    status line, `check`, the optional 【数据说明】), never printed in the body by default."""
+    notes = []
+    for figure in ledger.metrics.figures(period):
+        if not figure.overridden or figure.entered is None or figure.derived_value is None:
+            continue
+        kind, indicator = figure.kind, figure.indicator
+        entry = (f"{indicator.name}采用填报数{kind.with_unit(indicator, figure.entered)}，"
+                 f"台账记录计算为{kind.with_unit(indicator, figure.derived_value)}")
+        note = figure.note.strip().rstrip("。；;，, ")
+        notes.append(f"{entry}，{note}" if note else entry)
+    return notes

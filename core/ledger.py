@@ -29,6 +29,7 @@ T = TypeVar("T")
 if TYPE_CHECKING:  # the domain modules import Ledger too; they are loaded on first use
     from core.catalogue import Catalogue
     from core.enterprises import Enterprises
+    from core.evidence import Evidence
     from core.metrics import Metrics
     from core.plans import Plans
     from core.projects import Projects
@@ -177,6 +178,12 @@ class Ledger:
         from core.services import Services
 
         return Services(self)
+
+    @cached_property
+    def evidence(self) -> Evidence:
+        from core.evidence import Evidence
+
+        return Evidence(self)
 
     @cached_property
     def plans(self) -> Plans:

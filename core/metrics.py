@@ -17,7 +17,8 @@ from core.catalogue import RANK_SCOPES, Indicator
 from core.changes import Change
 from core.derived import Derived
 from core.errors import InputError, NeedsReason
-from core.fields import BatchError, parse_bool, parse_rank
+from core.fields import BatchError, parse_bool
+from core.kinds import KINDS, NUMERIC_FIELDS, Kind, Verdict, kind_of
 from core.periods import Period
 from core.text import clean_text
 
@@ -38,7 +39,6 @@ VALUE_FIELDS = {
     "estimate": "预计数",
     "reason": "超范围原因",
 }
-_NUMERIC_FIELDS = ("value", "target_committed", "target_stretch", "last_year_value")
 
 SOURCE_LABELS = {
     "entered": "填报", "derived": "自动计算", "overridden": "手工修正", "missing": "未填",
@@ -56,7 +56,9 @@ class Figure:
     target_committed: float | None = None
     target_stretch: float | None = None
     last_year: float | None = None
-    last_year_source: str = ""  # "record", "entered" or ""
+    last_year_source: str = ""  # "record" (last year's own), "entered", "derived" or ""
+    target_source: str = ""  # "period" (this period's own), "annual" (the year's 全年 row), ""
+    annual_target: float | None = None  # the year's 确保目标 (全年 row): 完成年任务的x%
     rank: int | None = None
     rank_scope: str = ""
     note: str = ""
@@ -67,17 +69,20 @@ class Figure:
 
     # -- the value ----------------------------------------------------------------------------
     @property
+    def kind(self) -> Kind:
+        return kind_of(self.indicator)
+
+    @property
     def value(self) -> float | None:
+        """What the clerk entered; else what the records give (rounded as the figure is kept)."""
         if self.entered is not None:
             return self.entered
-        if self.derived is not None and self.derived.has_data:
-            return self.derived.value
-        return None
+        return self.derived_value
 
     @property
     def derived_value(self) -> float | None:
-        if self.derived is not None and self.derived.has_data:
-            return self.derived.value
+        if self.derived is not None and self.derived.has_data and self.derived.value is not None:
+            return self.kind.derived(self.indicator, self.derived.value)
         return None
 
     @property
@@ -104,15 +109,25 @@ class Figure:
     def overridden(self) -> bool:
         return self.source == "overridden"
 
-    # -- comparisons --------------------------------------------------------------------------
+    # -- comparisons (worded by the kind: core.kinds) -------------------------------------------
     @property
-    def completion(self) -> float | None:
-        """完成确保目标的百分比 (value ÷ target × 100)."""
-        return _ratio(self.value, self.target_committed)
+    def completion(self) -> Verdict | None:
+        """完成确保目标: 101.2% for counts and amounts, 高于目标0.3个百分点 for rates."""
+        return self.kind.completion(self, self.target_committed)
 
     @property
-    def stretch_completion(self) -> float | None:
-        return _ratio(self.value, self.target_stretch)
+    def stretch_completion(self) -> Verdict | None:
+        return self.kind.completion(self, self.target_stretch)
+
+    @property
+    def year_completion(self) -> Verdict | None:
+        """完成年任务: against the year's 确保目标, whatever the period."""
+        return self.kind.completion(self, self.annual_target)
+
+    @property
+    def versus(self) -> Verdict | None:
+        """同比: 增长5.9% / 提高0.5个百分点 / 增加66家 / 持平 (None without both values)."""
+        return self.kind.versus_last_year(self)
 
     @property
     def change(self) -> float | None:
@@ -124,7 +139,7 @@ class Figure:
     @property
     def growth(self) -> float | None:
         """同比增长 % for counts and amounts (None for rates, shares and ranks)."""
-        if self.indicator.is_percentage or self.indicator.kind == "rank":
+        if self.kind.percentage or self.indicator.kind == "rank":
             return None
         if self.value is None or self.last_year in (None, 0):
             return None
@@ -134,15 +149,8 @@ class Figure:
     @property
     def improved(self) -> bool | None:
         """Whether the change from last year is good news (for colouring 同比)."""
-        if self.change is None or self.change == 0:
-            return None
-        return (self.change > 0) == self.indicator.higher_is_better
-
-
-def _ratio(value: float | None, target: float | None) -> float | None:
-    if value is None or target is None or target == 0:
-        return None
-    return value / target * 100
+        versus = self.versus
+        return None if versus is None else versus.good
 
 
 class Metrics:
@@ -190,6 +198,9 @@ class Metrics:
                  ) -> list[Figure]:
         current = self._rows(period)
         previous = self._rows(period.previous_year())
+        # Annual targets are set once, on the 全年 row, and apply to every period of the year
+        # that has none of its own (完成年任务的x%).
+        annual = self._rows(Period(period.year, 12)) if not period.annual else {}
         history: dict[str, list[tuple[int, float | None]]] = {}
         if history_years:
             years = [period.year - k for k in range(history_years, 0, -1)]
@@ -201,24 +212,34 @@ class Metrics:
                 history.setdefault(row["indicator_id"], []).append((row["year"], row["value"]))
         return [
             self._figure(ind, period, current.get(ind.id), previous.get(ind.id),
-                         history.get(ind.id, []), history_years)
+                         history.get(ind.id, []), history_years, annual.get(ind.id))
             for ind in chosen
         ]
 
     def _figure(self, indicator: Indicator, period: Period, row: dict[str, Any] | None,
                 last_row: dict[str, Any] | None, history: list[tuple[int, float | None]],
-                history_years: int) -> Figure:
+                history_years: int, annual_row: dict[str, Any] | None = None) -> Figure:
         derived = self._derive(indicator, period)
         row = row or {}
+        # Last year: last year's own record (typed then), else what the clerk typed here, and
+        # only then what last year's records give: a typed value is never replaced by a computed
+        # one (core.kinds, issue of the typed 上年同期 55 that became 0).
         last_year, last_source = None, ""
         if last_row and last_row.get("value") is not None:
             last_year, last_source = last_row["value"], "record"
+        elif row.get("last_year_value") is not None:
+            last_year, last_source = row["last_year_value"], "entered"
         elif indicator.derivation is not None and indicator.kind != "list":
             previous = self._derive(indicator, period.previous_year())
             if previous is not None and previous.has_data and previous.value is not None:
-                last_year, last_source = previous.value, "record"
-        if last_year is None and row.get("last_year_value") is not None:
-            last_year, last_source = row["last_year_value"], "entered"
+                last_year = kind_of(indicator).derived(indicator, previous.value)
+                last_source = "derived"
+        targets = {key: row.get(key) for key in ("target_committed", "target_stretch")}
+        targets_from = "period" if any(v is not None for v in targets.values()) else ""
+        if not targets_from and annual_row and any(
+                annual_row.get(key) is not None for key in targets):
+            targets = {key: annual_row.get(key) for key in targets}
+            targets_from = "annual"
         if history_years:
             known = dict(history)
             span = [(period.year - k, known.get(period.year - k))
@@ -228,8 +249,10 @@ class Metrics:
         return Figure(
             indicator=indicator, period=period, row_id=row.get("id"),
             entered=row.get("value"), text=row.get("text_value") or "", derived=derived,
-            target_committed=row.get("target_committed"),
-            target_stretch=row.get("target_stretch"),
+            target_committed=targets["target_committed"],
+            target_stretch=targets["target_stretch"],
+            target_source=targets_from,
+            annual_target=(row if period.annual else (annual_row or {})).get("target_committed"),
             last_year=last_year, last_year_source=last_source,
             rank=row.get("rank"),
             rank_scope=row.get("rank_scope") or indicator.rank_scope or "",
@@ -253,18 +276,19 @@ class Metrics:
         """What the clerk typed into one field → the stored value; raises InputError/NeedsReason."""
         if field_name not in VALUE_FIELDS:
             raise InputError(f"指标没有“{field_name}”这一栏")
-        if field_name in _NUMERIC_FIELDS:
-            if indicator.kind == "list":
-                raise InputError(f"「{indicator.name}」由台账记录自动列出，不能直接填写")
-            if indicator.kind == "text" and field_name == "value":
-                raise InputError(f"「{indicator.name}」为文字指标，请填写文字内容")
+        kind = kind_of(indicator)
+        if field_name in NUMERIC_FIELDS:
             what = "" if field_name == "value" else VALUE_FIELDS[field_name]
-            value = indicator.parse(raw, what=what)
+            if not kind.numeric or not kind.editable(field_name):
+                kind.parse(indicator, raw, what=what)  # says why in the kind's words
+                raise InputError(f"「{indicator.name}」没有“{VALUE_FIELDS[field_name]}”")
+            value = kind.parse(indicator, raw, what=what)
             # Soft bounds are about the actual value; targets and last year only meet hard ones.
             indicator.check_bounds(value, reason=reason, what=what, soft=field_name == "value")
             return value
         if field_name == "rank":
-            return parse_rank(raw, field=f"{indicator.name}排名")
+            rank = KINDS["rank"].parse(indicator, raw, what="排名")
+            return None if rank is None else int(rank)
         if field_name in ("follow_up", "estimate"):
             return int(parse_bool(raw, field=f"{indicator.name}{VALUE_FIELDS[field_name]}"))
         text = clean_text(raw, field=f"{indicator.name}{VALUE_FIELDS[field_name]}")

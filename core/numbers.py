@@ -17,6 +17,7 @@ from core import units
 from core.errors import InputError
 
 MAX_ABS = Decimal(10) ** 15
+MAX_DECIMALS = 6  # a stored number keeps at most this many decimals (the catalogue's maximum)
 
 _NUMBER = re.compile(
     r"^(?P<sign>[+-])?"
@@ -43,6 +44,18 @@ def fold_width(text: str) -> str:
 def normalise(text: str) -> str:
     """Full-width → half-width, unify minus signs, drop every kind of space."""
     return "".join(fold_width(text).split())
+
+
+def has_unit_words(text: str) -> bool:
+    """Whether a typed number carries 万/亿 or a unit after it (5000万, 3.5亿元, 12家)."""
+    match = _NUMBER.match(normalise(text))
+    return bool(match and (match.group("scale") or match.group("unit")))
+
+
+def unit_words(text: str) -> str:
+    """The 万/亿 and unit typed after a number: '5000万' → '万', '0.5亿元' → '亿元'."""
+    match = _NUMBER.match(normalise(text))
+    return (match.group("scale") or "") + (match.group("unit") or "") if match else ""
 
 
 def parse_decimal(

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from core import clock
 from core.errors import InputError
 
 
@@ -58,11 +59,36 @@ class Period:
 
 def current_period(today: date | None = None) -> Period:
     """The period a clerk drafts the summary for: this year to this month."""
-    today = today or date.today()
+    today = today or clock.today()
     return Period(today.year, today.month)
 
 
 _MONTHS = re.compile(r"^(?:1\s*[-~至到]\s*)?(\d{1,2})\s*月?$")
+
+
+_CUMULATIVE = re.compile(r"^1\s*[-~至到]\s*(\d{1,2})\s*月?$")
+
+
+def parse_cumulative(text: str) -> int:
+    """A period as a statistics sheet names it: '1-5月', '全年', '1月' → N of months 1–N.
+
+    A month alone ('5月', '5') is refused: it may be the single month or 1-5月 cumulative, and
+    the two are different figures — the clerk is asked which, never guessed for.
+    """
+    cleaned = unicodedata.normalize("NFKC", str(text)).strip().replace("—", "-").replace("–", "-")
+    if cleaned in ("全年", "年度", "1-12月", "1-12"):
+        return 12
+    if cleaned in ("1月", "1"):
+        return 1
+    match = _CUMULATIVE.match(cleaned)
+    if match and 1 <= int(match.group(1)) <= 12:
+        return int(match.group(1))
+    single = _MONTHS.match(cleaned)
+    if single and 1 <= int(single.group(1)) <= 12:
+        n = int(single.group(1))
+        raise InputError(f"「期间」“{text}”是{n}月当月还是1-{n}月累计？台账按累计期间记录："
+                         f"累计请写作“1-{n}月”，当月数不能作为累计数导入")
+    raise InputError(f"「期间」应写作 1-N月（累计）或“全年”，收到“{text}”")
 
 
 def parse_months(text: str) -> int:
@@ -74,3 +100,28 @@ def parse_months(text: str) -> int:
     if not match or not 1 <= int(match.group(1)) <= 12:
         raise InputError(f"月份范围应写作 1-N（N 为 1–12），收到“{text}”")
     return int(match.group(1))
+
+
+# Periods a template may name beside the one it is printed for (【名称.全年】, 【名称.1-6月】 …).
+NAMED_PERIODS = {"全年": 12, "年度": 12, "上半年": 6, "一季度": 3, "前三季度": 9}
+# Single quarters and halves are not cumulative: the ledger keeps 1-N月 figures.
+_NOT_CUMULATIVE = ("二季度", "三季度", "四季度", "下半年", "上月", "本月", "当月")
+
+
+def is_period_word(word: str) -> bool:
+    return (word in NAMED_PERIODS or word in _NOT_CUMULATIVE or word == "上期"
+            or _CUMULATIVE.match(unicodedata.normalize("NFKC", word)) is not None)
+
+
+def named_period(word: str, current: Period) -> Period | None:
+    """The period `word` names, seen from `current`: 全年, 上半年, 一季度, 前三季度, 1-N月 of the
+    same year, 上期 (the previous cumulative period: 1-7月 when printing 1-8月; None for 1月).
+    Raises InputError for a period the ledger does not keep (a single month or quarter)."""
+    if word in NAMED_PERIODS:
+        return Period(current.year, NAMED_PERIODS[word])
+    if word == "上期":
+        return Period(current.year, current.months - 1) if current.months > 1 else None
+    if word in _NOT_CUMULATIVE:
+        raise InputError(f"“{word}”是单月或单季的数，台账按累计期间（1-N月）记录，"
+                         "请写 全年、上半年、一季度、前三季度、1-N月 或 上期")
+    return Period(current.year, parse_cumulative(word))

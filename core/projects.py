@@ -1,8 +1,9 @@
 """Key investment projects (亿元项目 and others) and their investment completed per year.
 
-A project's status is not typed but follows from its dates, for the period looked at: 签约 once
-signed, 新开工 in the period it starts, 在建 while running, 竣工投产 once completed. So the
-project table, its totals line and the derived figures can never disagree.
+A project's status is not typed but follows from its dates, for the period looked at, by one
+rule in SQL (core.derived.project_stages): 签约 / 新开工 / 竣工投产 in the period it happens, 在建
+while running, 已签约 / 已投产 for what happened before the period, 谋划 before anything. So the
+status column, the filter, the totals line and the derived figures can never disagree.
 """
 
 from __future__ import annotations
@@ -10,27 +11,13 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from core.changes import Change, Writer
-from core.derived import project_groups
+from core.derived import STAGES, project_groups, project_stages, stage_columns, status_text
 from core.errors import InputError
 from core.fields import Field
 from core.periods import Period
 from core.records import RecordTable, Row
 
-STATUSES = ("谋划", "签约", "新开工", "在建", "竣工投产")
-
-
-def status_of(row: Row, period: Period) -> str:
-    """The project's status at the end of `period` (新开工 = started within it)."""
-    end, start = period.end, period.start
-    completion, started, signed = row.get("completion_date"), row.get("start_date"), row.get(
-        "signed_date")
-    if completion and completion <= end:
-        return "竣工投产"
-    if started and started <= end:
-        return "新开工" if started >= start else "在建"
-    if signed and signed <= end:
-        return "签约"
-    return "谋划"
+STATUSES = STAGES  # one rule for the status column, its filter and the figures
 
 
 class Projects(RecordTable):
@@ -61,6 +48,26 @@ class Projects(RecordTable):
         if not (row.get("name") or "").strip():
             raise InputError("「项目名称」不能为空")
 
+    # A new project may come with the investment it completed in a year (the 项目 tab's row,
+    # an import): `invest_year` (亿元) and `invest_year_of`, written in the same transaction.
+    INVEST_FIELD = Field("invest_year", "本年完成投资", kind="number", unit="亿元", decimals=2,
+                         minimum=0, width=11)
+
+    def child_values(self, raw: dict[str, Any]) -> Any:
+        amount = raw.pop("invest_year", None)
+        year = raw.pop("invest_year_of", None)
+        value = self.INVEST_FIELD.parse(amount)
+        if value is None:
+            return None
+        if year is None:
+            raise InputError("填写了本年完成投资，但没有说明是哪一年")
+        return (int(year), value)
+
+    def insert_children(self, writer: Writer, row_id: str, children: Any) -> None:
+        year, amount = children
+        writer.insert("project_investments",
+                      {"project_id": row_id, "year": year, "amount": amount})
+
     def delete_children(self, writer: Writer, row: Row) -> None:
         for table, column in (("project_investments", "project_id"),
                               ("plan_item_projects", "project_id")):
@@ -75,7 +82,7 @@ class Projects(RecordTable):
         """Projects with their enterprise, this year's investment and status for `period`."""
         where, params = self._where(period, status, text, yi_only)
         sql = (
-            "SELECT p.*, coalesce(e.name, '') AS enterprise,"
+            f"SELECT p.*, coalesce(e.name, '') AS enterprise, {stage_columns('p.')},"
             " (SELECT amount FROM project_investments i WHERE i.project_id = p.id"
             "  AND i.year = :y) AS invest_year"
             " FROM projects p LEFT JOIN enterprises e ON e.id = p.enterprise_id"
@@ -85,7 +92,9 @@ class Projects(RecordTable):
             sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
         rows = self.ledger.query(sql, params)
         for row in rows:
-            row["status"] = status_of(row, period)
+            row["status"] = status_text(row)
+            for n in range(len(STAGES)):
+                del row[f"stage_{n}"]
         return rows
 
     def count(self, period: Period, *, status: str = "", text: str = "", yi_only: bool = False
@@ -112,16 +121,8 @@ class Projects(RecordTable):
         params: dict[str, Any] = {"y": period.year, "start": period.start, "end": period.end,
                                   "threshold": self.ledger.yi_threshold}
         clauses: list[str] = []
-        groups = project_groups("p.")
         if status:
-            conditions = {
-                "新开工": groups["new_started"],
-                "在建": groups["under_construction"],
-                "竣工投产": groups["completed"],
-                "签约": "p.signed_date BETWEEN :start AND :end",
-                "谋划": "p.start_date IS NULL AND (p.signed_date IS NULL OR p.signed_date > :end)",
-                "本期相关": groups["active"],
-            }
+            conditions = {**project_stages("p."), "本期相关": project_groups("p.")["active"]}
             if status not in conditions:
                 raise InputError(f"项目状态应为 {'、'.join(conditions)} 之一")
             clauses.append(f"({conditions[status]})")
@@ -148,7 +149,7 @@ class Projects(RecordTable):
         return self.set_investments([(project_id, year, raw)])
 
     def set_investments(self, edits: list[tuple[str, int, Any]]) -> Change:
-        field = Field("invest_year", "本年完成投资", kind="number", unit="亿元", minimum=0)
+        field = self.INVEST_FIELD
         parsed: list[tuple[str, int, float | None]] = []
         for project_id, year, raw in edits:
             parsed.append((project_id, int(year), field.parse(raw)))

@@ -54,6 +54,14 @@ class RecordTable:
     def delete_children(self, writer: Writer, row: Row) -> None:
         """Delete rows owned by `row` before it goes (captured in the same Change)."""
 
+    def child_values(self, raw: dict[str, Any]) -> Any:
+        """What a new record's row carries for tables it owns (taken out of `raw` before its
+        fields are parsed); raises InputError. None: nothing."""
+        return None
+
+    def insert_children(self, writer: Writer, row_id: str, children: Any) -> None:
+        """Write what `child_values` gave, in the transaction that adds the record."""
+
     # -- reading ----------------------------------------------------------------------------
     def get(self, row_id: str) -> Row:
         rows = self.ledger.query(f'SELECT * FROM "{self.table}" WHERE id = ?', (row_id,))
@@ -109,14 +117,18 @@ class RecordTable:
         """Add records in one transaction, all or nothing (a paste of new rows, an import)."""
         prepared: list[Row] = []
         problems: list[tuple[Any, str]] = []
+        children: list[Any] = []
         for index, raw in enumerate(rows):
             try:
+                raw = dict(raw)
+                owned = self.child_values(raw)
                 for field in self.FIELDS:
                     if field.required and field.key not in raw:
                         raise InputError(f"「{field.label}」不能为空", field=field.label)
                 columns = {**self.defaults(), **self.parse_row(raw)}
                 self.check_row(columns)
                 prepared.append(columns)
+                children.append(owned)
             except BatchError as exc:
                 problems.extend((index, message) for _key, message in exc.problems)
             except LedgerError as exc:
@@ -129,8 +141,10 @@ class RecordTable:
             label = (f"新增{self.noun}“{self.describe(prepared[0])}”" if len(prepared) == 1
                      else f"新增 {len(prepared)} 条{self.noun}")
         with self.ledger.write(label) as writer:
-            for columns in prepared:
-                writer.insert(self.table, columns)
+            for columns, owned in zip(prepared, children, strict=True):
+                row_id = writer.insert(self.table, columns)
+                if owned is not None:
+                    self.insert_children(writer, row_id, owned)
         return writer.change
 
     def set_field(self, row_id: str, key: str, raw: Any) -> Change:

@@ -16,8 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from core.catalogue_v1 import CATALOGUE_V1
+from core.catalogue_v1 import FIELDS as V1_FIELDS
 from core.changes import new_id, now_text
-from core.default_catalogue import DEFAULT_INDICATORS
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -247,10 +248,12 @@ def _migration_1(db: Database) -> None:
         " description, created_at, updated_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (new_id(), d.code, d.name, d.unit, d.decimals, d.kind, d.section, position,
-             int(d.higher_is_better), d.hard_min, d.hard_max, d.soft_min, d.soft_max,
-             d.derivation, d.rank_scope, d.description, stamp, stamp)
-            for position, d in enumerate(DEFAULT_INDICATORS, start=1)
+            (new_id(), d["code"], d["name"], d["unit"], d["decimals"], d["kind"], d["section"],
+             position, int(bool(d["higher_is_better"])), d["hard_min"], d["hard_max"],
+             d["soft_min"], d["soft_max"], d["derivation"], d["rank_scope"], d["description"],
+             stamp, stamp)
+            for position, d in enumerate(
+                (dict(zip(V1_FIELDS, row, strict=True)) for row in CATALOGUE_V1), start=1)
         ],
     )
 
@@ -282,7 +285,65 @@ def _migration_2(db: Database) -> None:
     templates.create_index(["name"], unique=True)
 
 
+_SCHEMA_3 = f"""
+ALTER TABLE plan_items ADD COLUMN co_offices TEXT NOT NULL DEFAULT '';
+ALTER TABLE plan_items ADD COLUMN done_on TEXT;
+
+CREATE TABLE plan_milestones (
+    id TEXT PRIMARY KEY,
+    item_id TEXT NOT NULL REFERENCES plan_items (id),
+    position INTEGER NOT NULL DEFAULT 0,
+    what TEXT NOT NULL,
+    due TEXT NOT NULL,
+    done_on TEXT,
+    {_TIMES}
+);
+CREATE INDEX plan_milestones_item ON plan_milestones (item_id, position);
+
+CREATE TABLE plan_progress (
+    id TEXT PRIMARY KEY,
+    item_id TEXT NOT NULL REFERENCES plan_items (id),
+    date TEXT NOT NULL,
+    text TEXT NOT NULL,
+    who TEXT NOT NULL DEFAULT '',
+    {_TIMES}
+);
+CREATE INDEX plan_progress_item ON plan_progress (item_id, date);
+
+CREATE TABLE evidence_blobs (
+    sha256 TEXT PRIMARY KEY,
+    size INTEGER NOT NULL CHECK (size >= 0),
+    data BLOB NOT NULL
+);
+
+CREATE TABLE evidence (
+    id TEXT PRIMARY KEY,
+    item_id TEXT NOT NULL REFERENCES plan_items (id),
+    name TEXT NOT NULL,
+    size INTEGER NOT NULL CHECK (size >= 0),
+    sha256 TEXT NOT NULL REFERENCES evidence_blobs (sha256),
+    added_by TEXT NOT NULL DEFAULT '',
+    {_TIMES}
+);
+CREATE INDEX evidence_item ON evidence (item_id);
+"""
+
+
 def _migration_3(db: Database) -> None:
+    """督办: milestones (节点), a dated progress log (进展), evidence files kept inside the
+    ledger (so they travel in backups), cooperating offices and the day an item was done.
+    `owner` stays the lead office (牵头科室). Evidence contents live in `evidence_blobs` by
+    hash: an undone attachment leaves its bytes there, so redo needs nothing from disk."""
+    conn = db.conn
+    for statement in _split(_SCHEMA_3):
+        conn.execute(statement)
+    stamp = now_text()
+    conn.execute(
+        "INSERT OR IGNORE INTO settings (id, value, created_at, updated_at) VALUES (?, ?, ?, ?)",
+        ("plan_warn_days", json.dumps(DEFAULT_WARN_DAYS), stamp, stamp))
+
+
+def _migration_4(db: Database) -> None:
     """Text no document can hold (control characters pasted from Word …, see core.text) is
     cleaned in every table but the append-only audit: line breaks unified, the rest dropped.
     Where dropping would make a name equal another one, the character becomes U+FFFD instead."""
@@ -310,10 +371,13 @@ def _migration_3(db: Database) -> None:
                                  (scrub(_REPLACED.sub("\ufffd", value)), rowid))
 
 
+DEFAULT_WARN_DAYS = 7  # 临期: an open deadline this many days away or fewer
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "台账初始结构与默认指标目录", _migration_1),
     Migration(2, "工作总结模板", _migration_2),
-    Migration(3, "清除文字中无法打印的控制字符", _migration_3),
+    Migration(3, "工作计划督办：节点、进展、佐证材料", _migration_3),
+    Migration(4, "清除文字中无法打印的控制字符", _migration_4),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from core import units
 from core.errors import InputError
 from core.fields import Field
+from core.numbers import has_unit_words, parse_number, unit_words
 from core.records import RecordTable, Row
 
 KINDS = ("走访", "解决问题", "融资贷款", "减免", "税收减免", "政策资金", "研发奖补", "物资", "其他")
@@ -16,6 +18,13 @@ DEFAULT_UNITS = {
     "融资贷款": "万元", "减免": "万元", "税收减免": "万元", "政策资金": "万元",
     "研发奖补": "万元", "物资": "个",
 }
+
+
+@dataclass(frozen=True)
+class TypedAmount:
+    """An amount typed with 万/亿 or a unit (5000万, 0.5亿元), not yet in the record's unit."""
+
+    text: str
 
 
 class Services(RecordTable):
@@ -42,11 +51,34 @@ class Services(RecordTable):
     def parse(self, key: str, raw: Any) -> dict[str, Any]:
         if key in ("person_times", "problems") and (raw is None or str(raw).strip() == ""):
             return {key: 0}
+        if key == "amount" and isinstance(raw, str) and raw.strip():
+            # 万/亿 and a unit typed with the amount convert to the record's unit, which the row
+            # decides (its 单位, else the kind's usual one): held until check_row knows it.
+            if not has_unit_words(raw):
+                return super().parse(key, raw)
+            label = self.fields["amount"].label
+            typed = unit_words(raw)
+            if units.dimension(typed) is None and typed not in units.SCALE_WORDS:
+                raise InputError(f"「{label}」的单位应为 {'、'.join(units.AMOUNT_UNITS)} 之一，"
+                                 f"收到“{raw.strip()}”", field=label)
+            number = parse_number(raw, field=label, unit=typed if typed not in
+                                  units.SCALE_WORDS else "")
+            if number is not None and number < 0:
+                raise InputError(f"「{label}」不能小于 0，收到“{raw}”", field=label)
+            return {"amount": TypedAmount(raw)}
         return super().parse(key, raw)
 
+    def amount_unit(self, row: Row) -> str:
+        """The unit of the record's amount: its 单位, else the one its kind is usually given in."""
+        return str(row.get("amount_unit") or DEFAULT_UNITS.get(row.get("kind") or "", "万元"))
+
     def check_row(self, row: Row) -> None:
-        if row.get("amount") is not None and not row.get("amount_unit"):
-            row["amount_unit"] = DEFAULT_UNITS.get(row.get("kind") or "", "万元")
+        amount = row.get("amount")
+        if amount is not None and not row.get("amount_unit"):
+            row["amount_unit"] = self.amount_unit(row)
+        if isinstance(amount, TypedAmount):
+            field = self.fields["amount"]
+            row["amount"] = parse_number(amount.text, field=field.label, unit=row["amount_unit"])
         if row.get("amount") is None:
             row["amount_unit"] = row.get("amount_unit") or ""
         if not row.get("date"):

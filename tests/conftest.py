@@ -2,18 +2,56 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+# The suite draws every window offscreen unless told otherwise (QT_QPA_PLATFORM set by hand):
+# without a screen Qt's default xcb plugin aborts the whole run ("Fatal Python error: Aborted"),
+# and on a desktop real focus and window-manager timing would make keyboard tests depend on
+# whatever else is on the screen. Set before pytest-qt creates the QApplication.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from core import clock  # noqa: E402
 from core.demo import write_demo
 from core.ledger import Ledger
 from core.periods import Period
 
+
+def running_under_wine() -> bool:
+    """True for the Windows suite run by tools/wine/windows.py (Wine's ntdll says so)."""
+    if sys.platform != "win32":
+        return False
+    import ctypes
+
+    return hasattr(ctypes.WinDLL("ntdll"), "wine_get_version")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """@pytest.mark.wine_gap("why"): expected to fail under Wine only, for the gap named; a
+    pass there is reported (XPASS), and every other platform runs the test as usual."""
+    if not running_under_wine():
+        return
+    for item in items:
+        for mark in item.iter_markers("wine_gap"):
+            item.add_marker(pytest.mark.xfail(reason=f"Wine gap: {mark.args[0]}", strict=False))
+
+
 # The demo ledger the tests use: fixed, so that test expectations do not move with the calendar.
 DEMO_PERIOD = Period(2026, 11)
+# The day every test runs on, unless it fixes another (core.clock): no test reads the calendar.
+TEST_TODAY = date(2026, 11, 28)
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock() -> Iterator[date]:
+    with clock.fixed(TEST_TODAY):
+        yield TEST_TODAY
 
 
 @pytest.fixture(autouse=True)

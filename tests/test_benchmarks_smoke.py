@@ -16,7 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_quick_benchmark_measures_every_target(tmp_path: Path) -> None:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "WORKLEDGER_DATA_DIR": str(tmp_path)}
+    # A developer's tool: its table (≤, ×, ✓) is written in UTF-8 whatever the console's code page.
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "WORKLEDGER_DATA_DIR": str(tmp_path),
+           "PYTHONIOENCODING": "utf-8"}
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--runs", "1"],
         capture_output=True, text=True, encoding="utf-8", env=env, timeout=900,

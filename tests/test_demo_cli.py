@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from conftest import DEMO_PERIOD
-from helpers import file_digest
+from helpers import CHILD_ENCODING, file_digest
 
 from core.cli import main as cli_main
 from core.figures import SEED_FIGURES, missing_for
@@ -18,9 +19,10 @@ from core.ledger import Ledger
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_main(*args: str) -> subprocess.CompletedProcess[str]:
+def run_main(*args: str, env: dict[str, str] | None = None,
+             encoding: str = CHILD_ENCODING) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
-                          text=True, encoding="utf-8", timeout=120)
+                          text=True, encoding=encoding, errors="replace", env=env, timeout=120)
 
 
 def test_demo_has_what_the_summary_needs(demo: Ledger) -> None:
@@ -35,8 +37,9 @@ def test_demo_has_what_the_summary_needs(demo: Ledger) -> None:
     assert all(item["result_status"] for s in demo.plans.outline(DEMO_PERIOD.year)
                for item in s["items"]), "last year's plan is checked off"
     # Every project status occurs.
-    statuses = {row["status"] for row in demo.projects.rows(DEMO_PERIOD)}
-    assert statuses == {"谋划", "签约", "新开工", "在建", "竣工投产"}
+    statuses = {stage for row in demo.projects.rows(DEMO_PERIOD)
+                for stage in row["status"].split("、")}
+    assert statuses >= {"谋划", "签约", "新开工", "在建", "竣工投产", "已投产"}
     # Nothing is missing for the latest period, and each of the 39 figures has a value.
     assert missing_for(demo, DEMO_PERIOD) == []
     for seed in SEED_FIGURES:
@@ -85,6 +88,26 @@ def test_demo_command_writes_and_refuses_to_overwrite(tmp_path: Path) -> None:
     assert file_digest(target) == before
 
 
+@pytest.mark.parametrize("code_page,errors", [("gbk", "strict"), ("gbk", "surrogateescape"),
+                                              ("cp1252", "strict")])
+def test_a_path_outside_the_code_page_never_fails_the_command(tmp_path: Path, code_page: str,
+                                                               errors: str) -> None:
+    """A Windows program writes pipes in the ANSI code page: GBK lacks 𠮷, cp1252 all Chinese.
+    The ledger is written either way; the command must say so and exit 0, not crash after.
+    (Under Wine the streams' error handler was surrogateescape, which raises for 𠮷 too.)"""
+    target = tmp_path / "张𠮷" / "演示.db"
+    env = {**os.environ, "PYTHONIOENCODING": f"{code_page}:{errors}", "PYTHONUTF8": "0"}
+    result = run_main("demo", "--db", str(target), "--year", "2026", "--months", "1-11",
+                      env=env, encoding=code_page)
+    assert result.returncode == 0, result.stderr
+    assert target.is_file()
+    assert "发生意外错误" not in result.stderr and "Traceback" not in result.stderr
+    assert "演示.db" in result.stdout or code_page == "cp1252"
+    assert "2026" in result.stdout and "?" in result.stdout  # the missing character, replaced
+    check = run_main("check", "--db", str(target), env=env, encoding=code_page)
+    assert check.returncode == 0, check.stderr
+
+
 def test_check_on_the_demo_reports_nothing_missing(demo_path: Path) -> None:
     result = run_main("check", "--db", str(demo_path))
     assert result.returncode == 0, result.stderr
@@ -114,7 +137,7 @@ def test_wrong_arguments_give_usage_and_exit_2(args: list[str]) -> None:
     result = run_main(*args) if args else subprocess.run(
         [sys.executable, "-c", "import sys; sys.argv=['main.py']; "
          "from core.cli import main; sys.exit(main([]))"],
-        capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=60)
+        capture_output=True, text=True, encoding=CHILD_ENCODING, cwd=ROOT, timeout=60)
     assert result.returncode == 2
     assert "用法" in result.stderr and "错误" in result.stderr
     assert "Traceback" not in result.stderr

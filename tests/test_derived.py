@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from core import derived
+from core import derived, registers
 from core.default_catalogue import DEFAULT_INDICATORS
 from core.ledger import Ledger
 from core.periods import Period
 
 Y = 2026
 P = Period(Y, 11)
+
+
+@pytest.fixture(autouse=True)
+def complete_registers(ledger: Ledger) -> None:
+    """These tests' registers hold every record: marked complete (core.registers), so that
+    their figures are printed; test_figures_right covers registers that are not."""
+    for register in ("enterprises", "projects"):
+        for year in range(Y - 3, Y + 2):
+            registers.set_complete(ledger, register, year, True)
 
 
 def _projects(ledger: Ledger) -> None:
@@ -81,7 +90,11 @@ def test_enterprise_flags_count_as_of_the_year(ledger: Ledger) -> None:
     assert value("tech_sme_count") == 1
     assert value("little_giants_new") == 1
     assert value("cloud_new") == 1
-    assert value("platform_new") == 0  # a real zero: the register has data
+    assert value("platform_new") == 0  # a real zero: the register is complete
+    # Not marked complete: every figure the register gives is missing, not 0 nor an undercount.
+    registers.set_complete(ledger, "enterprises", 2026, False)
+    assert value("platform_new") is None and value("hitech_count") is None
+    assert "未标记为“已录全”" in ledger.metrics.figure("platform_new", P).derived.basis
     assert ledger.metrics.figure("above_scale_count", Period(2025, 12)).value == 2
 
 
@@ -113,6 +126,8 @@ def test_service_sums_convert_units(ledger: Ledger) -> None:
 
 
 def test_nothing_in_the_records_means_missing(ledger: Ledger) -> None:
+    for register in ("enterprises", "projects"):  # not known to be complete
+        registers.set_complete(ledger, register, Y, False)
     for figure in ledger.metrics.figures(P):
         if figure.indicator.is_derived:
             assert figure.missing, figure.indicator.name
@@ -134,7 +149,8 @@ def test_growth_is_derived_from_last_years_value(ledger: Ledger) -> None:
     assert ledger.metrics.figure("above_scale_output_growth", P).missing
     ledger.metrics.set("above_scale_output", P.previous_year(), "value", "527.9")
     growth = ledger.metrics.figure("above_scale_output_growth", P)
-    assert growth.value == pytest.approx((563.4 - 527.9) / 527.9 * 100)
+    # computed once, rounded as the indicator keeps it
+    assert growth.value == round((563.4 - 527.9) / 527.9 * 100, growth.indicator.decimals)
     assert growth.source == "derived"
 
 

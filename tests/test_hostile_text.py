@@ -84,10 +84,11 @@ def test_every_writer_holds_text_with_control_characters(qapp, demo_path: Path,
 
 
 def test_the_migration_cleans_existing_text_and_keeps_names_apart(ledger_path: Path) -> None:
+    cleaning = next(m.version for m in schema.MIGRATIONS if "控制字符" in m.description)
     Ledger.open(ledger_path).close()
-    conn = sqlite3.connect(ledger_path)
-    conn.execute("PRAGMA user_version = 2")
-    conn.execute("DELETE FROM schema_migrations WHERE version > 2")
+    conn = sqlite3.connect(ledger_path)  # as a ledger of the version before the cleaning
+    conn.execute(f"PRAGMA user_version = {cleaning - 1}")
+    conn.execute("DELETE FROM schema_migrations WHERE version >= ?", (cleaning,))
     stamp = "2026-01-01T00:00:00"
     for eid, name in (("a", "甲公司"), ("b", "甲公司\x07"), ("c", "乙\x0b公司\uffff")):
         conn.execute("INSERT INTO enterprises (id, name, created_at, updated_at)"

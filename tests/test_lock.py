@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import WINE_LOCK_ERRNO
 
 from benchmarks.stress_kill import ROOT, child_env
 from core.changes import os_user
@@ -44,6 +45,7 @@ def holder(ledger_path: Path) -> Iterator[subprocess.Popen[str]]:
         child.wait()
 
 
+@WINE_LOCK_ERRNO
 def test_a_second_writer_in_another_process_is_refused_with_who_and_since(
     ledger_path: Path, holder: subprocess.Popen[str]
 ) -> None:
@@ -87,6 +89,7 @@ def test_the_lock_is_released_when_the_holder_closes(ledger_path: Path,
     Ledger.open(ledger_path).close()
 
 
+@WINE_LOCK_ERRNO
 def test_a_second_writer_in_the_same_process_is_refused(ledger: Ledger) -> None:
     with pytest.raises(LockedError):
         Ledger.open(ledger.path)
@@ -113,6 +116,7 @@ def test_the_message_names_a_colleague_and_the_time() -> None:
     assert "只读" in message
 
 
+@WINE_LOCK_ERRNO
 def test_a_lock_held_without_readable_details_still_refuses(ledger_path: Path,
                                                            holder: subprocess.Popen[str]) -> None:
     lock_path(ledger_path).write_bytes(b"\x00garbage")  # e.g. caught half-written

@@ -60,8 +60,11 @@ def test_rates_compare_in_percentage_points(ledger: Ledger) -> None:
     assert figure.growth is None  # no "growth of a growth rate"
     assert figure.change == pytest.approx(-0.6)
     assert figure.improved is False
-    assert figure.completion == pytest.approx(6.8 / 6.5 * 100)
-    assert figure.stretch_completion == pytest.approx(6.8 / 7.5 * 100)
+    # a rate against its target is a gap in 个百分点, never a ratio of rates (6.8 / 6.5)
+    assert figure.completion is not None and figure.completion.words == "高于目标0.3个百分点"
+    assert figure.stretch_completion is not None
+    assert figure.stretch_completion.words == "低于目标0.7个百分点"
+    assert figure.versus is not None and figure.versus.words == "回落0.6个百分点"
 
 
 def test_ranks_are_read_as_clerks_write_them(ledger: Ledger) -> None:

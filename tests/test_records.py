@@ -9,7 +9,6 @@ from core.errors import ConflictError, InputError
 from core.fields import BatchError, parse_date, parse_year_span
 from core.ledger import Ledger
 from core.periods import Period
-from core.projects import status_of
 
 
 @pytest.mark.parametrize(
@@ -68,17 +67,22 @@ def test_project_dates_must_be_in_order(ledger: Ledger) -> None:
         ledger.projects.set_field(project, "completion_date", "2026-3-1")
 
 
-def test_project_status_follows_its_dates() -> None:
+def test_project_status_follows_its_dates(ledger: Ledger) -> None:
     period = Period(2026, 11)
-    assert status_of({}, period) == "谋划"
-    assert status_of({"signed_date": "2026-02-01"}, period) == "签约"
-    assert status_of({"signed_date": "2026-12-01"}, period) == "谋划"
-    assert status_of({"start_date": "2026-03-01"}, period) == "新开工"
-    assert status_of({"start_date": "2025-03-01"}, period) == "在建"
-    assert status_of({"start_date": "2025-03-01", "completion_date": "2026-06-01"},
-                     period) == "竣工投产"
-    assert status_of({"start_date": "2025-03-01", "completion_date": "2026-12-20"},
-                     period) == "在建"
+    cases = [
+        ({}, "谋划"), ({"signed_date": "2026-02-01"}, "签约"),
+        ({"signed_date": "2026-12-01"}, "谋划"), ({"signed_date": "2025-02-01"}, "已签约"),
+        ({"start_date": "2026-03-01"}, "新开工"), ({"start_date": "2025-03-01"}, "在建"),
+        ({"signed_date": "2026-01-05", "start_date": "2026-03-01"}, "签约、新开工"),
+        ({"start_date": "2025-03-01", "completion_date": "2026-06-01"}, "竣工投产"),
+        ({"start_date": "2026-03-01", "completion_date": "2026-06-01"}, "新开工、竣工投产"),
+        ({"start_date": "2025-03-01", "completion_date": "2026-12-20"}, "在建"),
+        ({"start_date": "2023-03-01", "completion_date": "2024-06-01"}, "已投产"),
+    ]
+    ledger.projects.add_many([{"name": f"项目{n}", **dates} for n, (dates, _s) in
+                              enumerate(cases)])
+    shown = {row["name"]: row["status"] for row in ledger.projects.rows(period)}
+    assert shown == {f"项目{n}": status for n, (_d, status) in enumerate(cases)}
 
 
 def test_a_batch_edit_with_one_bad_cell_writes_nothing(ledger: Ledger) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.kinds import growth_words
 from core.numbers import format_number
 from core.report import phrasing
 from core.report.build import build, what_is_missing
@@ -73,7 +74,7 @@ def test_a_clerk_adds_a_sentence_and_removes_a_section(demo) -> None:
     document = _build(demo, "\n".join(edited))
     text = document_text(document)
     cloud = demo.metrics.figure("cloud_new", DEMO_PERIOD)
-    words = phrasing.growth(cloud.growth)
+    words = growth_words(cloud.growth)
     assert f"全区上云企业{format_number(cloud.value, 0)}家，同比{words}。" in text
     assert "工业经济稳中有进" not in text
     assert "（二）科技创新持续发力" in text  # renumbered
@@ -97,7 +98,8 @@ def test_forms_of_an_indicator(demo) -> None:
         format_number(figure.value, 1),
         f"{format_number(figure.target_committed, 1)}%",
         f"{format_number(figure.target_stretch, 1)}%",
-        f"{format_number(figure.completion, 1)}%",
+        f"{'高于' if figure.value > figure.target_committed else '低于'}目标"
+        f"{format_number(abs(figure.value - figure.target_committed), 1)}个百分点",
         f"{format_number(figure.last_year, 1)}%",
         f"{figure.rank_scope}{phrasing.ordinal(figure.rank)}",
         f"同比增长{format_number(output.growth, 1)}%",

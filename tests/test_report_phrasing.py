@@ -27,26 +27,6 @@ def test_lists_are_joined_with_a_final_he(names: list[str], joined: str) -> None
     assert phrasing.join_names(names) == joined
 
 
-@pytest.mark.parametrize(("percent", "words"), [
-    (5.888, "增长5.9%"), (-2.73, "下降2.7%"), (0.04, "持平"), (-0.04, "持平"), (0, "持平"),
-])
-def test_growth_is_worded_by_its_sign(percent: float, words: str) -> None:
-    assert phrasing.growth(percent) == words
-
-
-@pytest.mark.parametrize(("difference", "decimals", "words"), [
-    (1.49, 2, "提高1.49个百分点"), (-0.6, 1, "回落0.6个百分点"), (0.004, 2, "持平"),
-])
-def test_differences_of_rates_are_in_percentage_points(difference: float, decimals: int,
-                                                        words: str) -> None:
-    assert phrasing.points(difference, decimals) == words
-
-
-def test_versus_last_year() -> None:
-    assert phrasing.versus_last_year("增长5.9%") == "同比增长5.9%"
-    assert phrasing.versus_last_year("持平") == "与上年同期持平"
-
-
 @pytest.mark.parametrize(("decimals", "source", "target", "expected"), [
     (2, "万元", "亿元", 2), (0, "万元", "亿元", 2), (2, "亿元", "万元", 0), (1, "个", "万个", 2),
 ])

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QMenu
 
 from core.ledger import Ledger
 from core.periods import Period
@@ -104,11 +104,15 @@ def test_the_field_picker_writes_the_field(opened) -> None:
     tab.editor.setPlainText("标题\n")
     tab.editor.moveCursor(tab.editor.textCursor().MoveOperation.End)
     fill_field_menu(tab.field_menu, tab.ledger, tab.editor.insert_field)
-    indicators = next(a.menu() for a in tab.field_menu.actions() if a.text() == "指标")
-    section = next(a.menu() for a in indicators.actions() if a.text() == "工业经济")
-    forms = next(a.menu() for a in section.actions() if a.text() == "规上工业总产值")
+    # Submenus by their parent and title, not QAction.menu(): on PySide6 6.9 (the newest for
+    # UOS 20's glibc 2.28) the wrapper menu() returns owns the C++ menu and deletes it.
+    def submenu(parent: QMenu, title: str) -> QMenu:
+        return next(m for m in parent.findChildren(QMenu) if m.parent() is parent
+                    and m.title().startswith(title))
+
+    forms = submenu(submenu(submenu(tab.field_menu, "指标"), "工业经济"), "规上工业总产值")
     next(a for a in forms.actions() if a.text().startswith("同比")).trigger()
-    charts = next(a.menu() for a in tab.field_menu.actions() if a.text().startswith("图表"))
+    charts = submenu(tab.field_menu, "图表")
     next(a for a in charts.actions() if a.text() == "近三年趋势").trigger()
     assert tab.editor.toPlainText() == "标题\n【规上工业总产值.同比】\n【图表：近三年趋势】"
 

@@ -94,8 +94,17 @@ def html_text(path: Path) -> str:
     return "".join(parser.parts)
 
 
+def json_text(path: Path) -> str:
+    """The text the JSON document model holds: headings, paragraphs, table cells."""
+    import json
+
+    blocks = json.loads(path.read_text(encoding="utf-8"))["blocks"]
+    return "\n".join(b.get("text") or b.get("caption", "") + "\n" + "\n".join(
+        "\t".join(row) for row in b.get("rows", [])) for b in blocks)
+
+
 EXTRACT = {".pdf": pdf_text, ".docx": docx_text, ".html": html_text,
-           ".txt": lambda path: path.read_text(encoding="utf-8-sig")}
+           ".txt": lambda path: path.read_text(encoding="utf-8-sig"), ".json": json_text}
 
 
 @pytest.mark.parametrize("suffix", list(writers.FORMATS))

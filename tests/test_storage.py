@@ -9,10 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import file_digest
+from helpers import CHILD_ENCODING, file_digest
 from sqlite_utils import Database
 
-from core import schema, storage
+from core import registers, schema, storage
 from core.default_catalogue import DEFAULT_INDICATORS
 from core.errors import BadFileError, ReadOnlyError
 from core.ledger import Ledger
@@ -100,7 +100,7 @@ def test_cli_reports_bad_files_in_one_line(kind: str, ledger_path: Path) -> None
     before = file_digest(ledger_path)
     result = subprocess.run(
         [sys.executable, str(ROOT / "main.py"), "check", "--db", str(ledger_path)],
-        capture_output=True, text=True, encoding="utf-8", timeout=60,
+        capture_output=True, text=True, encoding=CHILD_ENCODING, timeout=60,
     )
     assert result.returncode == 1
     assert message in result.stderr
@@ -252,19 +252,35 @@ def test_closing_folds_the_wal_back_into_the_file(ledger_path: Path) -> None:
 OLD_VERSIONS = Path(__file__).resolve().parent / "data"
 
 
-@pytest.mark.parametrize("name", ["ledger-v1.db"])
+RELEASED = sorted(path.name for path in OLD_VERSIONS.glob("ledger-v*.db"))
+
+
+def test_a_file_of_every_released_schema_version_is_kept() -> None:
+    """Every schema version a release wrote (CHANGELOG.md) has a real file under tests/data;
+    the latest one too, once released, so that the next version must open it."""
+    versions = {int(name.removeprefix("ledger-v").removesuffix(".db")) for name in RELEASED}
+    assert versions >= set(range(1, schema.LATEST_VERSION))
+
+
+@pytest.mark.parametrize("name", RELEASED)
 def test_files_of_earlier_versions_still_open(name: str, tmp_path: Path, data_dir: Path) -> None:
     old = tmp_path / "张三" / name
     old.parent.mkdir()
     old.write_bytes((OLD_VERSIONS / name).read_bytes())
+    version = int(name.removeprefix("ledger-v").removesuffix(".db"))
     with Ledger.open(old) as ledger:
-        assert ledger.migrated_from is not None
+        assert (ledger.migrated_from is not None) == (version < schema.LATEST_VERSION)
         assert ledger.scalar("PRAGMA user_version") == schema.LATEST_VERSION
+        assert ledger.integrity_problems() == []
         assert ledger.setting("district") == "星河区"
         assert ledger.enterprises.rows()[0]["name"] == "旧版企业有限公司"
+        # A register of an older version is not known to be complete: marked, it counts.
+        assert ledger.metrics.figure("yi_new_started", Period(2025, 12)).missing
+        registers.set_complete(ledger, "projects", 2025, True)
         assert ledger.metrics.figure("yi_new_started", Period(2025, 12)).value == 1
         assert ledger.metrics.figure("above_scale_va_growth", Period(2025, 12)).value == 6.1
-    assert list((data_dir / "backups").rglob("*升级前v1.db")), "a copy before upgrading"
+    if version < schema.LATEST_VERSION:
+        assert list((data_dir / "backups").rglob(f"*升级前v{version}.db")), "a copy first"
 
 
 def test_reading_commands_upgrade_an_older_ledger_first(tmp_path: Path) -> None:

@@ -46,7 +46,7 @@ def test_for_this_years_plan_the_results_come_first(qtbot, tab, demo):
     tab.year_box.setValue(DEMO_PERIOD.year)
     qtbot.waitUntil(lambda: tab.items.checking)
     keys = [c.key for c in tab.items.columns]
-    assert keys[:3] == ["title", "result_status", "result_note"]
+    assert keys[:4] == ["title", "status", "result_status", "result_note"]
     view = tab.page.view
     type_cell(qtbot, view, 1, column_of(view, "result_status"), "未完成", end=Qt.Key.Key_Tab)
     type_cell(qtbot, view, 1, column_of(view, "result_note"), "用地手续延后")

@@ -85,6 +85,26 @@ def test_pasting_rows_on_the_draft_row_adds_them_in_one_step(qtbot, tab, demo):
     assert demo.services.count() == count
 
 
+def test_an_editor_committing_after_the_ledger_closed_touches_nothing(qtbot, tab, demo):
+    """Rows pasted on the draft row, then an enterprise typed into the draft row's editor; the
+    ledger is closed before the editor lets go (the editor commits on losing the focus, and
+    under Windows that focus-out arrived after the ledger was closed). The late commit must
+    not reach the closed ledger (it did: set_draft → enterprises.id_for_name)."""
+    view = tab.log.page.view
+    firm = demo.enterprises.names()[0]
+    focus_cell(qtbot, view, 0, 0)
+    set_clipboard(f"2026-11-29\t{firm}\t融资贷款\t\t\t500\t万元\t流动资金贷款\n")
+    press(qtbot, view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    focus_cell(qtbot, view, 0, 1)
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    editor = editor_of(view)
+    assert editor is not None
+    editor.setText(firm)
+    demo.close()
+    editor.clearFocus()  # the editor commits now, to a model whose ledger is closed
+    assert tab.log.model.draft == {}
+
+
 def test_filters_and_the_totals_line_agree_with_the_derived_figures(qtbot, tab, demo):
     log = tab.log
     log.kind_box.setCurrentIndex(log.kind_box.findData("走访"))

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import file_digest
+from helpers import CHILD_ENCODING, file_digest
 from PySide6.QtCore import Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
@@ -317,7 +317,7 @@ def test_the_app_started_from_source_reports_its_first_tab_and_quits(demo_path, 
     env = {**os.environ, "WORKLEDGER_READY_FILE": str(ready), "QT_QPA_PLATFORM": "offscreen"}
     root = Path(__file__).resolve().parent.parent
     result = subprocess.run([sys.executable, str(root / "main.py"), "--db", str(demo_path)],
-                            env=env, capture_output=True, text=True, encoding="utf-8",
+                            env=env, capture_output=True, text=True, encoding=CHILD_ENCODING,
                             timeout=120)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
@@ -336,13 +336,16 @@ def test_the_developers_command_opens_the_demo_when_there_is_no_ledger(tmp_path,
            "WORKLEDGER_DATA_DIR": str(data_dir)}
     root = Path(__file__).resolve().parent.parent
     result = subprocess.run([sys.executable, str(root / "main.py"), "--demo-if-none"], env=env,
-                            capture_output=True, text=True, encoding="utf-8", timeout=120)
+                            capture_output=True, text=True, encoding=CHILD_ENCODING, timeout=120)
     assert result.returncode == 0, result.stderr
     assert ready.read_text(encoding="utf-8").startswith("指标")
     with Ledger.open(data_dir / "演示台账.db", readonly=True) as demo:
         assert demo.scalar("SELECT count(*) FROM enterprises") >= 80
 
 
+@pytest.mark.wine_gap("under the Windows Python the log's vertical scroll bar has maximum 126 "
+                      "yet isVisible() is False after the first processEvents (measured "
+                      "offscreen under Wine; a real Windows is not yet checked)")
 def test_the_widest_text_column_fills_the_table_and_no_more(window, qtbot):
     """The service log has more rows than fit: with its scroll bar showing, 事项 takes the
     width left over, and no column runs past the right edge. (The view makes its own viewport,

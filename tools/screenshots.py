@@ -1,6 +1,6 @@
 """Screenshots of every tab on a fresh demo ledger, for the README.
 
-    python tools/screenshots.py [OUT_DIR]      (default: docs/screenshots/)
+    python3 -m tools.screenshots [OUT_DIR]      (default: docs/screenshots/)
 
 Runs offscreen at 1366×768 with the bundled CJK font, so the pictures look the same on any
 machine: indicators.png, projects.png, services.png, plans.png, summary.png, and the first two
@@ -38,7 +38,6 @@ def main(argv: list[str]) -> int:
     out = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    sys.path.insert(0, str(ROOT))
     with tempfile.TemporaryDirectory() as folder:
         os.environ["WORKLEDGER_DATA_DIR"] = str(Path(folder) / "data")  # no trace in the user's
         from PySide6.QtWidgets import QApplication

@@ -33,6 +33,7 @@ from ui.app_settings import AppSettings
 from ui.i18n import tr
 from ui.operations import Operations
 from ui.period_selector import PeriodSelector
+from ui.pressing_line import PressingLine
 from ui.tab_base import DeferredTab, LedgerTab, real_tab
 from ui.table.view import LedgerTableView
 
@@ -63,6 +64,9 @@ class MainWindow(QMainWindow):
 
         self.file_label = QLabel(self)
         self.saved_label = QLabel(self)
+        self.pressing_line = PressingLine(self)  # 临期3项，超期1项 → the 工作计划 tab's list
+        self.pressing_line.clicked.connect(lambda _checked=False: self.go_pressing())
+        self.statusBar().addPermanentWidget(self.pressing_line)
         self.statusBar().addPermanentWidget(self.file_label)
         self.statusBar().addPermanentWidget(self.saved_label)
 
@@ -205,6 +209,7 @@ class MainWindow(QMainWindow):
     def _refresh_tabs(self, tables: frozenset[str]) -> None:
         for tab in self.tabs:
             tab.refresh(tables)
+        self.pressing_line.refresh(self.ledger, tables)
 
     def set_period(self, period: Period) -> None:
         for tab in self.tabs:
@@ -230,6 +235,7 @@ class MainWindow(QMainWindow):
         self.settings.opened(ledger.path)
         self.settings.set_period_for(ledger.path, period)
         self._show_file()
+        self.pressing_line.refresh(self.ledger)
 
     def _show_file(self) -> None:
         ledger = self.ledger
@@ -293,6 +299,14 @@ class MainWindow(QMainWindow):
         if self.open_path(copy):
             self.show_message(f"已另存为 {copy}，现在编辑的是这份副本")
 
+    def go_pressing(self) -> None:
+        """From the line “临期3项，超期1项” to this year's pressing plan items."""
+        for index, tab in enumerate(self.tabs):
+            if tab.title == "工作计划":
+                self.tab_widget.setCurrentIndex(index)
+                getattr(self.tab(index), "show_pressing")()  # noqa: B009 - built on first use
+                return
+
     def go_fill(self, missing: list[str]) -> None:
         """From the 总结 tab's list of missing figures to where the first one is typed."""
         if missing and missing[0].endswith("（设置）"):
@@ -328,7 +342,7 @@ class MainWindow(QMainWindow):
             focused.clearFocus()  # an open cell editor commits when it loses the focus
         for view in self.findChildren(LedgerTableView):
             model = view.table_model()
-            if model.draft and not view.commit_draft(next_record=False):
+            if model.draft_typed and not view.commit_draft(next_record=False):
                 return False
         return True
 

@@ -396,6 +396,9 @@ class SummaryLayout:
         number.draw(painter, QPointF(x, TOP_MM * MM + TEXT_HEIGHT + PAGE_NUMBER_GAP))
 
 
+SHORT_COLUMN = 9  # characters: a column no wider than this keeps its width in a crowded table
+
+
 def _shares(table: Table) -> list[float]:
     """Column widths in % of the text width: every figure column as wide as its widest entry,
     the first (the names) gets the rest and wraps if it must — a number never breaks."""
@@ -408,6 +411,14 @@ def _shares(table: Table) -> list[float]:
               for column in range(len(table.header))]
     names = max(TEXT_WIDTH - sum(widest[1:]), 6 * TABLE_PT)  # at least six characters
     columns = [min(widest[0], names), *widest[1:]]
+    total = sum(columns)
+    if total > TEXT_WIDTH:  # text in several columns (a 督办 table): short ones never break,
+        short = [value <= SHORT_COLUMN * TABLE_PT for value in columns]  # the long ones wrap
+        fixed = sum(value for value, keep in zip(columns, short, strict=True) if keep)
+        room, flexible = TEXT_WIDTH - fixed, total - fixed
+        if room > 0 and flexible > 0:
+            columns = [value if keep else value * room / flexible
+                       for value, keep in zip(columns, short, strict=True)]
     return [100.0 * value / sum(columns) for value in columns]
 
 

@@ -30,7 +30,9 @@ from core import units
 from core.catalogue import Indicator
 from core.charts import CHARTS
 from core.enterprises import HONOUR_CATEGORIES
+from core.kinds import kind_of
 from core.ledger import Ledger
+from core.report import plan_fields
 from core.report.blocks import BLOCKS, NEEDS_OPTION
 from core.report.language import FORMS, GENERAL, LISTS, PROJECT_STATUSES
 from core.report.template import COMMENT_MARKS, HEADING1_MARK, HEADING2_MARK, Problem
@@ -219,6 +221,12 @@ def fill_field_menu(menu: QMenu, ledger: Ledger | None, pick: Pick) -> None:
         group = lists.addMenu(name)
         for option in options:
             add(group, option, f"【{name}：{option}】", description)
+    plan = menu.addMenu("工作计划")
+    for name, description in plan_fields.GENERAL.items():
+        add(plan, f"【{name}】　{description}", f"【{name}】")
+    for option in plan_fields.LIST_OPTIONS:
+        text = f"【计划事项：{option}】"
+        add(plan, text, text, plan_fields.LISTS["计划事项"])
     blocks = menu.addMenu("段落块（单独一行）")
     for name, description in BLOCKS.items():
         if name not in NEEDS_OPTION:
@@ -241,6 +249,8 @@ def _forms_of(indicator: Indicator) -> list[tuple[str, str]]:
               "同比": "同比", "增减": "增减", "排名": "排名", "排名范围": "排名范围"}
     forms = [(form, label) for form, label in labels.items()
              if indicator.rank_scope or form not in ("排名", "排名范围")]
+    if kind_of(indicator).paced:
+        forms += [("序时进度", "序时进度"), ("时间过半", "时间过半、任务过半")]
     forms += [(unit, f"换算为{unit}") for unit in units.units_of_dimension(indicator.unit)
               if unit != indicator.unit and units.dimension(indicator.unit)]
     return forms

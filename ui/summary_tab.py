@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QHideEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -37,9 +39,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core import clock
 from core.changes import Change
 from core.charts import CHARTS
 from core.errors import LedgerError
+from core.figures import override_notes
 from core.ledger import Ledger
 from core.periods import Period
 from core.report import writers
@@ -173,6 +177,16 @@ class SummaryTab(LedgerTab):
         template_bar.addWidget(self.manage_button)
         template_bar.addWidget(self.insert_button)
         template_bar.addWidget(help_button)
+        # The day 督办 statuses (超期, 临期 …) and 【日期】 are for: today, or a past 通报's date.
+        self.as_of = QDateEdit(self)
+        self.as_of.setCalendarPopup(True)
+        self.as_of.setDisplayFormat("yyyy-MM-dd")
+        self.as_of.setToolTip(tr("截至日期：督办通报按此判断超期、临期，【日期】【督办日期】也印此日期"))
+        today = clock.today()
+        self.as_of.setDate(QDate(today.year, today.month, today.day))
+        self.as_of.dateChanged.connect(lambda _day: self.update_preview())
+        template_bar.addWidget(QLabel(tr("截至：")))
+        template_bar.addWidget(self.as_of)
         left = QWidget()
         left_column = QVBoxLayout(left)
         left_column.setContentsMargins(0, 0, 0, 0)
@@ -440,6 +454,10 @@ class SummaryTab(LedgerTab):
         else:
             self.mark_stale()  # shown with the chart next time the tab is opened
 
+    def as_of_day(self) -> date:
+        day = self.as_of.date()
+        return date(day.year(), day.month(), day.day())
+
     def update_preview(self) -> None:
         self._preview_timer.stop()
         if self.ledger is None or self.ledger.closed or self.period is None:
@@ -447,7 +465,7 @@ class SummaryTab(LedgerTab):
             return
         try:
             document = build(self.ledger, self.period, self.current_template(),
-                             render_chart=self.charts.picture)
+                             render_chart=self.charts.picture, today=self.as_of_day())
         except TemplateError as error:
             self._show_problems(error)
             return
@@ -456,10 +474,14 @@ class SummaryTab(LedgerTab):
         self.layout_shown = SummaryLayout(document)
         self.preview.show_layout(self.layout_shown)
         missing = what_is_missing(self.ledger, self.period, document)
+        overridden = override_notes(self.ledger, self.period)
         text = f"{self.period.label}　{self.template_name}　共 {self.layout_shown.page_count} 页"
         if missing:
             text += f"；尚缺 {len(missing)} 项数据，预览中以红字标出"
-        self._say(text, "\n".join(missing))
+        if overridden:
+            text += f"；{len(overridden)} 项自动计算数据采用了手工填报数（指向此处查看）"
+        details = [*missing, *(["手工修正："] if overridden else []), *overridden]
+        self._say(text, "\n".join(details))
 
     def _show_problems(self, error: TemplateError | None) -> None:
         problems = error.problems if error is not None else ()
@@ -488,7 +510,8 @@ class SummaryTab(LedgerTab):
             return None
         self.save_now()
         try:
-            document = build(self.ledger, self.period, self.current_template())
+            document = build(self.ledger, self.period, self.current_template(),
+                             today=self.as_of_day())
         except TemplateError as error:
             self._show_problems(error)
             messages.warn(self, f"模板有错误，请先改正：{error.message}")

@@ -57,7 +57,9 @@ class LedgerTab(QWidget):
 
     def _reload_now(self) -> None:
         self._stale = False
-        if self.ledger is not None and self.period is not None:
+        # A queued refresh (Operations.changed after a paste or an edit) can be delivered after
+        # the ledger was closed: nothing to show then.
+        if self.ledger is not None and not self.ledger.closed and self.period is not None:
             self.reload()
 
     def reload(self) -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from core.catalogue import Indicator
 from core.errors import NotFoundError
+from core.kinds import growth_words, number_text, versus_last_year_words
 from core.metrics import Figure
 from core.numbers import format_number
 from core.periods import Period
@@ -112,52 +113,52 @@ def _number(value: float, decimals: int) -> str:
 
 
 def _with_unit(figure: Figure) -> str:
+    """The figure as the summary prints it (core.kinds), with thousands separators."""
     if figure.value is None:
         return MISSING
-    return f"{_number(figure.value, figure.indicator.decimals)}{figure.indicator.unit}"
+    shown = number_text(figure.value, figure.indicator.decimals, thousands=True)
+    return f"{shown}{figure.indicator.unit}"
 
 
-def _growth_phrase(growth: float | None) -> str:
-    """同比增长6.7% / 同比下降4.0% / 同比持平, as the summary phrases it."""
-    if growth is None:
-        return ""
-    shown = _number(abs(growth), 1)
-    if float(shown.replace(",", "")) == 0:
-        return "同比持平"
-    return f"同比{'增长' if growth > 0 else '下降'}{shown}%"
+def _overridden_note(figures: list[Figure]) -> str:
+    """Which figures of a chart are the clerk's own, not what the records give."""
+    parts = [f"{f.indicator.name}采用填报数{f.kind.with_unit(f.indicator, f.value)}"
+             f"（台账记录计算为{f.kind.with_unit(f.indicator, f.derived_value)}）"
+             for f in figures
+             if f.overridden and f.value is not None and f.derived_value is not None]
+    return "注：" + "；".join(parts) + "。" if parts else ""
 
 
 # -- 主要指标完成情况 ----------------------------------------------------------------------------
-def _ratio(value: float | None, target: float | None) -> float | None:
-    """Share of a target reached, in %; none for a missing value or a target that is not > 0."""
-    if value is None or target is None or target <= 0:
-        return None
-    return value / target * 100
-
-
 def _targets(ledger: Ledger, period: Period) -> ChartData:
-    with_targets = [
-        f for f in ledger.metrics.figures(period)
-        if f.indicator.is_numeric and f.indicator.kind != "rank"
-        and (f.target_committed is not None or f.target_stretch is not None)
-    ]
+    """Counts and amounts against their targets, as % of the target; rates and shares are
+    measured by their gap to the target (个百分点), which a 100 % line cannot show."""
+    targeted = [f for f in ledger.metrics.figures(period) if f.kind.numeric
+                and (f.target_committed is not None or f.target_stretch is not None)]
+    with_targets = [f for f in targeted if f.kind.completion_is_ratio]
+    gaps = len(targeted) - len(with_targets)  # rates and shares: a gap, not a share of 100 %
     shown = with_targets[:MAX_TARGET_INDICATORS]
-    committed = tuple(_ratio(f.value, f.target_committed) for f in shown)
-    stretch = tuple(_ratio(f.value, f.target_stretch) for f in shown)
+    verdicts = {"完成确保目标": [f.completion for f in shown],
+                "完成奋斗目标": [f.stretch_completion for f in shown]}
     series = tuple(
-        Series(name, values, "%", labels=tuple(
-            "" if v is None else f"{_number(v, 1)}%" for v in values))
-        for name, values in (("完成确保目标", committed), ("完成奋斗目标", stretch))
+        Series(name, tuple(None if v is None else v.amount for v in values), "%",
+               labels=tuple("" if v is None else v.words for v in values))
+        for name, values in verdicts.items()
         if any(v is not None for v in values)
     )
     left_out = len(with_targets) - len(shown)
+    notes = [f"另有 {left_out} 项设有目标的指标未列入图中" if left_out else "",
+             f"{gaps} 项增速、占比类指标按与目标相差的百分点计，见正文和指标表" if gaps else "",
+             _overridden_note(shown)]
     return ChartData(
         key="targets", title=CHARTS["targets"], period_label=period.label,
         labels=tuple(f.indicator.name for f in shown), series=series,
         y_label="完成目标（%）", sublabels=tuple(f"实际 {_with_unit(f)}" for f in shown),
         reference=100.0, reference_label="目标线（100%）",
-        note=f"另有 {left_out} 项设有目标的指标未列入图中" if left_out else "",
-        empty_message=f"{period.label}没有填报目标值的指标（在“指标”页填写确保目标、奋斗目标）",
+        note="；".join(n for n in notes if n),
+        empty_message=(f"{period.label}设有目标的 {gaps} 项指标均为增速或占比，按与目标相差的"
+                       "百分点计，见正文和指标表" if gaps else
+                       f"{period.label}没有填报目标值的指标（在“指标”页填写确保目标、奋斗目标）"),
     )
 
 
@@ -181,12 +182,15 @@ def _trend(ledger: Ledger, period: Period) -> ChartData:
         for figure in figures:
             # The official 同比 when there is one (the figure the summary prints), else the one
             # computed from last year's value.
-            growth = figure.growth
+            verdict = figure.versus
+            phrase = "" if verdict is None else versus_last_year_words(verdict.words)
             if official_growth is not None:
                 official = ledger.metrics.figure(official_growth, figure.period).value
-                growth = official if official is not None else growth
-            number = "" if figure.value is None else _number(figure.value, output.decimals)
-            phrase = _growth_phrase(growth) if figure.value is not None else ""
+                if official is not None:
+                    phrase = versus_last_year_words(growth_words(official))
+            number = "" if figure.value is None else number_text(
+                figure.value, output.decimals, thousands=True)
+            phrase = phrase if figure.value is not None else ""
             labels.append(f"{number}\n{phrase}" if phrase else number)
         series.append(Series(output.name, tuple(f.value for f in figures), output.unit,
                              labels=tuple(labels)))
@@ -211,25 +215,45 @@ def _trend(ledger: Ledger, period: Period) -> ChartData:
 
 
 # -- 亿元项目推进情况 ---------------------------------------------------------------------------
+# The 指标 of each stage, where the catalogue has one: the chart shows the figure (an override
+# included), so it always says what the summary's text says.
+PIPELINE_FIGURES = {"新开工": "yi_new_started", "在建": "yi_under_construction",
+                    "竣工投产": "yi_completed"}
+
+
 def _pipeline(ledger: Ledger, period: Period) -> ChartData:
     totals = [ledger.projects.totals(period, status=stage, yi_only=True)
               for stage in PIPELINE_STAGES]
-    counts = tuple(float(t["count"]) for t in totals)
+    counts: list[float | None] = [float(t["count"]) for t in totals]
+    figures: list[Figure] = []
+    for number, stage in enumerate(PIPELINE_STAGES):
+        indicator = _indicator(ledger, PIPELINE_FIGURES.get(stage, ""))
+        if indicator is not None:
+            figure = ledger.metrics.figure(indicator, period)
+            figures.append(figure)
+            counts[number] = figure.value
     investment = tuple(float(t["total_investment"]) for t in totals)
     # No 亿元项目 at all in the period: nothing to chart (four zero bars would only mislead).
-    has_any = any(counts)
+    has_any = any(totals[n]["count"] for n in range(len(totals))) or any(
+        f.value for f in figures)
+    labels = tuple("" if c is None else (f"{c:.0f}" + ("*" if any(
+        f.overridden and f.value == c and PIPELINE_FIGURES.get(stage) == f.indicator.code
+        for f in figures) else "")) for c, stage in zip(counts, PIPELINE_STAGES, strict=True))
     series = (
-        Series("项目数", counts if has_any else (None,) * len(counts), "个",
-               labels=tuple(f"{c:.0f}" for c in counts)),
+        Series("项目数", tuple(counts) if has_any else (None,) * len(counts), "个",
+               labels=tuple(label if label else MISSING for label in labels)),
         Series("总投资", investment if has_any else (None,) * len(counts), "亿元", axis="right",
                labels=tuple(_number(v, 2) for v in investment)),
     )
     threshold = format_number(ledger.yi_threshold, 2).rstrip("0").rstrip(".")
+    overridden = _overridden_note(figures)
     return ChartData(
         key="pipeline", title=CHARTS["pipeline"], period_label=period.label,
         labels=PIPELINE_STAGES, series=series, y_label="项目数（个）", y2_label="总投资（亿元）",
         note=(f"注：总投资≥{threshold}亿元的项目；签约、新开工、竣工投产为本期内发生，"
-              "在建为以前年度开工、期末尚未竣工的项目。"),
+              "在建为以前年度开工、期末尚未竣工的项目。"
+              + (overridden.removeprefix("注：").replace("。", "") + "（标*者）。"
+                 if overridden else "")),
         empty_message=f"{period.label}没有签约、开工、在建或竣工的亿元项目（在“项目”页登记）",
     )
 
@@ -261,7 +285,7 @@ def _services(ledger: Ledger, period: Period) -> ChartData:
         key="services", title=CHARTS["services"], period_label=period.label,
         labels=tuple(f"{m}月" for m in range(1, period.months + 1)), series=series,
         y_label="服务记录（条）", stacked=True,
-        totals=tuple(str(n) for n in totals) if per_kind else (),
+        totals=tuple(str(n) if n else "" for n in totals) if per_kind else (),
         empty_message=f"{period.label}没有企业服务记录（在“企业服务”页登记）",
     )
 

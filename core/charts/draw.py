@@ -321,5 +321,8 @@ def _band_ticks(axes: Axes, values: list[float]) -> None:
     from matplotlib.ticker import MaxNLocator
 
     bottom, top = axes.get_ylim()
-    ticks = MaxNLocator(nbins=2, steps=[1, 2, 5, 10]).tick_values(min(values), max(values))
+    low, high = min(values), max(values)
+    if high - low < max(abs(high), 1.0) * 1e-6:  # one value (one year of data): ticks around it
+        low, high = low - max(abs(low) * 0.1, 0.5), high + max(abs(high) * 0.1, 0.5)
+    ticks = MaxNLocator(nbins=2, steps=[1, 2, 5, 10]).tick_values(low, high)
     axes.set_yticks([t for t in ticks if bottom <= t <= top])

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from core import APP_TITLE
 from core.errors import InputError, LedgerError
+from core.evidence import evidence_listing
 from core.exchange.layout import (
     ENTERPRISES,
     HONOURS,
@@ -169,8 +170,10 @@ def _indicator_row(figure: Figure) -> list[Any]:
     return [
         indicator.name, indicator.section, indicator.unit or None, figure.period.year,
         figure.period.months_label, value, SOURCE_LABELS[figure.source],
-        figure.target_committed, figure.target_stretch, figure.completion, figure.last_year,
-        figure.change, figure.rank, figure.rank_scope or None,
+        figure.target_committed, figure.target_stretch,
+        None if figure.completion is None else figure.completion.words, figure.last_year,
+        None if figure.versus is None else figure.versus.words, figure.rank,
+        figure.rank_scope or None,
         "是" if figure.estimate else None, figure.note or None, figure.reason or None,
     ]
 
@@ -183,7 +186,11 @@ def _indicators(ledger: Ledger, periods: list[Period]) -> Table:
         for figure in ledger.metrics.figures(period):
             table.rows.append(_indicator_row(figure))
             assert table.row_decimals is not None
-            table.row_decimals.append(figure.indicator.decimals)
+            # The decimals the tab shows for this row's numbers (more when one has more).
+            kind, indicator = figure.kind, figure.indicator
+            table.row_decimals.append(max(kind.excel_decimals(indicator, v) for v in (
+                figure.value, figure.target_committed, figure.target_stretch,
+                figure.last_year)))
     return table
 
 
@@ -197,7 +204,11 @@ def _plans(ledger: Ledger, year: int) -> Table:
                           "narrative": section["narrative"], "projects": names, **{
                               key: item.get(key) for key in (
                                   "title", "text", "target_indicator", "target_value", "owner",
-                                  "deadline", "result_status", "result_note")}}
+                                  "co_offices", "deadline", "done_on", "result_status",
+                                  "result_note")}}
+                if item:
+                    values["status"] = ledger.plans.status(item).text
+                    values["evidence"] = evidence_listing(item["evidence"])
                 table.rows.append([_cell(c, values.get(c.key)) for c in PLANS.columns])
     return table
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core import clock
 from core.changes import Change
 from core.errors import ConflictError, InputError
 from core.exchange.excel_export import MAX_CELL_TEXT
@@ -154,7 +154,7 @@ class ImportResult:
 
 def default_year(ledger: Ledger) -> int:
     latest = ledger.latest_period()
-    return latest.year if latest is not None else date.today().year
+    return latest.year if latest is not None else clock.today().year
 
 
 def guess_mappings(workbook: RawWorkbook) -> dict[str, Mapping | None]:

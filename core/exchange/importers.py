@@ -30,7 +30,7 @@ from core.exchange.reading import FORMULA_WITHOUT_VALUE, CellError
 from core.fields import BatchError, parse_year
 from core.metrics import VALUE_FIELDS, Figure
 from core.numbers import format_number
-from core.periods import Period, parse_months
+from core.periods import Period, parse_cumulative
 from core.records import RecordTable, Row
 
 if TYPE_CHECKING:
@@ -448,7 +448,7 @@ class IndicatorImporter(RowImporter):
     def period_of(self, values: dict[str, Any]) -> Period:
         year = parse_year(values.get("year"), field="年份") or self.ctx.year
         raw = values.get("months")
-        months = parse_months(str(raw)) if raw is not None else self.latest.get(year, 12)
+        months = parse_cumulative(str(raw)) if raw is not None else self.latest.get(year, 12)
         return Period(year, months)
 
     def row(self, number: int, values: dict[str, Any], units: dict[str, str],
@@ -512,7 +512,8 @@ class IndicatorImporter(RowImporter):
     @staticmethod
     def _already_shown(figure: Figure, name: str, parsed: Any) -> bool:
         """A value the exported sheet showed without the ledger storing it (re-import no-op)."""
-        shown = {"last_year_value": (figure.last_year, figure.last_year_source == "record"),
+        shown = {"last_year_value": (figure.last_year,
+                                     figure.last_year_source in ("record", "derived")),
                  "rank_scope": (figure.indicator.rank_scope, figure.rank_scope ==
                                 figure.indicator.rank_scope),
                  "value": (figure.derived_value, figure.entered is None)}

@@ -153,12 +153,12 @@ INDICATORS = Sheet("indicators", "指标", (
     Column("target_committed", "确保目标", kind="number", width=10,
            synonyms=("目标", "年度目标", "目标值")),
     Column("target_stretch", "奋斗目标", kind="number", width=10),
-    Column("completion", "完成确保目标（%）", kind="number", decimals=1, width=10,
-           importable=False),
+    Column("completion", "完成确保目标", width=14, importable=False,
+           synonyms=("完成率", "完成情况")),
     Column("last_year_value", "上年同期", kind="number", width=10,
            synonyms=("去年同期", "上年值", "上年")),
-    Column("change", "比上年增减", kind="number", width=10, importable=False,
-           synonyms=("同比", "同比增减")),
+    Column("change", "同比", width=16, importable=False,
+           synonyms=("比上年增减", "同比增减")),
     Column("rank", "排名", kind="int", width=6, synonyms=("位次", "名次")),
     Column("rank_scope", "排名范围", width=8),
     Column("estimate", "预计数", kind="bool", width=6, synonyms=("是否预计",)),
@@ -185,6 +185,12 @@ PLANS = Sheet("plans", "工作计划", (
     Column("result_status", "完成情况", width=8, synonyms=("完成状态", "进度")),
     Column("result_note", "情况说明", width=20, synonyms=("进展情况", "备注", "说明")),
     Column("projects", "推进项目", width=40, synonyms=("关联项目", "重点项目", "项目")),
+    Column("co_offices", "配合科室", width=12, synonyms=("配合单位", "协办单位", "协办科室")),
+    Column("done_on", "完成日期", kind="date", width=11, synonyms=("实际完成时间",)),
+    # Written for reading only (an import leaves them): core.supervision's status that day,
+    # and the evidence files by name — their contents stay in the ledger.
+    Column("status", "督办状态", width=12),
+    Column("evidence", "佐证材料", width=30),
 ), required=("section", "title"))
 
 SHEETS: tuple[Sheet, ...] = (INDICATORS, PROJECTS, ENTERPRISES, HONOURS, SERVICES, PLANS)

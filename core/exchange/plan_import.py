@@ -29,8 +29,8 @@ from core.exchange.importers import (
 from core.fields import parse_year
 from core.records import Row
 
-_ITEM_KEYS = ("title", "text", "target_indicator", "target_value", "owner", "deadline",
-              "result_status", "result_note")
+_ITEM_KEYS = ("title", "text", "target_indicator", "target_value", "owner", "co_offices",
+              "deadline", "done_on", "result_status", "result_note")
 _NAME_SEPARATORS = re.compile(r"[、，,；;\n]+")
 
 

@@ -16,10 +16,21 @@ from typing import Any
 
 from core.errors import NotFoundError
 from core.fields import chinese_numeral
+from core.figures import override_notes
+from core.kinds import kind_of
 from core.metrics import Figure
-from core.report import phrasing
-from core.report.document import LEVEL2, Block, Chart, Heading, Paragraph, Run, Table
-from core.report.language import Context, FieldProblem, change_words
+from core.report import phrasing, plan_fields
+from core.report.document import (
+    LEVEL2,
+    Block,
+    Chart,
+    FigureMark,
+    Heading,
+    Paragraph,
+    Run,
+    Table,
+)
+from core.report.language import Context, FieldProblem
 from core.report.template import FieldRef
 
 BLOCKS: dict[str, str] = {
@@ -29,16 +40,18 @@ BLOCKS: dict[str, str] = {
     "数据说明": "列出手工修正过的自动计算数据（填报数和计算数）；没有则不打印",
     "指标表": "指标完成情况表：不写分组时列出有确保目标的指标；"
               "【指标表：科技创新】列出该组全部指标",
+    **plan_fields.BLOCKS,
 }
 # Blocks whose name alone means nothing: 【图表：名称】.
 NEEDS_OPTION = frozenset({"图表"})
-TABLE_HEADER = ("指标", "本期", "确保目标", "完成率", "上年同期", "同比")
+TABLE_HEADER = ("指标", "本期", "确保目标", "完成情况", "上年同期", "同比")
 _NONE = "—"
 
 
 def block(ref: FieldRef, context: Context) -> list[Block]:
     builders: dict[str, Callable[[FieldRef, Context], list[Block]]] = {
         "工作打算": _plans, "图表": _chart, "数据说明": _data_note, "指标表": _indicator_table,
+        "督办表": plan_fields.supervision_table,
     }
     return builders[ref.name](ref, context)
 
@@ -77,7 +90,7 @@ def _item_clause(item: dict[str, Any], context: Context) -> str:
         parts.append(f"重点推进{phrasing.join_names(projects)}")
     if item["target_value"] is not None and item["target_indicator_id"]:
         indicator = context.ledger.catalogue.get(item["target_indicator_id"])
-        target = phrasing.amount(item["target_value"], indicator.decimals, indicator.unit)
+        target = kind_of(indicator).with_unit(indicator, item["target_value"])
         parts.append(f"力争{indicator.name}达到{target}")
     return "，".join(part for part in parts if part)
 
@@ -95,25 +108,18 @@ def _chart(ref: FieldRef, context: Context) -> list[Block]:
 
 def chart_block(key: str, context: Context) -> Chart:
     from core.charts import CHARTS
+    from core.charts.data import chart_data
 
     context.placed_charts.append(key)
-    return Chart(CHARTS[key], context.render_chart(key))
+    return Chart(CHARTS[key], context.render_chart(key),
+                 chart_data(context.ledger, context.period, key))
 
 
 # -- 数据说明 -------------------------------------------------------------------------------------
 def _data_note(ref: FieldRef, context: Context) -> list[Block]:
     if ref.option:
         raise FieldProblem(ref.problem("【数据说明】后面不需要写内容"))
-    entries = []
-    for figure in context.ledger.metrics.figures(context.period):
-        if not figure.overridden or figure.entered is None or figure.derived_value is None:
-            continue
-        indicator = figure.indicator
-        entered = phrasing.amount(figure.entered, indicator.decimals, indicator.unit)
-        derived = phrasing.amount(figure.derived_value, indicator.decimals, indicator.unit)
-        entry = f"{indicator.name}采用填报数{entered}，台账记录计算为{derived}"
-        note = phrasing.strip_end(figure.note)
-        entries.append(f"{entry}，{note}" if note else entry)
+    entries = override_notes(context.ledger, context.period)
     if not entries:
         return []
     return [Paragraph((Run("数据说明：" + "；".join(entries) + "。"),))]
@@ -141,17 +147,30 @@ def _indicator_table(ref: FieldRef, context: Context) -> list[Block]:
 
 
 def _table_row(figure: Figure, context: Context) -> tuple[Run, ...]:
-    indicator = figure.indicator
-    unit, decimals = indicator.unit, indicator.decimals
+    """One row of the 指标表: the same words as the 指标 tab (core.kinds), each cell marked with
+    the figure it prints (for `report --out F.json`)."""
+    indicator, kind = figure.indicator, figure.kind
+    period = context.period.label
 
-    def shown(value: float | None) -> Run:
-        return Run(_NONE if value is None else phrasing.amount(value, decimals, unit))
+    def cell(form: str, text: str | None, value: float | None, unit: str = indicator.unit
+             ) -> Run:
+        mark = FigureMark(indicator.name, indicator.code, period, form, value, unit,
+                          figure.source)
+        return Run(_NONE if text is None else text, mark=mark if text is not None else None)
 
-    value = (Run(phrasing.amount(figure.value, decimals, unit)) if figure.value is not None
-             else context.missing_run(indicator.name))
-    completion = figure.completion
+    def shown(form: str, value: float | None) -> Run:
+        return cell(form, None if value is None else kind.with_unit(indicator, value), value)
+
+    value = (shown("", figure.value) if figure.value is not None
+             else context.missing_run(indicator.name, FigureMark(
+                 indicator.name, indicator.code, period, "", None, indicator.unit, "missing")))
+    completion, versus = figure.completion, figure.versus
     return (
-        Run(indicator.name), value, shown(figure.target_committed),
-        Run(_NONE if completion is None else f"{phrasing.amount(completion, 1)}%"),
-        shown(figure.last_year), Run(change_words(figure) or _NONE),
+        Run(indicator.name), value, shown("确保目标", figure.target_committed),
+        cell("完成率", None if completion is None else completion.words,
+             None if completion is None else completion.amount,
+             "" if completion is None else completion.unit),
+        shown("上年", figure.last_year),
+        cell("同比", None if versus is None else versus.words,
+             None if versus is None else versus.amount, "" if versus is None else versus.unit),
     )

@@ -13,6 +13,7 @@ import dataclasses
 from datetime import date
 from typing import TYPE_CHECKING
 
+from core import clock
 from core.figures import missing_for
 from core.report import phrasing
 from core.report.blocks import BLOCKS, block, chart_block
@@ -55,7 +56,7 @@ def build(ledger: Ledger, period: Period, template: Template | str, *,
         template = Template("", template)
     lines = parse(template.body)
     context = Context(ledger, period, render_chart or default_renderer(ledger, period),
-                      today=today or date.today())
+                      today=today or clock.today())
     problems: list[Problem] = []
     blocks: list[Block] = []
     for line in lines:
@@ -135,7 +136,8 @@ def _merged(runs: tuple[Run, ...]) -> tuple[Run, ...]:
     for run in runs:
         if not run.text:
             continue
-        if merged and not run.missing and not merged[-1].missing:
+        if merged and not run.missing and not merged[-1].missing and run.mark is None \
+                and merged[-1].mark is None:
             merged[-1] = Run(merged[-1].text + run.text)
         else:
             merged.append(run)

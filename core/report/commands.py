@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -25,12 +26,27 @@ def _output(text: str) -> Path:
     return path
 
 
+def _day(text: str) -> date:
+    from core.errors import InputError
+    from core.fields import parse_date
+
+    try:
+        value = parse_date(text, field="截至日期")
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from exc
+    if value is None:
+        raise argparse.ArgumentTypeError("截至日期不能为空")
+    return date.fromisoformat(value)
+
+
 def add_commands(commands: Any) -> None:
     report = commands.add_parser("report", help="生成工作总结（PDF / Word / 网页 / 纯文本）")
     report.add_argument("--db", required=True, type=Path, help="台账文件")
     report.add_argument("--year", type=_year, help="年份（默认最近有数据的年份）")
     report.add_argument("--months", type=_months, help="月份范围，如 1-11（默认该年最近一期）")
     report.add_argument("--template", help="模板名称（默认“年度总结”）")
+    report.add_argument("--date", type=_day, help="截至日期（督办通报按此判断超期、临期），"
+                                                  "如 2026-6-30；默认今天")
     report.add_argument("--out", required=True, type=_output,
                         help="输出文件：.pdf .docx .html 或 .txt")
 
@@ -51,12 +67,14 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
                   file=sys.stderr)
             return 2
         period = choose_period(ledger, args.year, args.months)
-        document = build(ledger, period, templates.get(name))
+        document = build(ledger, period, templates.get(name), today=args.date)
         missing = what_is_missing(ledger, period, document)
         target = save(document, args.out)
     finally:
         ledger.close()
-    print(f"已生成{period.label}工作总结：{target}", file=out)
+    what = "工作总结" if name.endswith("总结") else name  # 督办通报 says what it is
+    as_of = f"（截至{args.date:%Y-%m-%d}）" if args.date else ""
+    print(f"已生成{period.label}{what}{as_of}：{target}", file=out)
     if missing:
         print(f"总结尚缺 {len(missing)} 项数据（文中显示为【未填：…】）：", file=sys.stderr)
         for label in missing:

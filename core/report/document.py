@@ -8,6 +8,7 @@ of runs; a run knows whether it stands for a figure the ledger lacks, so each wr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from core.text import scrub
 
@@ -15,9 +16,23 @@ TITLE, LEVEL1, LEVEL2 = 0, 1, 2  # heading levels: the title, 一、…, （一�
 
 
 @dataclass(frozen=True)
+class FigureMark:
+    """Where a printed figure comes from (for `report --out F.json` and checks by program)."""
+
+    indicator: str  # the indicator's name (or the list / setting a field names)
+    code: str | None  # the indicator's stable code, when it has one
+    period: str  # 2026年1-11月
+    form: str  # "" (the value), 确保目标, 同比, 完成率, 排名 …
+    value: float | None  # the number behind the text (None: none, or not a number)
+    unit: str  # of `value`: the indicator's unit, "%", "个百分点", "位" …
+    source: str  # entered / derived / overridden / missing (core.metrics.Figure.source)
+
+
+@dataclass(frozen=True)
 class Run:
     text: str
     missing: bool = False  # a figure the ledger lacks: `text` is then 【未填：名称】
+    mark: FigureMark | None = None  # the figure this run prints, if it prints one
 
     def __post_init__(self) -> None:  # no writer may meet a character it cannot hold
         object.__setattr__(self, "text", scrub(self.text))
@@ -65,6 +80,7 @@ class Table:
 class Chart:
     caption: str  # 图1 亿元项目推进情况
     png: bytes  # at print resolution (≥ 200 dpi), width = the text width of an A4 page
+    data: Any = None  # the chart's core.charts.data.ChartData: what the picture shows
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "caption", scrub(self.caption))

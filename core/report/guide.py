@@ -3,6 +3,7 @@ so it never lists a field the builder does not know, nor misses one it does)."""
 
 from __future__ import annotations
 
+from core.report import plan_fields
 from core.report.blocks import BLOCKS, NEEDS_OPTION
 from core.report.language import FORMS, GENERAL, LISTS
 
@@ -29,6 +30,10 @@ def guide() -> str:
         "",
         "名单：名称后加“：”和选项",
         *(f"  【{name}：…】 {description}" for name, description in LISTS.items()),
+        "",
+        "工作计划（按督办日期的完成情况）",
+        *(f"  【{name}】 {description}" for name, description in plan_fields.GENERAL.items()),
+        *(f"  【{name}：…】 {description}" for name, description in plan_fields.LISTS.items()),
         "",
         "段落块：单独写在一行",
         *(f"  【{name}{'：…' if name in NEEDS_OPTION else ''}】 {description}"

@@ -14,20 +14,30 @@ context's `missing` list. A field that means nothing raises FieldProblem at its 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from core import units
+from core import clock, units
 from core.catalogue import Indicator
 from core.enterprises import HONOUR_CATEGORIES
-from core.figures import REQUIRED_SETTINGS, rank_label
+from core.errors import LedgerError
+from core.figures import REQUIRED_SETTINGS, bureau_name, rank_label
+from core.kinds import (
+    Rank,
+    Rate,
+    place_words,
+    rate_change_words,
+    streak_words,
+    versus_last_year_words,
+)
 from core.metrics import Figure
 from core.numbers import format_number
-from core.periods import Period
-from core.report import phrasing
-from core.report.document import Run
+from core.periods import Period, is_period_word, named_period
+from core.report import pacing_forms, phrasing, plan_fields
+from core.report.document import FigureMark, Run
 from core.report.template import FieldRef, Problem
 
 if TYPE_CHECKING:
@@ -55,7 +65,12 @@ FORMS: dict[str, str] = {
     "数值": "只有数值，不带单位，如 66",
     "确保目标": "确保目标，带单位（也可写 .目标）",
     "奋斗目标": "奋斗目标，带单位",
-    "完成率": "完成确保目标的百分比，如 101.2%",
+    "完成率": "完成确保目标的百分比，如 101.2%（本期没有目标时用全年确保目标）",
+    "完成年任务": "对照全年确保目标：完成年任务的45.3%；增速、占比为高于/低于全年目标x个百分点",
+    "较上期": "增速、占比与上期（打印1-8月时为1-7月）比较：增速较1-7月提高0.3个百分点、"
+              "降幅较1-7月收窄0.5个百分点、由降转增；排名为 位次较1-7月提升2位",
+    "连续增长": "增速（计数、金额为同比）逐期向前数：连续8个月保持正增长 / 连续3个月下降",
+    "位次变化": "排名与上期比较：位次较1-7月提升2位 / 位次与1-7月持平",
     "奋斗目标完成率": "完成奋斗目标的百分比",
     "上年": "上年同期数值，带单位",
     "同比": "与上年同期比较：同比增长5.9%、同比下降2.7%；增速和比重为同比提高0.5个百分点",
@@ -63,6 +78,7 @@ FORMS: dict[str, str] = {
     "排名": "排名，如 第二",
     "排名范围": "排名所在范围，如 城区、全市",
     "个数": "名单类指标的个数，如 3",
+    **pacing_forms.FORMS,
 }
 _FORM_ALIASES = {"目标": "确保目标"}
 _NUMERIC_ONLY = set(FORMS) - {"", "个数"}
@@ -91,16 +107,16 @@ class Context:
     ledger: Ledger
     period: Period
     render_chart: ChartRenderer
-    today: date = field(default_factory=date.today)
+    today: date = field(default_factory=clock.today)
     missing: list[str] = field(default_factory=list)
     placed_charts: list[str] = field(default_factory=list)  # keys of the charts printed so far
     _figures: dict[str, Figure] | None = None
     _indicators: dict[str, Indicator | None] = field(default_factory=dict)
 
-    def missing_run(self, label: str) -> Run:
+    def missing_run(self, label: str, mark: FigureMark | None = None) -> Run:
         if label not in self.missing:
             self.missing.append(label)
-        return Run(f"【未填：{label}】", missing=True)
+        return Run(f"【未填：{label}】", missing=True, mark=mark)
 
     def figure(self, indicator: Indicator) -> Figure:
         if self._figures is None:  # every figure at once: one pass over the derivations
@@ -112,15 +128,25 @@ class Context:
         return found
 
     def indicator(self, name: str) -> Indicator | None:
-        """An active indicator by its name or a former name (renamed indicators keep working)."""
+        """An indicator by its name or a former name (renamed indicators keep working); a
+        retired one too, so that a template naming it (the bundled one, after the clerk retired
+        a default indicator) still prints: its figures if it has any, else 【未填：…】."""
         if name not in self._indicators:
-            self._indicators[name] = self.ledger.catalogue.find(name)
+            found = self.ledger.catalogue.find(name)
+            if found is None:
+                wanted = name.strip()
+                found = next((i for i in self.ledger.catalogue.all(include_retired=True)
+                              if i.retired and (i.name == wanted or wanted in i.former_names)),
+                             None)
+            self._indicators[name] = found
         return self._indicators[name]
 
 
 # -- inline fields ------------------------------------------------------------------------------
 def inline(ref: FieldRef, context: Context) -> tuple[Run, ...]:
     """The runs a field prints inside a sentence; raises FieldProblem."""
+    if plan_fields.handles(ref):  # the work plan: counts, lists, the 督办 date
+        return (plan_fields.inline(ref, context),)
     if ref.has_option:
         if ref.name in LISTS:
             return (_list(ref, context),)
@@ -128,36 +154,63 @@ def inline(ref: FieldRef, context: Context) -> tuple[Run, ...]:
             f"不认识的字段{ref.source}（可用的名单有 {'、'.join(LISTS)}）"))
     if ref.name in GENERAL:
         return (_general(ref.name, context),)
-    indicator, form = _split_form(ref, context)
-    return (indicator_run(ref, context.figure(indicator), form, context),)
+    indicator, period, form = _split_form(ref, context)
+    if period is None:
+        figure = context.figure(indicator)
+    elif period is _NO_PERIOD:  # 上期 of 1月: there is none
+        return (context.missing_run(f"{indicator.name}（上期）"),)
+    else:
+        figure = context.ledger.metrics.figure(indicator, period)
+    return (indicator_run(ref, figure, form, context),)
 
 
-def _split_form(ref: FieldRef, context: Context) -> tuple[Indicator, str]:
-    """【名称】 or 【名称.形式】 → the indicator and the form (a name may itself hold a dot)."""
+_NO_PERIOD = Period(1900, 1)  # 【名称.上期】 printed for 1月
+
+
+def _split_form(ref: FieldRef, context: Context) -> tuple[Indicator, Period | None, str]:
+    """【名称】, 【名称.形式】, 【名称.期间】 or 【名称.期间.形式】 → the indicator, the other
+    period it names (None: the one printed) and the form. A name may itself hold a dot."""
     whole = context.indicator(ref.name)
     if whole is not None:
-        return whole, ""
-    cut = max(ref.name.rfind(mark) for mark in FORM_SEPARATORS)
-    if cut <= 0:
-        raise FieldProblem(ref.problem(
-            f"不认识的字段{ref.source}：指标目录中没有“{ref.name}”，也不是通用字段"))
-    base, form = ref.name[:cut].strip(), ref.name[cut + 1:].strip()
-    indicator = context.indicator(base)
+        return whole, None, ""
+    name = ref.name
+    cuts = [n for n, char in enumerate(name) if char in FORM_SEPARATORS and n > 0]
+    indicator, rest = None, []
+    for cut in reversed(cuts):  # the longest name that is an indicator (it may hold a dot)
+        indicator = context.indicator(name[:cut].strip())
+        if indicator is not None:
+            rest = [part.strip() for part in re.split(f"[{re.escape(FORM_SEPARATORS)}]",
+                                                       name[cut + 1:])]
+            break
     if indicator is None:
-        raise FieldProblem(ref.problem(f"指标目录中没有“{base}”（{ref.source}）"))
-    form = _FORM_ALIASES.get(form, form)
+        if not cuts:
+            raise FieldProblem(ref.problem(
+                f"不认识的字段{ref.source}：指标目录中没有“{name}”，也不是通用字段"))
+        raise FieldProblem(ref.problem(f"指标目录中没有“{name[:cuts[0]].strip()}”（{ref.source}）"))
+    period: Period | None = None
+    if rest and is_period_word(rest[0]):
+        try:
+            period = named_period(rest[0], context.period) or _NO_PERIOD
+        except LedgerError as exc:
+            raise FieldProblem(ref.problem(f"{ref.source}：{exc.message}")) from exc
+        rest = rest[1:]
+    if len(rest) > 1:
+        raise FieldProblem(ref.problem(
+            f"{ref.source}：期间之后只能再写一个写法，如【{indicator.name}.全年.确保目标】"))
+    form = _FORM_ALIASES.get(rest[0], rest[0]) if rest else ""
     if form not in FORMS and units.dimension(form) is None:
         raise FieldProblem(ref.problem(
             f"{ref.source}中的“{form}”不是可用的写法（可用：{'、'.join(f for f in FORMS if f)}，"
-            "或换算单位如 亿元、万元）"))
-    return indicator, form
+            "期间如 全年、上半年、1-6月、上期，或换算单位如 亿元、万元）"))
+    return indicator, period, form
 
 
 def _general(name: str, context: Context) -> Run:
     period = context.period
     if name in _SETTING_OF:
         key = _SETTING_OF[name]
-        value = str(context.ledger.setting(key, "") or "").strip()
+        value = (bureau_name(context.ledger) if key == "bureau"
+                 else str(context.ledger.setting(key, "") or "").strip())
         label = f"{REQUIRED_SETTINGS.get(key, name)}（设置）"
         return Run(value) if value else context.missing_run(label)
     values = {
@@ -169,72 +222,143 @@ def _general(name: str, context: Context) -> Run:
 
 
 def indicator_run(ref: FieldRef, figure: Figure, form: str, context: Context) -> Run:
-    """One indicator in one form, phrased; a gap in the ledger gives a 【未填：…】 run."""
+    """One indicator in one form, phrased by its kind (core.kinds); a gap in the ledger gives a
+    【未填：…】 run naming exactly what is missing (the value, last year's, the target …)."""
     indicator = figure.indicator
-    name, unit, decimals = indicator.name, indicator.unit, indicator.decimals
-    if indicator.kind in ("list", "text"):
+    kind = figure.kind
+    name, unit = indicator.name, indicator.unit
+
+    def mark(value: float | None, value_unit: str = unit, source: str = figure.source
+             ) -> FigureMark:
+        return FigureMark(name, indicator.code, figure.period.label, form, value, value_unit,
+                          source)
+
+    def run(text: str, value: float | None, value_unit: str = unit) -> Run:
+        return Run(text, mark=mark(value, value_unit))
+
+    def gap(label: str) -> Run:
+        if figure.period != context.period:  # 【名称.全年】: say which period is missing
+            label = f"{label}（{figure.period.months_label}）"
+        return context.missing_run(label, mark(None, source="missing"))
+
+    if not kind.numeric:
         if form not in ("", "个数") or (form == "个数" and indicator.kind == "text"):
             raise FieldProblem(ref.problem(
                 f"“{name}”是名单或文字，只能写【{name}】或【{name}.个数】"))
         if indicator.kind == "text":
-            return Run(figure.text) if figure.text else context.missing_run(name)
+            return Run(figure.text, mark=mark(None)) if figure.text else gap(name)
         if not figure.items:
-            return context.missing_run(name)
-        return Run(str(len(figure.items)) if form == "个数" else phrasing.join_names(figure.items))
+            return gap(name)
+        if form == "个数":
+            return run(str(len(figure.items)), float(len(figure.items)), "个")
+        return Run(phrasing.join_names(figure.items), mark=mark(None))
     if form == "个数":
         raise FieldProblem(ref.problem(f"“{name}”不是名单，不能写“.个数”"))
+    if form in pacing_forms.FORMS:
+        return pacing_forms.pacing_run(ref, figure, form, context)
 
     value = figure.value
     if form in ("", "数值") or units.dimension(form):
         if value is None:
-            return context.missing_run(name)
+            return gap(name)
         if form == "数值":
-            return Run(format_number(value, decimals))
+            return run(kind.text(indicator, value), value)
         if form:
             if units.dimension(form) != units.dimension(unit):
                 raise FieldProblem(ref.problem(f"“{name}”的单位是{unit or '无'}，不能换算为{form}"))
-            shown = phrasing.converted_decimals(decimals, unit, form)
-            return Run(phrasing.amount(units.convert(value, unit, form), shown, form))
-        return Run(phrasing.amount(value, decimals, unit))
+            shown = phrasing.converted_decimals(indicator.decimals, unit, form)
+            converted = units.convert(value, unit, form)
+            return run(f"{format_number(converted, shown)}{form}", converted, form)
+        return run(kind.with_unit(indicator, value), value)
     if form in ("确保目标", "奋斗目标"):
         target = figure.target_committed if form == "确保目标" else figure.target_stretch
         if target is None:
-            return context.missing_run(f"{name}{form}")
-        return Run(phrasing.amount(target, decimals, unit))
+            return gap(f"{name}{form}")
+        return run(kind.with_unit(indicator, target), target)
     if form in ("完成率", "奋斗目标完成率"):
         which = "确保目标" if form == "完成率" else "奋斗目标"
-        ratio = figure.completion if form == "完成率" else figure.stretch_completion
-        if ratio is None:
-            return context.missing_run(name if value is None else f"{name}{which}")
-        return Run(f"{format_number(ratio, phrasing.GROWTH_DECIMALS)}%")
+        verdict = figure.completion if form == "完成率" else figure.stretch_completion
+        if verdict is None:
+            if value is None:
+                return gap(f"{name}（{form}需本期数值）")
+            return gap(f"{name}{which}")
+        return run(verdict.words, verdict.amount, verdict.unit)
+    if form == "完成年任务":
+        verdict = figure.year_completion
+        if verdict is None:
+            if value is None:
+                return gap(f"{name}（{form}需本期数值）")
+            return gap(f"{name}全年确保目标")
+        words = f"完成年任务的{verdict.words}" if kind.completion_is_ratio else verdict.words
+        return run(words, verdict.amount, verdict.unit)
+    if form in ("较上期", "连续增长", "位次变化"):
+        return _over_periods(ref, figure, form, context, run, gap)
     if form == "上年":
         if figure.last_year is None:
-            return context.missing_run(f"{name}上年同期")
-        return Run(phrasing.amount(figure.last_year, decimals, unit))
+            return gap(f"{name}上年同期")
+        return run(kind.with_unit(indicator, figure.last_year), figure.last_year)
     if form in ("同比", "增减"):
-        if form == "增减" and indicator.kind == "rate":  # the figure is itself a growth rate
+        if form == "增减" and isinstance(kind, Rate) and kind.own_growth(figure) is not None:
+            own = kind.own_growth(figure)  # the figure is itself a growth rate
+            assert own is not None and value is not None
+            return run(own, value, "%")
+        verdict = figure.versus
+        if verdict is None:
+            if value is None and figure.last_year is None:
+                return gap(f"{name}（{form}需本期数值和上年同期）")
             if value is None:
-                return context.missing_run(name)
-            return Run(phrasing.growth(value, decimals))
-        words = change_words(figure)
-        if words is None:
-            return context.missing_run(name if value is None else f"{name}上年同期")
-        return Run(phrasing.versus_last_year(words) if form == "同比" else words)
+                return gap(f"{name}（{form}需本期数值）")
+            return gap(f"{name}上年同期")
+        words = verdict.words
+        return run(versus_last_year_words(words) if form == "同比" else words, verdict.amount,
+                   verdict.unit)
     # 排名, 排名范围
     if form == "排名" and figure.rank is not None:
-        return Run(phrasing.ordinal(figure.rank))
+        return run(phrasing.ordinal(figure.rank), float(figure.rank), "位")
     if form == "排名范围" and figure.rank_scope:
-        return Run(figure.rank_scope)
-    return context.missing_run(rank_label(figure))
+        return Run(figure.rank_scope, mark=mark(None))
+    return gap(rank_label(figure))
 
 
-def change_words(figure: Figure) -> str | None:
-    """增长5.9% / 下降2.7% for counts and amounts, 提高0.5个百分点 for rates and shares."""
-    if figure.indicator.is_percentage:
-        change = figure.change
-        return None if change is None else phrasing.points(change, figure.indicator.decimals)
-    growth = figure.growth
-    return None if growth is None else phrasing.growth(growth)
+def _over_periods(ref: FieldRef, figure: Figure, form: str, context: Context,
+                  run: Callable[..., Run], gap: Callable[[str], Run]) -> Run:
+    """Forms that look back over earlier cumulative periods of the year (月报 wording)."""
+    indicator, kind = figure.indicator, figure.kind
+    period = figure.period
+    earlier = Period(period.year, period.months - 1) if period.months > 1 else None
+    name = indicator.name
+    if form == "连续增长":
+        def growth_of(months: int) -> float | None:
+            other = context.ledger.metrics.figure(indicator, Period(period.year, months))
+            if kind.percentage:
+                return other.value
+            versus = other.versus
+            return None if versus is None or versus.unit != "%" else versus.amount
+        words = streak_words([growth_of(m) for m in range(period.months, 0, -1)])
+        return run(words, None, "") if words else gap(f"{name}（{form}需本期增速）")
+    if earlier is None:
+        return gap(f"{name}（1月没有上期）")
+    before = context.ledger.metrics.figure(indicator, earlier)
+    since = earlier.months_label
+    if form == "位次变化":
+        words = place_words(figure.rank, before.rank, since)
+        if words is None:
+            return gap(f"{name}（{since}排名）" if figure.rank is not None else rank_label(figure))
+        return run(words, None if figure.rank is None or before.rank is None
+                   else float(before.rank - figure.rank), "位")
+    # 较上期
+    if isinstance(kind, Rank):
+        words = place_words(None if figure.value is None else int(figure.value),
+                            None if before.value is None else int(before.value), since)
+    elif kind.percentage:
+        words = (None if figure.value is None or before.value is None else rate_change_words(
+            figure.value, before.value, max(indicator.decimals, 1), since))
+    else:
+        raise FieldProblem(ref.problem(
+            f"“{name}”是累计的计数或金额，与上期比较没有意义，请用【{name}.同比】"))
+    if words is None:
+        return gap(f"{name}（{since}）" if figure.value is not None else name)
+    return run(words, None, "个百分点")
 
 
 # -- lists --------------------------------------------------------------------------------------

@@ -1,15 +1,13 @@
-"""How figures read in an official summary: 增长/下降/持平, 个百分点, 第二, 一是…二是…, A、B和C.
+"""How lists and places read in an official summary: 第二, 一是…二是…, A、B和C.
 
-Pure functions over numbers and strings; the catalogue decides units and decimals, these decide
-the words. A change that rounds to zero at the decimals shown reads 持平, never 增长0.0%.
+Pure functions over numbers and strings. How a figure and its comparisons read (增长/下降/持平,
+个百分点, 完成率) is the kind's rule, in core.kinds.
 """
 
 from __future__ import annotations
 
 from core import units
-from core.numbers import format_number
 
-GROWTH_DECIMALS = 1  # 同比增长 5.9%, 完成率 101.2%
 _DIGITS = "零一二三四五六七八九"
 _END_PUNCTUATION = "。；;，,、.：: \u3000"
 
@@ -37,11 +35,6 @@ def join_names(names: list[str] | tuple[str, ...]) -> str:
     return "、".join(names[:-1]) + "和" + names[-1]
 
 
-def amount(value: float, decimals: int, unit: str = "") -> str:
-    """A figure with its unit as it stands in a sentence: 66家, 6.8%, 167.02亿元."""
-    return f"{format_number(value, decimals)}{unit}"
-
-
 def converted_decimals(decimals: int, from_unit: str, to_unit: str) -> int:
     """Decimals after a change of unit: 34369.82万元 → 3.44亿元, 1.63亿元 → 16304万元.
 
@@ -50,31 +43,6 @@ def converted_decimals(decimals: int, from_unit: str, to_unit: str) -> int:
     """
     shift = int((units.factor(to_unit) / units.factor(from_unit)).log10())
     return max(0, min(2, decimals + shift))
-
-
-def _is_zero(value: float, decimals: int) -> bool:
-    return float(format_number(abs(value), decimals)) == 0
-
-
-def growth(percent: float, decimals: int = GROWTH_DECIMALS) -> str:
-    """A growth rate in words: 增长5.9% / 下降2.7% / 持平."""
-    if _is_zero(percent, decimals):
-        return "持平"
-    word = "增长" if percent > 0 else "下降"
-    return f"{word}{format_number(abs(percent), decimals)}%"
-
-
-def points(difference: float, decimals: int) -> str:
-    """A change of a rate or share: 提高0.52个百分点 / 回落0.6个百分点 / 持平."""
-    if _is_zero(difference, decimals):
-        return "持平"
-    word = "提高" if difference > 0 else "回落"
-    return f"{word}{format_number(abs(difference), decimals)}个百分点"
-
-
-def versus_last_year(change_words: str) -> str:
-    """同比 in front of a change, or 与上年同期持平."""
-    return "与上年同期持平" if change_words == "持平" else f"同比{change_words}"
 
 
 def strip_end(text: str) -> str:

@@ -106,6 +106,7 @@ class LedgerTableModel(QAbstractTableModel):
         self.rows: list[Row] = []
         self.total = 0
         self.draft: dict[int, str] = {}
+        self._carried: dict[int, str] = {}  # draft cells kept from the last record (the date)
         self._draft_rows = 0  # 1 while the draft row is shown (changes only with a reset)
         self._enterprise_names: list[str] | None = None  # read when first asked, until reload
 
@@ -171,6 +172,7 @@ class LedgerTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.ledger, self.ops = ledger, ops
         self.rows, self.total, self.draft, self._draft_rows = [], 0, {}, 0
+        self._carried = {}
         self._enterprise_names = None
         self.endResetModel()
 
@@ -351,6 +353,10 @@ class LedgerTableModel(QAbstractTableModel):
                 role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid():
             return False
+        if self.ledger is None or self.ledger.closed:
+            # A cell editor commits when it loses the focus, which can arrive after the ledger
+            # was closed (a window or test torn down in another order): nothing to write to.
+            return False
         if role == Qt.ItemDataRole.CheckStateRole:
             raw = "是" if Qt.CheckState(value) == Qt.CheckState.Checked else "否"
         elif role == Qt.ItemDataRole.EditRole:
@@ -398,10 +404,18 @@ class LedgerTableModel(QAbstractTableModel):
         self.write_cells([], [cells])
         keys = {i for i, c in enumerate(self.columns) if c.key in self.carry_over}
         self.draft = {c: raw for c, raw in self.draft.items() if c in keys}
+        self._carried = dict(self.draft)
         self.dataChanged.emit(self.index(0, 0), self.index(0, self.columnCount() - 1))
         return True
 
+    @property
+    def draft_typed(self) -> bool:
+        """Whether the draft row holds anything the clerk typed for it (not only the date kept
+        from the record before): only then is there something to save, or to lose."""
+        return any(self._carried.get(column) != raw for column, raw in self.draft.items())
+
     def discard_draft(self) -> None:
+        self._carried = {}
         if self.draft:
             self.draft = {}
             self.dataChanged.emit(self.index(0, 0), self.index(0, self.columnCount() - 1))

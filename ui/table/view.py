@@ -48,6 +48,12 @@ def _viewport(parent: QWidget) -> QWidget:
     return viewport
 
 
+def plain_or_shift(event: QKeyEvent) -> bool:
+    """A key typed as text: no Ctrl/Alt/Meta (Shift and the keypad still type characters)."""
+    extra = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+    return not event.modifiers() & ~extra
+
+
 class LedgerTableView(QTableView):
     message = Signal(str)  # one sentence for the status bar
 
@@ -242,12 +248,46 @@ class LedgerTableView(QTableView):
             checked = current.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
             model.setData(current, (Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked)
                           .value, Qt.ItemDataRole.CheckStateRole)
-        else:
-            if event.text().strip() and current.isValid() and not self._editable(current) \
-                    and model.writable:
+        elif event.text().strip() and plain_or_shift(event) and current.isValid() \
+                and not self._editable(current):
+            # A typed character on a read-only cell is refused there, and goes nowhere else:
+            # Qt's keyboard search would move the cursor to a cell starting with that character
+            # and the next keys would be typed into it.
+            if model.writable:
                 label = model.columns[current.column()].label
-                self.say(f"「{label}」{tr('由台账自动得出或为只读，不能直接修改')}")
+                self.show_at_cell(current.row(), current.column(),
+                                  f"「{label}」{tr('由台账自动得出或为只读，不能直接修改')}")
+            event.accept()
+        else:
             super().keyPressEvent(event)
+
+    def keyboardSearch(self, search: str) -> None:  # noqa: N802
+        """No jumping to a cell by its first letters: in a ledger that moves typed keys away."""
+
+    def moveCursor(self, action: QAbstractItemView.CursorAction,  # noqa: N802
+                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        """Tab / Shift+Tab go to the next cell the clerk can type into, as entry order."""
+        Action = QAbstractItemView.CursorAction
+        if action in (Action.MoveNext, Action.MovePrevious) and self.currentIndex().isValid():
+            step = 1 if action == Action.MoveNext else -1
+            found = self.next_editable(self.currentIndex(), step)
+            if found is not None or self.table_model().writable:
+                return found or self.currentIndex()
+        return super().moveCursor(action, modifiers)
+
+    def next_editable(self, index: QModelIndex, step: int) -> QModelIndex | None:
+        """The next editable cell of the row after `index` in entry order; None when there is
+        none (the row's end: the cursor stays; a read-only ledger: Tab moves as usual)."""
+        model = self.table_model()
+        if not model.writable:
+            return None
+        column = index.column() + step
+        while 0 <= column < model.columnCount():
+            candidate = model.index(index.row(), column)
+            if self._editable(candidate) and not self.isColumnHidden(column):
+                return candidate
+            column += step
+        return None
 
     def _editable(self, index: QModelIndex) -> bool:
         return index.isValid() and bool(index.flags() & Qt.ItemFlag.ItemIsEditable)
@@ -299,10 +339,11 @@ class LedgerTableView(QTableView):
                 self.commit_draft()
             else:
                 self.move_current(1, 0)
-        elif hint == Hint.EditNextItem:
-            self.move_current(0, 1)
-        elif hint == Hint.EditPreviousItem:
-            self.move_current(0, -1)
+        elif hint in (Hint.EditNextItem, Hint.EditPreviousItem) and current.isValid():
+            step = 1 if hint == Hint.EditNextItem else -1
+            found = self.next_editable(current, step)
+            if found is not None:
+                self.setCurrentIndex(found)
 
     def move_current(self, rows: int, columns: int) -> None:
         model, current = self.table_model(), self.currentIndex()
@@ -320,7 +361,7 @@ class LedgerTableView(QTableView):
         model = self.model()
         if (isinstance(model, LedgerTableModel) and previous.isValid()
                 and model.is_draft(previous.row()) and current.row() != previous.row()
-                and model.draft):
+                and model.draft_typed):
             self.commit_draft(next_record=False)  # leaving the draft row saves it
 
     def commit_draft(self, *, next_record: bool = True) -> bool:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -14,6 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.errors import LedgerError
+from ui import messages
 from ui.i18n import tr
 from ui.table.model import LedgerTableModel
 from ui.table.view import LedgerTableView
@@ -97,3 +100,38 @@ class TablePage(QWidget):
         self.view.setCurrentIndex(index)
         self.view.scrollTo(index)
         self.view.edit(index)
+
+
+class RegisterCompleteBox(QCheckBox):
+    """“2026年已录全”: the clerk's word that a register holds every record of the year, so that
+    figures it gives may be 0 (core.registers); undoable like any write."""
+
+    def __init__(self, model: LedgerTableModel, register: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.model, self.register, self.year = model, register, 0
+        self.setToolTip(tr("勾选后，名录中没有的即视为没有：由它计算的指标可以为 0；"
+                           "不勾选时，找不到符合条件记录的指标显示为未填，而不是 0"))
+        self.toggled.connect(self._toggled)
+
+    def refresh(self, year: int) -> None:
+        from core import registers
+
+        self.year = year
+        ledger = self.model.ledger
+        self.setText(tr(f"{year}年已录全"))
+        self.blockSignals(True)
+        self.setChecked(ledger is not None and registers.is_complete(ledger, self.register, year))
+        self.blockSignals(False)
+        self.setEnabled(self.model.writable)
+
+    def _toggled(self, checked: bool) -> None:
+        from core import registers
+
+        ledger, ops = self.model.ledger, self.model.ops
+        if ledger is None or ops is None or not self.year:
+            return
+        try:
+            ops.apply(lambda: registers.set_complete(ledger, self.register, self.year, checked))
+        except LedgerError as exc:
+            self.refresh(self.year)
+            messages.warn(self, exc.message)

@@ -18,7 +18,7 @@ from ui import messages
 from ui.i18n import tr
 from ui.table.model import CellEdit, Column, Row, Write
 from ui.table.records import RecordModel
-from ui.tabs.common import TablePage
+from ui.tabs.common import RegisterCompleteBox, TablePage
 
 FLAG_TIP = "填认定年份，如 2021；已不再具备的写 2019-2023；留空表示没有"
 
@@ -109,6 +109,8 @@ class EnterprisesPage(QWidget):
             self.flag_box.addItem(tr(label), flag)
         self.flag_box.currentIndexChanged.connect(self.reload)
         self.page.add_filter("标记：", self.flag_box)
+        self.complete_box = RegisterCompleteBox(self.model, "enterprises", self)
+        self.page.add_filter("", self.complete_box)
         self.page.add_button("新增企业", self.page.start_new_record)
         self.page.add_button("删除企业", self.delete_selected)
 
@@ -145,6 +147,8 @@ class EnterprisesPage(QWidget):
         if model.flag and self.period is not None:
             scope = f"（{self.period.year}年有效的“{ENTERPRISE_FLAGS[model.flag]}”）"
         self.page.totals.setText(f"共 {model.total} 家企业{scope}")
+        if self.period is not None:
+            self.complete_box.refresh(self.period.year)
         self._select_enterprise(self.page.view.currentIndex())
 
     def _select_enterprise(self, index: QModelIndex, _previous: Any = None) -> None:

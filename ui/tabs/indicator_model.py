@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QFont
 
 from core.catalogue import Indicator
 from core.metrics import SOURCE_LABELS, Figure
-from core.numbers import format_number
+from core.pacing import gap_words, paced_gap
 from core.periods import Period
 from ui.i18n import tr
 from ui.table.model import READONLY_BACKGROUND, CellEdit, Column, LedgerTableModel, Row, Write
@@ -26,10 +26,14 @@ COLUMNS = (
     (Column("unit", tr("单位"), 5, editable=False), None),
     (Column("target_committed", tr("确保目标"), 9, numeric=True), "target_committed"),
     (Column("target_stretch", tr("奋斗目标"), 9, numeric=True), "target_stretch"),
-    (Column("completion", tr("完成率"), 8, editable=False, numeric=True,
-            tip="本期数值 ÷ 确保目标"), None),
+    (Column("completion", tr("完成情况"), 15, editable=False, numeric=True,
+            tip="计数、金额：本期数值 ÷ 确保目标；增速、占比：高于/低于目标的百分点"), None),
+    (Column("pacing", tr("序时进度"), 14, editable=False,
+            tip="本期数值占“全年”确保目标的比例减去已过时间（月数/12）；越低越好的指标反过来算；"
+                "只比较累计数"), None),
     (Column("last_year", tr("上年同期"), 9, numeric=True,
-            tip="有上年同期记录时取自记录（只读），没有时可直接填写"), "last_year_value"),
+            tip="有上年同期记录时取自记录（只读）；没有时可直接填写，填写的数优先于台账计算"),
+     "last_year_value"),
     (Column("change", tr("同比"), 15, editable=False,
             tip="计数和金额为增长/下降百分比；增速和占比为提高/回落的百分点"), None),
     (Column("rank", tr("排名"), 6, numeric=True, tip="可填 3、第3 或 第三"), "rank"),
@@ -47,22 +51,9 @@ SECTION_BACKGROUND = QColor("#e8eef7")
 
 
 def change_text(figure: Figure) -> str:
-    """同比 as the summary phrases it: 增长/下降 x% for counts and amounts, 个百分点 for rates."""
-    indicator = figure.indicator
-    if indicator.kind in ("rank", "list", "text") or figure.change is None:
-        return ""
-    if indicator.is_percentage:
-        size = format_number(abs(figure.change), max(indicator.decimals, 1))
-        word = "提高" if figure.change > 0 else "回落"
-        return "持平" if float(size) == 0 else f"{word}{size}个百分点"
-    if figure.growth is None:  # last year was 0
-        size = indicator.format(abs(figure.change))
-        word = "增加" if figure.change > 0 else "减少"
-    else:
-        size = format_number(abs(figure.growth), 1)
-        word, size = ("增长" if figure.growth > 0 else "下降"), f"{size}%"
-    # A change that rounds to nothing reads as it would be printed: 持平.
-    return "持平" if float(size.rstrip("%")) == 0 else f"{word}{size}"
+    """同比 in the kind's words (core.kinds), the same the summary prints."""
+    verdict = figure.versus
+    return "" if verdict is None else verdict.words
 
 
 def history_text(figure: Figure) -> str:
@@ -137,14 +128,15 @@ class IndicatorsModel(LedgerTableModel):
         figure = self.figure_of(row)
         if figure is None or not column.editable:
             return False
-        kind = figure.indicator.kind
-        if column.key in ("value", "target_committed", "target_stretch", "last_year", "rank",
-                          "rank_scope"):
-            if kind == "list" or (kind == "text" and column.key != "value"):
-                return False
-        if column.key == "last_year":
-            return figure.last_year_source != "record"
-        return True
+        field = self.field_for(figure, column)
+        if field is None:
+            return False
+        if field == "last_year_value" and figure.last_year_source == "record":
+            return False
+        return figure.kind.editable("value" if field == "text_value" else field)
+
+    def paced(self, figure: Figure) -> float | None:
+        return None if self.ledger is None else paced_gap(self.ledger, figure)
 
     def text(self, row: Row, column: Column) -> str:
         figure = self.figure_of(row)
@@ -164,9 +156,12 @@ class IndicatorsModel(LedgerTableModel):
         if key in ("target_committed", "target_stretch"):
             return indicator.format(getattr(figure, key))
         if key == "completion":
-            return "" if figure.completion is None else f"{format_number(figure.completion, 1)}%"
+            return "" if figure.completion is None else figure.completion.words
         if key == "last_year":
             return indicator.format(figure.last_year)
+        if key == "pacing":
+            gap = self.paced(figure)
+            return "" if gap is None else gap_words(gap)
         if key == "change":
             return change_text(figure)
         if key == "rank":
@@ -200,9 +195,13 @@ class IndicatorsModel(LedgerTableModel):
             if column.key == "source" and figure.missing:
                 colour = MISSING
             return colour
-        if column.key == "change" and figure.improved is not None \
-                and change_text(figure) != "持平":
-            return GOOD if figure.improved else BAD
+        if column.key == "pacing" and (gap := self.paced(figure)) is not None \
+                and round(gap, 1) != 0:
+            return GOOD if gap > 0 else BAD
+        verdict = figure.versus if column.key == "change" else (
+            figure.completion if column.key == "completion" else None)
+        if verdict is not None and verdict.good is not None and not verdict.level:
+            return GOOD if verdict.good else BAD
         return None
 
     def background(self, row: Row, column: Column) -> QColor | None:
@@ -221,8 +220,12 @@ class IndicatorsModel(LedgerTableModel):
             return self.value_tip(figure)
         if column.key == "last_year":
             return {"record": "取自上年同期的记录（只读）",
-                    "entered": "手工填写的上年同期数"}.get(figure.last_year_source,
+                    "entered": "手工填写的上年同期数",
+                    "derived": "由上年台账记录计算（可直接填写覆盖）"}.get(figure.last_year_source,
                                                           column.tip)
+        if column.key in ("target_committed", "target_stretch") \
+                and figure.target_source == "annual":
+            return "全年目标（本期未单独填写目标时，各期通用）；在此填写即为本期自己的目标"
         if column.key == "note" and figure.note:
             return figure.note
         return column.tip

@@ -2,7 +2,10 @@
 
 By default the tab shows next year's plan (the year after the period's). For a year that has
 begun (year ≤ the period's year) the plan is being checked off, so 完成情况 and 情况说明 come
-right after 事项 and are highlighted.
+right after 事项 and are highlighted. Every item shows its 督办 status (core.supervision, as of
+today by core.clock) marked red / yellow / green; “督办…” opens its milestones, progress log and
+evidence; “只看临期、超期” lists the pressing items of the whole year (where the window's
+opening line “临期3项，超期1项” leads).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -26,17 +30,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core import clock
 from core.changes import Change
 from core.ledger import Ledger
 from core.plans import PlanItems
+from core.supervision import DUE_SOON, OVERDUE, STATUSES, Status
 from ui import messages
 from ui.dialogs import project_picker
+from ui.dialogs.plan_item import PlanItemDialog
 from ui.i18n import tr
 from ui.operations import Operations
 from ui.tab_base import LedgerTab
 from ui.table.model import CellEdit, Column, Row, Write
 from ui.table.records import RecordModel
 from ui.tabs.common import TablePage
+from ui.tabs.marks import MARK_COLOURS
 
 RESULT_KEYS = ("result_status", "result_note")
 RESULT_BACKGROUND = QColor("#fff4d6")
@@ -58,6 +66,7 @@ class PlanItemsModel(RecordModel):
         self.section_id: str | None = None
         self.items: list[Row] = []
         self.checking = False
+        self.statuses: dict[str, Status] = {}  # item id → its status today (set with items)
         self._indicator_names: list[str] = []
 
     def _columns(self, *, checking: bool) -> list[Column]:
@@ -65,6 +74,8 @@ class PlanItemsModel(RecordModel):
         if checking:
             keys[1:1] = RESULT_KEYS
         columns = [Column.of(self.fields[key]) for key in keys]
+        columns.insert(1, Column("status", tr("督办状态"), 12, editable=False,
+                                 tip="按完成时限、节点和进展自动判断；双击查看节点、进展和佐证材料"))
         columns.append(Column("projects", tr("关联项目"), 24, editable=False,
                               tip="该条目推进的项目；点“关联项目…”选择"))
         return columns
@@ -103,6 +114,9 @@ class PlanItemsModel(RecordModel):
         return super().completions(column)
 
     def text(self, row: Row, column: Column) -> str:
+        if column.key == "status":
+            status = self.statuses.get(str(row["id"]))
+            return "" if status is None else status.text
         if column.key == "projects":
             return "、".join(p["name"] for p in row.get("projects", []))
         text = super().text(row, column)
@@ -115,7 +129,20 @@ class PlanItemsModel(RecordModel):
             return super().text(row, column)
         return super().edit_text(row, column)
 
+    def tooltip(self, row: Row, column: Column) -> str:
+        if column.key == "status":
+            lines = [f"{m['what']}：{m['due']}" + (f"（{m['done_on']}完成）" if m["done_on"]
+                                                  else "") for m in row.get("milestones", [])]
+            if row.get("progress"):
+                last = row["progress"][-1]
+                lines.append(f"最近进展（{last['date']}）：{last['text']}")
+            return "\n".join(lines) or column.tip
+        return super().tooltip(row, column)
+
     def background(self, row: Row, column: Column) -> QColor | None:
+        if column.key == "status":
+            status = self.statuses.get(str(row["id"]))
+            return None if status is None else MARK_COLOURS.get(status.mark)
         if column.key in RESULT_KEYS:
             return RESULT_BACKGROUND
         return super().background(row, column)
@@ -136,7 +163,8 @@ class PlanItemsModel(RecordModel):
 class PlansTab(LedgerTab):
     title = "工作计划"
     watches = frozenset({"plan_sections", "plan_items", "plan_item_projects", "projects",
-                         "indicators"})
+                         "indicators", "plan_milestones", "plan_progress", "evidence",
+                         "settings"})
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -146,6 +174,8 @@ class PlansTab(LedgerTab):
         self.year_box.valueChanged.connect(self._year_changed)
         self.year_note = QLabel(self)
         self.copy_button = self._button("以上年计划为底稿", self.copy_last_year)
+        self.carry_button = self._button("转入上年未完成事项", self.carry_over)
+        self.carry_button.setToolTip(tr("把上年计划中到今天仍未完成的事项加入本年计划"))
         self.add_section_button = self._button("新增部分", self.add_section)
         self.delete_section_button = self._button("删除部分", self.delete_section)
         self.section_up = self._button("上移", lambda: self.move_section(-1))
@@ -154,8 +184,8 @@ class PlansTab(LedgerTab):
         bar.addWidget(QLabel(tr("计划年份："), self))
         bar.addWidget(self.year_box)
         bar.addWidget(self.year_note, 1)
-        for button in (self.copy_button, self.add_section_button, self.delete_section_button,
-                       self.section_up, self.section_down):
+        for button in (self.copy_button, self.carry_button, self.add_section_button,
+                       self.delete_section_button, self.section_up, self.section_down):
             bar.addWidget(button)
 
         self.sections = QListWidget(self)
@@ -183,9 +213,11 @@ class PlansTab(LedgerTab):
         self.page.add_button("上移", lambda: self.move_item(-1))
         self.page.add_button("下移", lambda: self.move_item(1))
         self.page.add_button("关联项目…", self.link_projects)
-        self.page.view.doubleClicked.connect(
-            lambda index: self.link_projects()
-            if self.items.columns[index.column()].key == "projects" else None)
+        self.page.add_button("督办…", self.supervise, edits=False)
+        self.pressing = QCheckBox(tr("只看临期、超期"), self)
+        self.pressing.toggled.connect(lambda _on: self.reload())
+        self.page.bar.addWidget(self.pressing)
+        self.page.view.doubleClicked.connect(self._double_clicked)
 
         form = QFormLayout()
         form.addRow(tr("标题"), self.heading)
@@ -233,6 +265,9 @@ class PlansTab(LedgerTab):
         self.year_note.setText(tr("（对照检查：请填写完成情况）") if checking
                                else tr("（下年工作打算）"))
         self.outline = self.ledger.plans.outline(self.year)
+        plans, today = self.ledger.plans, clock.today()
+        self.items.statuses = {str(i["id"]): plans.status(i, today)
+                               for s in self.outline for i in s["items"]}
         keep = self.current_section_id()
         self.sections.blockSignals(True)
         self.sections.clear()
@@ -247,6 +282,7 @@ class PlansTab(LedgerTab):
         self._show_section(switched=self._shown_id != self.current_section_id())
         writable = self.items.writable
         self.copy_button.setEnabled(writable and not self.outline)
+        self.carry_button.setEnabled(writable)
         for button in (self.add_section_button, self.delete_section_button, self.section_up,
                        self.section_down):
             button.setEnabled(writable and (button is self.add_section_button
@@ -274,8 +310,11 @@ class PlansTab(LedgerTab):
     def _show_section(self, switched: bool = False) -> None:
         section = self.current_section()
         self._shown_id = None if section is None else str(section["id"])
-        self.items.section_id = None if section is None else section["id"]
-        self.items.items = [] if section is None else section["items"]
+        pressing = self.pressing.isChecked()
+        self.sections.setEnabled(not pressing)
+        self.items.section_id = None if section is None or pressing else section["id"]
+        self.items.items = (self.pressing_items() if pressing
+                            else [] if section is None else section["items"])
         if switched:
             self.items.discard_draft()
         self.items.reload()
@@ -290,10 +329,32 @@ class PlansTab(LedgerTab):
             self.narrative.setPlainText(narrative)
             self.narrative.blockSignals(False)
             self._narrative_saved = narrative
-        done = sum(1 for i in self.items.items if i["result_status"] == "已完成")
-        self.page.totals.setText(
-            f"{self.year}年计划：{len(self.outline)} 个部分，本部分 {len(self.items.items)} 条"
-            + (f"，已完成 {done} 条" if self.items.checking else ""))
+        counts = {label: 0 for label in STATUSES}
+        for status in self.items.statuses.values():
+            counts[status.label] += 1
+        shown = "，".join(f"{label}{count}项" for label, count in counts.items() if count)
+        where = (f"临期、超期 {len(self.items.items)} 条" if pressing
+                 else f"本部分 {len(self.items.items)} 条")
+        self.page.totals.setText(f"{self.year}年计划：{len(self.outline)} 个部分，{where}"
+                                 + (f"（全年：{shown}）" if shown else ""))
+
+    def pressing_items(self) -> list[Row]:
+        """The year's items due soon or overdue: the most overdue first."""
+        pressing = [i for s in self.outline for i in s["items"]
+                    if self.items.statuses[str(i["id"])].label in (DUE_SOON, OVERDUE)]
+        return sorted(pressing, key=lambda i: self.items.statuses[str(i["id"])].days_left or 0)
+
+    def show_pressing(self) -> None:
+        """Where the window's line “临期3项，超期1项” leads: this year's pressing items."""
+        self.year_box.blockSignals(True)
+        self.year_box.setValue(clock.today().year)
+        self.year_box.blockSignals(False)
+        if self.period is not None:
+            self._default_for = self.period.year  # keep the year chosen here
+        if self.pressing.isChecked():
+            self.reload()
+        else:
+            self.pressing.setChecked(True)
 
     # -- sections ------------------------------------------------------------------------------
     def _apply(self, write: Any) -> Change | None:
@@ -372,6 +433,12 @@ class PlansTab(LedgerTab):
         plans, year = self.ledger.plans, self.year
         self._apply(lambda: plans.copy_year(year - 1, year))
 
+    def carry_over(self) -> None:
+        if self.ledger is None:
+            return
+        plans, year = self.ledger.plans, self.year
+        self._apply(lambda: plans.carry_over(year - 1, year))
+
     # -- items ---------------------------------------------------------------------------------
     def selected_items(self) -> list[Row]:
         return self.items.record_rows(self.page.selected_rows())
@@ -401,6 +468,24 @@ class PlansTab(LedgerTab):
             if row is not None:
                 self.page.view.setCurrentIndex(self.items.index(row, 0))
         QTimer.singleShot(0, select)
+
+    def _double_clicked(self, index: Any) -> None:
+        key = self.items.columns[index.column()].key
+        if key == "projects":
+            self.link_projects()
+        elif key == "status":
+            self.supervise()
+
+    def supervise(self) -> PlanItemDialog | None:
+        """督办…: the selected item's milestones, progress log and evidence."""
+        rows = self.selected_items()
+        if not rows or self.ledger is None or self.ops is None:
+            self.page.view.say(tr("请先选中一个条目"))
+            return None
+        dialog = PlanItemDialog(self.ledger, self.ops, str(rows[0]["id"]), self)
+        dialog.finished.connect(lambda _result: dialog.deleteLater())
+        dialog.open()
+        return dialog
 
     def link_projects(self) -> None:
         rows = self.selected_items()

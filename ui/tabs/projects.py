@@ -14,7 +14,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QComboBox, QVBoxLayout, QWidget
 
 from core.errors import LedgerError
-from core.fields import Field
 from core.ledger import Ledger
 from core.numbers import format_number
 from core.periods import Period
@@ -25,14 +24,12 @@ from ui.operations import Operations
 from ui.tab_base import LedgerTab
 from ui.table.model import CellEdit, Column, Row, Write
 from ui.table.records import RecordModel
-from ui.tabs.common import TablePage
+from ui.tabs.common import RegisterCompleteBox, TablePage
 
 STATUS_FILTERS = ("", *STATUSES, "本期相关")
 STATUS_COLOURS = {"新开工": "#1f6f43", "在建": "#1f4e8c", "竣工投产": "#6b4c9a", "签约": "#8a5a00",
-                  "谋划": "#8a8f98"}
-# The investment of one year: the same rule core applies in Projects.set_investments.
-INVEST_FIELD = Field("invest_year", "本年完成投资", kind="number", unit="亿元", decimals=2,
-                     minimum=0, width=11)
+                  "已签约": "#8a5a00", "已投产": "#5f5f7a", "谋划": "#8a8f98"}
+INVEST_FIELD = Projects.INVEST_FIELD  # the investment of one year, core's own rule
 
 
 class ProjectsModel(RecordModel):
@@ -41,8 +38,8 @@ class ProjectsModel(RecordModel):
         columns = [
             Column.of(fields["name"]),
             Column("status", tr("状态"), 7, editable=False,
-                   tip="状态由日期自动得出：有竣工投产日期为竣工投产，开工日期在本期内为新开工，"
-                       "本期以前开工为在建，只有签约日期为签约，其余为谋划"),
+                   tip="状态由日期自动得出：签约、新开工、竣工投产为本期内发生；在建为本期以前开工、"
+                       "期末未竣工；已签约、已投产为本期以前发生；其余为谋划。按状态筛选与此一致"),
             Column.of(fields["enterprise"]),
             Column.of(fields["signed_date"]),
             Column.of(fields["start_date"]),
@@ -90,7 +87,8 @@ class ProjectsModel(RecordModel):
 
     def foreground(self, row: Row, column: Column) -> QColor | None:
         if column.key == "status":
-            return QColor(STATUS_COLOURS.get(row["status"], "#000000"))
+            last = str(row["status"]).split("、")[-1]  # 签约、新开工: the latest stage's colour
+            return QColor(STATUS_COLOURS.get(last, "#000000"))
         return None
 
     def check(self, row: Row | None, column: Column, raw: str, reason: str) -> None:
@@ -110,22 +108,15 @@ class ProjectsModel(RecordModel):
                                 tuple(e.at for e in invest)))
         return writes
 
-    def add_writes(self, rows: list[list[CellEdit]]) -> list[Write]:
-        """New projects; an investment typed on the new row is stored for the period's year."""
-        writes = super().add_writes(rows)
-        amounts = [(number, c.raw) for number, cells in enumerate(rows) for c in cells
-                   if self.columns[c.column].key == "invest_year" and c.raw.strip()]
-        if amounts:
-            add = writes[0]
-            table, year = self.table, self.period.year
-
-            def add_with_investments() -> Any:
-                change = add.call()
-                ids = change.inserted_ids("projects")
-                more = table.set_investments([(ids[n], year, raw) for n, raw in amounts])
-                return dataclasses.replace(change, rows=change.rows + more.rows)
-            writes = [Write(add_with_investments, add.places)]
-        return writes
+    def raw_record(self, cells: list[CellEdit]) -> dict[str, str]:
+        """A new project's cells; an investment typed on the new row is for the period's year
+        (core writes both in one transaction: Projects.child_values)."""
+        raw = super().raw_record(cells)
+        invest = [c.raw for c in cells if self.columns[c.column].key == "invest_year"
+                  and c.raw.strip()]
+        if invest:
+            raw.update({"invest_year": invest[0], "invest_year_of": str(self.period.year)})
+        return raw
 
 
 class ProjectsTab(LedgerTab):
@@ -145,6 +136,8 @@ class ProjectsTab(LedgerTab):
         self.yi_box.toggled.connect(self.reload)
         self.page.add_filter("项目状态：", self.status_box)
         self.page.add_filter("", self.yi_box)
+        self.complete_box = RegisterCompleteBox(self.model, "projects", self)
+        self.page.add_filter("", self.complete_box)
         self.page.add_button("新增项目", self.page.start_new_record)
         self.page.add_button("删除项目", self.delete_selected)
         self.page.add_button("分年投资…", self.edit_investments,
@@ -167,6 +160,7 @@ class ProjectsTab(LedgerTab):
         totals = self.ledger.projects.totals(self.period, **model.filters())
         model.reload(total=totals["count"])
         self.page.set_writable(model.writable)
+        self.complete_box.refresh(self.period.year)
         self.page.totals.setText(
             f"共 {totals['count']} 个项目　总投资 {format_number(totals['total_investment'], 2)}"
             f" 亿元　{self.period.year}年完成投资 {format_number(totals['invest_year'], 2)} 亿元"

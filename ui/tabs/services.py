@@ -30,7 +30,7 @@ from ui.operations import Operations
 from ui.tab_base import LedgerTab
 from ui.table.model import Column, Row
 from ui.table.records import RecordModel
-from ui.tabs.common import TablePage
+from ui.tabs.common import RegisterCompleteBox, TablePage
 from ui.tabs.enterprises import EnterprisesPage
 
 RANGES = (("period", "本期"), ("year", "本年"), ("all", "全部日期"), ("custom", "自定义"))
@@ -88,6 +88,8 @@ class ServiceLogPage(QWidget):
         self.page.add_filter("", self.end)
         self.page.add_filter("类型：", self.kind_box)
         self.page.add_filter("企业：", self.enterprise)
+        self.complete_box = RegisterCompleteBox(self.model, "services", self)
+        self.page.add_filter("", self.complete_box)
         self.page.add_button("新增", self.page.start_new_record,
                              tip=tr("在最上面的新记录行中逐格录入，回车保存"))
         self.page.add_button("删除记录", self.delete_selected)
@@ -137,6 +139,7 @@ class ServiceLogPage(QWidget):
             return
         totals = ledger.services.totals(**self.model.filters)
         self.model.reload(total=totals["count"])
+        self.complete_box.refresh(self.owner.period.year)
         self.page.set_writable(self.model.writable)
         self.page.totals.setText(
             f"共 {totals['count']} 条记录　服务 {totals['person_times']} 人次"
@@ -167,7 +170,7 @@ class ServiceLogPage(QWidget):
 
 class ServicesTab(LedgerTab):
     title = "企业服务"
-    watches = frozenset({"services", "enterprises", "honours"})
+    watches = frozenset({"services", "enterprises", "honours", "settings"})
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

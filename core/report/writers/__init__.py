@@ -21,10 +21,11 @@ from core.report.document import Document
 DocumentWriter = Callable[[Document, Path], None]
 
 # suffix → what the clerk calls the format
-FORMATS: dict[str, str] = {".pdf": "PDF", ".docx": "Word", ".html": "网页", ".txt": "纯文本"}
+FORMATS: dict[str, str] = {".pdf": "PDF", ".docx": "Word", ".html": "网页", ".txt": "纯文本",
+                           ".json": "JSON（每个数字及其来源，供程序核对）"}
 _BUILT_IN = {
     ".txt": "core.report.writers.text", ".html": "core.report.writers.html",
-    ".docx": "core.report.writers.docx",
+    ".docx": "core.report.writers.docx", ".json": "core.report.writers.figures_json",
 }
 _REGISTERED: dict[str, DocumentWriter] = {}
 

@@ -1,0 +1,39 @@
+"""`pip install .`: the wheel holds the app, its resources and both commands."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+def test_the_wheel_has_the_packages_the_resources_and_both_commands(tmp_path: Path) -> None:
+    source = tmp_path / "源码"  # a copy: building writes build/ and *.egg-info beside the sources
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md", "main.py"):
+        shutil.copy(ROOT / name, source / name)
+    for folder in ("core", "ui", "resources"):
+        shutil.copytree(ROOT / folder, source / folder,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "--disable-pip-version-check", "-q", "-w", str(tmp_path / "wheel"),
+                    str(source)], check=True, capture_output=True, timeout=300)
+    wheel = next((tmp_path / "wheel").glob("workledger-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        entry_points = next(archive.read(n).decode("utf-8") for n in names
+                            if n.endswith(".dist-info/entry_points.txt"))
+    for expected in ("main.py", "core/cli.py", "core/report/commands.py", "ui/app.py",
+                     "resources/templates/年度总结.txt", "resources/icons/workledger.png"):
+        assert expected in names, expected
+    assert any(n.startswith("resources/fonts/") and n.endswith(".ttf") for n in names)
+    assert not any(n.startswith(("tests/", "tools/", "benchmarks/")) for n in names)
+    assert "workledger-cli = main:cli_entry" in entry_points
+    assert "workledger = main:window_entry" in entry_points
