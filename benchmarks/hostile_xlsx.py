@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from core.exchange.reading import column_name
+
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -54,15 +56,6 @@ _STYLES = (
     '<cellXfs count="2"><xf/><xf fillId="1" applyFill="1"/></cellXfs></styleSheet>')
 
 
-def column_letter(index: int) -> str:
-    """1 → A, 27 → AA."""
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def write_raw_xlsx(path: Path, rows: Sequence[tuple[int, Sequence[object]]], *,
                    title: str = "服务记录", merges: Sequence[str] = (),
                    styled_cells: Sequence[str] = ()) -> Path:
@@ -80,7 +73,7 @@ def write_raw_xlsx(path: Path, rows: Sequence[tuple[int, Sequence[object]]], *,
     for number in numbers:
         cells = []
         for index, value in enumerate(by_number.get(number, ()), start=1):
-            ref = f"{column_letter(index)}{number}"
+            ref = f"{column_name(index)}{number}"
             if value is None:
                 continue
             if isinstance(value, int | float):

@@ -276,11 +276,16 @@ def recently_checked(path: Path) -> bool:
 
 def forget_checked(path: Path) -> None:
     """The file must be checked at its next open (damage was met while working with it)."""
-    from core.paths import data_dir
 
     known = _checked()
-    if known.pop(str(path.resolve()), None) is None:
-        return
+    if known.pop(str(path.resolve()), None) is not None:
+        _write_checked(known)
+
+
+def _write_checked(known: dict[str, list[int]]) -> None:
+    """Keep the cache (a cache: failures are ignored)."""
+    from core.paths import data_dir
+
     try:
         text = json.dumps(known, ensure_ascii=False)
         write_atomically(data_dir() / CHECKED_FILE,
@@ -300,7 +305,6 @@ def damaged(exc: BaseException, path: Path) -> BadFileError | None:
 
 def remember_checked(path: Path) -> None:
     """Record that `path` is healthy as it is now (a cache: failures are ignored)."""
-    from core.paths import data_dir
 
     fingerprint = _fingerprint(path)
     if fingerprint is None:
@@ -308,13 +312,7 @@ def remember_checked(path: Path) -> None:
     known = _checked()
     known.pop(str(path.resolve()), None)
     known[str(path.resolve())] = fingerprint
-    kept = dict(list(known.items())[-_CHECKED_KEPT:])
-    try:
-        text = json.dumps(kept, ensure_ascii=False)
-        write_atomically(data_dir() / CHECKED_FILE,
-                         lambda partial: partial.write_text(text, encoding="utf-8"))
-    except OSError:
-        pass
+    _write_checked(dict(list(known.items())[-_CHECKED_KEPT:]))
 
 
 def open_file(
