@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from core.text import scrub
+
 TITLE, LEVEL1, LEVEL2 = 0, 1, 2  # heading levels: the title, 一、…, （一）…
 
 
@@ -31,6 +33,9 @@ class Run:
     text: str
     missing: bool = False  # a figure the ledger lacks: `text` is then 【未填：名称】
     mark: FigureMark | None = None  # the figure this run prints, if it prints one
+
+    def __post_init__(self) -> None:  # no writer may meet a character it cannot hold
+        object.__setattr__(self, "text", scrub(self.text))
 
 
 def missing_run(label: str) -> Run:
@@ -66,12 +71,19 @@ class Table:
     header: tuple[str, ...]
     rows: tuple[tuple[Run, ...], ...]  # one run per cell
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "caption", scrub(self.caption))
+        object.__setattr__(self, "header", tuple(scrub(cell) for cell in self.header))
+
 
 @dataclass(frozen=True)
 class Chart:
     caption: str  # 图1 亿元项目推进情况
     png: bytes  # at print resolution (≥ 200 dpi), width = the text width of an A4 page
     data: Any = None  # the chart's core.charts.data.ChartData: what the picture shows
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "caption", scrub(self.caption))
 
 
 @dataclass(frozen=True)
