@@ -358,7 +358,30 @@ def memory(ledger_path: Path, runs: int) -> dict[str, Any]:
     return {"peak": peak_rss()}
 
 
-PROBES = {"gui": gui, "edit": edit, "report": report, "excel": excel, "memory": memory}
+def hostile_xlsx(ledger_path: Path, runs: int) -> dict[str, Any]:
+    """The dry run of the worst small .xlsx found (issue 18 #10: one long text in every row of
+    a 678 KB file — 166 s and 1.33 GB before): its time and this process's peak memory."""
+    from benchmarks.hostile_xlsx import one_long_text_in_every_row
+    from core.exchange.excel_import import preview_file
+    from core.exchange.reading import ImportRefused
+    from core.ledger import Ledger
+
+    work = Path(tempfile.mkdtemp(prefix="小文件"))
+    source = one_long_text_in_every_row(work / "小文件大代价.xlsx")
+
+    def dry_run() -> None:
+        with Ledger.open(ledger_path, readonly=True) as ledger:
+            try:
+                preview_file(ledger, source)
+            except ImportRefused:
+                pass  # refused with its reason: that is the answer
+
+    seconds = median_of(runs, dry_run)
+    return {"seconds": seconds, "peak": peak_rss(), "size": source.stat().st_size}
+
+
+PROBES = {"gui": gui, "edit": edit, "report": report, "excel": excel, "memory": memory,
+          "hostile_xlsx": hostile_xlsx}
 
 if __name__ == "__main__":
     name, ledger = sys.argv[1], Path(sys.argv[2])

@@ -150,6 +150,16 @@ def evaluate(work: Path, quick: bool, runs: int, say: Callable[[str], None]) -> 
                           f"{write_ratio:.2f} ({excel['export']:.2f} s / "
                           f"{excel['write_floor']:.2f} s)", "≤ 1.5", write_ratio <= 1.5))
 
+    hostile = probe("hostile_xlsx", small, min(runs, 3), data)
+    peak_mb = None if hostile["peak"] is None else hostile["peak"] / 2**20
+    targets.append(Target(
+        f"dry run of the worst small xlsx ({hostile['size'] / 1024:.0f} KB, one long text in"
+        " every row)",
+        f"{hostile['seconds']:.2f} s, peak "
+        + ("unknown on this OS" if peak_mb is None else f"{peak_mb:.0f} MB"),
+        "≤ 5 s and ≤ 300 MB",
+        hostile["seconds"] <= 5 and peak_mb is not None and peak_mb <= 300))
+
     open_ratio = gui_large["open"] / gui_small["open"]
     switch_ratio = worst / max(gui_small["switch"].values())
     targets.append(Target("10× more data: open / slowest tab switch",

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from core import schema, storage
 from core.changes import now_text, os_user
 from core.errors import BadFileError, InputError, LedgerError
-from core.files import reason, write_atomically
+from core.files import prune_partials, reason, write_atomically
 from core.lock import WriterLock
 from core.paths import backups_dir_for
 
@@ -59,29 +59,54 @@ def backup_to(source: sqlite3.Connection, destination: Path) -> Path:
     `PRAGMA integrity_check`, and only then renamed into place.
     """
     destination = Path(destination)
+    source_path = _file_of(source)
+
+    def source_damaged() -> SourceDamaged:
+        storage.forget_checked(source_path)  # checked again at its next open
+        return SourceDamaged(f"台账“{source_path.name}”已损坏（完整性检查未通过），未能备份；"
+                             "请从备份恢复")
 
     def copy_and_check(partial: Path) -> None:
         target = sqlite3.connect(str(partial))
         try:
-            source.backup(target)
+            try:
+                source.backup(target)
+            except sqlite3.DatabaseError as exc:
+                if storage.sqlite_cause(exc, source_path)[1]:  # read from the ledger: its damage
+                    raise source_damaged() from exc
+                raise
             target.execute("PRAGMA journal_mode = DELETE")
             verdict = target.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
             target.close()
-        if verdict != "ok":
-            raise BadFileError(f"备份“{destination.name}”校验未通过：{verdict}")
+        if verdict != "ok":  # a fresh copy holds what the ledger holds: the ledger is damaged
+            raise source_damaged()
 
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
         return write_atomically(destination, copy_and_check)
     except (OSError, sqlite3.Error) as exc:
         raise LedgerError(
-            f"无法把备份写入“{destination.parent}”（{_reason(exc)}），请确认该位置可写、空间足够"
+            f"无法把备份写入“{destination.parent}”（{_reason(exc, destination)}），"
+            "请确认该位置可写、空间足够"
         ) from exc
 
 
-def _reason(exc: BaseException) -> str:
-    return reason(exc) if isinstance(exc, OSError) else str(exc)
+class SourceDamaged(BadFileError):
+    """The ledger being copied is damaged (not the place the copy goes)."""
+
+
+def _file_of(conn: sqlite3.Connection) -> Path:
+    row = conn.execute("PRAGMA database_list").fetchone()
+    return Path(row[2]) if row and row[2] else Path("台账")
+
+
+def _reason(exc: BaseException, path: Path) -> str:
+    if isinstance(exc, OSError):
+        return reason(exc)
+    if isinstance(exc, sqlite3.Error):
+        return storage.sqlite_cause(exc, path)[0]
+    return str(exc)
 
 
 def timestamp(when: datetime | None = None) -> str:
@@ -119,10 +144,13 @@ def daily_backup(ledger: Ledger) -> Path | None:
     """
     folder = backups_dir_for(ledger.path)
     today = date.today()
+    prune_leftovers(ledger.path)
     try:
         if any(taken.date() == today for _path, taken, _reason in _named_backups(folder)):
             return None
         return automatic_backup(ledger.conn, ledger.path, DAILY)
+    except SourceDamaged:  # never quiet: the ledger must not be worked on
+        raise
     except (OSError, sqlite3.Error, LedgerError) as exc:
         log.warning("daily backup of %s failed: %s", ledger.path.name, exc)
         return None
@@ -158,6 +186,7 @@ def _named_backups(folder: Path) -> list[tuple[Path, datetime, str]]:
 
 def prune(folder: Path, *, keep: Path | None = None, now: datetime | None = None) -> list[Path]:
     """Delete copies beyond the last 30 and the newest of each of the last 12 months."""
+    prune_partials(folder)
     backups = _named_backups(folder)
     kept = {path for path, _taken, _reason in backups[:KEEP_LATEST]}
     if keep is not None:
@@ -175,6 +204,15 @@ def prune(folder: Path, *, keep: Path | None = None, now: datetime | None = None
             for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
                 leftover.unlink(missing_ok=True)
             removed.append(path)
+    return removed
+
+
+def prune_leftovers(ledger: Path) -> list[Path]:
+    """What killed backups, restores and migrations left: temporary copies in the backup
+    folder, a half-restored copy and temporary files beside the ledger."""
+    removed = prune_partials(backups_dir_for(ledger))
+    removed += prune_partials(ledger.parent, patterns=(
+        f"~{ledger.name}.*.part", f"~{ledger.stem}.*.part", f"{ledger.name}.restoring"))
     return removed
 
 
@@ -262,14 +300,14 @@ def open_verified_backup(backup: Path) -> sqlite3.Connection:
     try:
         conn = storage.connect_readonly(backup)
     except sqlite3.DatabaseError as exc:
-        raise BadFileError(f"备份“{backup.name}”无法读取（{exc}）") from exc
+        raise storage.file_error(exc, backup, "无法读取备份") from exc
     try:
         problems = [row[0] for row in conn.execute("PRAGMA integrity_check(5)")]
         if problems != ["ok"] or conn.execute("PRAGMA foreign_key_check").fetchone():
             raise BadFileError(f"备份“{backup.name}”已损坏（完整性检查未通过），不能用于恢复")
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise BadFileError(f"备份“{backup.name}”已损坏，无法读取（{exc}）") from exc
+        raise storage.file_error(exc, backup, "无法读取备份") from exc
     except BaseException:
         conn.close()
         raise
@@ -293,7 +331,8 @@ def restore(ledger: Ledger, backup: Path) -> RestoreResult:
         try:
             source.backup(ledger.conn)
         except sqlite3.Error as exc:
-            raise LedgerError(f"恢复失败，台账未作任何修改（{exc}）") from exc
+            raise LedgerError(f"恢复失败，台账未作任何修改（{_reason(exc, ledger.path)}）"
+                              ) from exc
     finally:
         source.close()
     for migration in schema.pending(ledger.conn.execute("PRAGMA user_version").fetchone()[0]):
@@ -332,13 +371,14 @@ def restore_file(ledger: Path, backup: Path) -> RestoreResult:
             source.close()
         try:
             previous = _keep_original(ledger)
-            for suffix in ("-wal", "-shm"):  # a WAL of the old file must never meet the new one
+            for suffix in storage.JOURNAL_SUFFIXES:  # the old file's WAL or rollback journal
+                # must never meet the new one (SQLite would replay it into the restored file)
                 ledger.with_name(ledger.name + suffix).unlink(missing_ok=True)
             os.replace(restored, ledger)
         except OSError as exc:
             restored.unlink(missing_ok=True)
             raise LedgerError(
-                f"无法替换“{ledger.name}”（{_reason(exc)}）；如有其他窗口打开了它，请先关闭"
+                f"无法替换“{ledger.name}”（{_reason(exc, ledger)}）；如有其他窗口打开了它，请先关闭"
             ) from exc
     finally:
         if lock is not None:
@@ -351,7 +391,7 @@ def _keep_original(ledger: Path) -> Path | None:
         return None
     target = backup_path(backups_dir_for(ledger), ledger, ORIGINAL)
     target.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("-wal", ""):  # the main file last: it names the copy as complete
+    for suffix in ("-wal", "-journal", ""):  # the main file last: it names the copy complete
         part = ledger.with_name(ledger.name + suffix)
         if part.exists():
             shutil.copyfile(part, target.with_name(target.name + suffix))

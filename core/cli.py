@@ -100,6 +100,20 @@ def command(name: str) -> Callable[[Callable[[argparse.Namespace, TextIO], int]]
     return register
 
 
+def _log_to_file() -> None:
+    """Warnings (of the program and of its libraries) go to the log file, never to stderr,
+    where only the one Chinese line belongs. The log file opens only if something is logged."""
+    import logging
+
+    from core.logs import setup_logging
+
+    try:
+        setup_logging()
+    except OSError:  # no data folder: then nothing at all rather than English on the screen
+        logging.getLogger().addHandler(logging.NullHandler())
+    logging.captureWarnings(True)
+
+
 def choose_period(ledger: object, year: int | None, months: int | None) -> Period:
     """The period asked for; by default the newest one the ledger holds."""
     from core.ledger import Ledger
@@ -178,14 +192,16 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
                 print(f"  - {problem}", file=out)
         else:
             print("完整性检查：通过", file=out)
-        missing = summary_gaps(ledger, period)
-        if missing:
+        missing = [] if problems else summary_gaps(ledger, period)  # damaged: no more
+        if problems:
+            pass
+        elif missing:
             print(f"{period.label}总结尚缺 {len(missing)} 项数据：", file=out)
             for label in missing:
                 print(f"  - {label}", file=out)
         else:
             print(f"{period.label}总结所需数据已齐全", file=out)
-        notes = override_notes(ledger, period)
+        notes = [] if problems else override_notes(ledger, period)
         if notes:
             print(f"{len(notes)} 项自动计算数据采用了手工填报数：", file=out)
             for note in notes:
@@ -218,6 +234,7 @@ def forgiving_streams() -> None:
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     forgiving_streams()
     out = out or sys.stdout
+    _log_to_file()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -233,6 +250,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return 130
     except Exception as exc:  # never a traceback on the clerk's screen
         from core.logs import log_unexpected
+        from core.storage import damaged
+
+        db = getattr(args, "db", None)
+        found = damaged(exc, Path(db)) if db is not None else None
+        if found is not None:  # damage the open's check did not see (bit rot)
+            print(found.message, file=sys.stderr)
+            return 1
 
         log = log_unexpected(exc, f"command {args.command}")
         print(f"发生意外错误，未完成“{args.command}”（详情已写入 {log}）", file=sys.stderr)

@@ -27,6 +27,11 @@ class BadFileError(LedgerError):
     """A file that cannot be opened as a ledger; the file was not touched."""
 
 
+class PlaceError(BadFileError):
+    """The file may well be healthy, but where it lies failed: a full disk, a read-only folder,
+    no permission, a USB stick pulled out. Restoring a backup over it would not help."""
+
+
 class NeedsUpgradeError(BadFileError):
     """A ledger of an older data version, to be opened read-only: it must be upgraded first."""
 

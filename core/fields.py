@@ -7,7 +7,6 @@ a stored value. Parsing raises InputError naming the field; it never guesses sil
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -15,7 +14,8 @@ from typing import Any
 
 from core.errors import InputError, LedgerError
 from core.kinds import number_text
-from core.numbers import format_number, normalise, parse_number
+from core.numbers import fold_width, format_number, normalise, parse_number
+from core.text import clean_text
 
 TRUE_WORDS = {"是", "√", "✓", "✔", "y", "yes", "true", "1", "有", "技改", "跟进"}
 FALSE_WORDS = {"否", "×", "✗", "n", "no", "false", "0", "无", ""}
@@ -49,24 +49,36 @@ def chinese_numeral(text: str) -> int | None:
     return value or None
 
 
+MAX_RANK = 9999  # a place among districts, cities, provinces: never more (and fits SQLite)
+
+
 def parse_rank(text: str | int | None, *, field: str) -> int | None:
-    """'3', '第3', '第三', '第3位', '第一名' → 3 / 1; empty → None."""
-    if text is None or isinstance(text, int):
-        if isinstance(text, int) and text < 1:
-            raise InputError(f"「{field}」的排名应为 1 或更大的整数，收到“{text}”", field=field)
-        return text
-    cleaned = normalise(str(text))
-    if cleaned == "":
+    """'3', '第3', '第三', '第3位', '第一名' → 3 / 1; empty → None; 1 … MAX_RANK."""
+    if text is None:
         return None
-    core_text = re.sub(r"^第|[位名]$", "", cleaned)
-    number = int(core_text) if core_text.isdigit() else chinese_numeral(core_text)
-    if number is None or number < 1:
-        raise InputError(f"「{field}」的排名应为“3”或“第三”这样的写法，收到“{text}”", field=field)
+    if isinstance(text, int) and not isinstance(text, bool):
+        number: int | None = text
+    else:
+        cleaned = normalise(str(text))
+        if cleaned == "":
+            return None
+        core_text = re.sub(r"^第|[位名]$", "", cleaned)
+        number = (int(core_text) if core_text.isascii() and core_text.isdigit()
+                  and len(core_text) <= 6 else chinese_numeral(core_text))
+        if number is None and core_text.isascii() and core_text.isdigit():
+            number = MAX_RANK + 1  # a long run of digits: out of range, said so below
+        if number is None:
+            raise InputError(f"「{field}」的排名应为“3”或“第三”这样的写法，收到“{text}”",
+                             field=field)
+    if number is None or not 1 <= number <= MAX_RANK:
+        raise InputError(f"「{field}」的排名应为 1 到 {MAX_RANK} 之间的整数，收到“{text}”",
+                         field=field)
     return number
 
 
 _DATE = re.compile(
-    r"^(?P<y>\d{4})\s*(?:[-/.年]\s*(?P<m>\d{1,2})\s*(?:[-/.月]\s*(?:(?P<d>\d{1,2})\s*日?)?)?)?$"
+    r"^(?P<y>\d{4})\s*(?:[-/.年]\s*(?P<m>\d{1,2})\s*(?:[-/.月]\s*(?:(?P<d>\d{1,2})\s*日?)?)?)?$",
+    re.ASCII,
 )
 
 
@@ -78,16 +90,16 @@ def parse_date(text: str | date | None, *, field: str) -> str | None:
     if text is None:
         return None
     if isinstance(text, date):
-        return text.isoformat()[:10]
+        return _within_years(text, text, field)
     if isinstance(text, str) and len(text) == 10 and text[4] == "-" and text[7] == "-":
         try:  # already as stored (an import of our own export): the common case, made quick
-            return date.fromisoformat(text).isoformat()
+            return _within_years(date.fromisoformat(text), text, field)
         except ValueError:
             pass
-    cleaned = unicodedata.normalize("NFKC", str(text)).strip()
+    cleaned = fold_width(str(text)).strip()
     if cleaned == "":
         return None
-    if re.fullmatch(r"\d{8}", cleaned):
+    if re.fullmatch(r"\d{8}", cleaned, re.ASCII):
         cleaned = f"{cleaned[:4]}-{cleaned[4:6]}-{cleaned[6:]}"
     cleaned = re.sub(r"\s+00:00(:00)?$", "", cleaned)  # Excel date cells as text
     match = _DATE.match(cleaned.rstrip("月"))
@@ -101,9 +113,14 @@ def parse_date(text: str | date | None, *, field: str) -> str | None:
         parsed = date(year, month, day)
     except ValueError as exc:
         raise InputError(f"「{field}」不是有效日期，收到“{text}”", field=field) from exc
-    if not 1900 <= year <= 2200:
-        raise InputError(f"「{field}」的年份应在 1900–2200 之间，收到“{text}”", field=field)
-    return parsed.isoformat()
+    return _within_years(parsed, text, field)
+
+
+def _within_years(day: date, typed: object, field: str) -> str:
+    """Every date the ledger stores lies in 1900–2200, however it came (typed, a date cell)."""
+    if not 1900 <= day.year <= 2200:
+        raise InputError(f"「{field}」的年份应在 1900–2200 之间，收到“{typed}”", field=field)
+    return day.isoformat()[:10]
 
 
 def parse_year(text: str | int | None, *, field: str) -> int | None:
@@ -115,7 +132,7 @@ def parse_year(text: str | int | None, *, field: str) -> int | None:
         cleaned = normalise(str(text)).removesuffix("年")
         if cleaned == "":
             return None
-        if not cleaned.isdigit():
+        if not (cleaned.isascii() and cleaned.isdigit()):
             raise InputError(f"「{field}」应为年份，如 2021，收到“{text}”", field=field)
         year = int(cleaned)
     if not 1900 <= year <= 2200:
@@ -147,7 +164,7 @@ def parse_year_span(text: str | None, *, field: str) -> tuple[int | None, int | 
     if cleaned in ("", "否", "无"):
         return (None, None)
     parts = cleaned.split("-")
-    if len(parts) > 2 or not all(p.isdigit() and len(p) == 4 for p in parts):
+    if len(parts) > 2 or not all(p.isascii() and p.isdigit() and len(p) == 4 for p in parts):
         raise InputError(
             f"「{field}」应填认定年份，如 2021；已不再具备的写 2019-2023，收到“{text}”", field=field
         )
@@ -192,10 +209,7 @@ class Field:
         """What the clerk typed → the stored value (raises InputError)."""
         kind = self.kind
         if kind == "text" or kind == "enterprise":
-            value = "" if raw is None else str(raw)
-            if not value.isascii():
-                value = unicodedata.normalize("NFC", value)
-            value = value.strip()
+            value = clean_text(raw, field=self.label)
             if self.required and not value:
                 raise InputError(f"「{self.label}」不能为空", field=self.label)
             return value

@@ -12,8 +12,12 @@ import errno
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
+
+PARTIAL_PATTERN = "~*.part"  # what write_atomically names its temporary files
+STALE_AFTER_S = 3600  # a temporary file untouched this long belongs to a killed copy
 
 
 def write_atomically(target: Path, write: Callable[[Path], object]) -> Path:
@@ -38,12 +42,41 @@ def write_atomically(target: Path, write: Callable[[Path], object]) -> Path:
     return target
 
 
+def prune_partials(folder: Path, *, patterns: tuple[str, ...] = (PARTIAL_PATTERN,),
+                   now: float | None = None) -> list[Path]:
+    """Delete what copies killed half-way left in `folder` (temporary files of
+    write_atomically untouched for an hour: a copy under way keeps writing its file)."""
+    removed: list[Path] = []
+    limit = (time.time() if now is None else now) - STALE_AFTER_S
+    try:
+        candidates = [path for pattern in patterns for path in Path(folder).glob(pattern)]
+    except OSError:
+        return removed
+    for path in candidates:
+        try:
+            if path.is_file() and path.stat().st_mtime < limit:
+                path.unlink()
+                removed.append(path)
+        except OSError:  # in use (Windows) or gone meanwhile: next time
+            continue
+    return removed
+
+
 def reason(exc: OSError) -> str:
-    """Why a file could not be written, in the clerk's words."""
+    """Why a file could not be written, in the clerk's words (never the system's English)."""
     if isinstance(exc, PermissionError):
         return "没有写入权限，或文件正被 WPS、Word、Excel 等程序打开；请关闭后重试"
     if isinstance(exc, FileNotFoundError):
         return "文件夹不存在"
-    if exc.errno == errno.ENOSPC:
-        return "磁盘空间不足"
-    return exc.strerror or str(exc)
+    words = {
+        errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "磁盘空间不足（已超出配额）",
+        errno.EROFS: "磁盘为只读（U 盘的写保护开关？）",
+        errno.ENOTDIR: "路径中有一个同名的文件挡住了文件夹",
+        errno.EISDIR: "目标是一个文件夹", errno.EEXIST: "已有同名的文件",
+        errno.ENAMETOOLONG: "路径或文件名过长", errno.EIO: "读写磁盘时出错（U 盘可能已拔出）",
+        errno.EINVAL: "文件名含有不允许的字符", errno.EBUSY: "文件正被其他程序使用",
+        errno.EMFILE: "同时打开的文件过多", errno.EXDEV: "不能跨磁盘移动",
+    }
+    if exc.errno in words:
+        return words[exc.errno]
+    return f"系统错误（代码 {exc.errno}）" if exc.errno else "系统错误"

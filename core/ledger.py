@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from core import storage
 from core.changes import Change, Writer
-from core.errors import BadFileError, ConflictError, NeedsUpgradeError, ReadOnlyError
+from core.errors import ConflictError, NeedsUpgradeError, ReadOnlyError
 from core.lock import WriterLock
 from core.periods import Period
 
@@ -88,7 +88,12 @@ class Ledger:
         else:
             ledger.writer_lock = lock
             if not opened.created:
-                daily_backup(ledger)
+                try:
+                    daily_backup(ledger)  # its copy is checked: damage of the ledger shows
+                except BaseException:
+                    ledger.close()
+                    storage.forget_checked(target)
+                    raise
         return ledger
 
     @classmethod
@@ -100,7 +105,7 @@ class Ledger:
         try:
             conn = storage.connect_readonly(target)
         except sqlite3.DatabaseError as exc:
-            raise BadFileError(f"无法读取“{target.name}”（{exc}）") from exc
+            raise storage.file_error(exc, target, "无法读取") from exc
         return cls(target, storage.OpenedFile(conn, readonly=True, readonly_reason="后台读取"))
 
     @classmethod
@@ -223,18 +228,32 @@ class Ledger:
             self.conn.execute("RELEASE nested_write")
             return
         writer = Writer(self.conn, label, audited=audited)
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._execute_write("BEGIN IMMEDIATE")
         self._writer = writer
         try:
             yield writer
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._execute_write("COMMIT")
+        except BaseException as exc:
+            if self.conn.in_transaction:  # SQLite may have rolled back itself (a full disk)
+                self.conn.execute("ROLLBACK")
+            failure = (storage.write_failure(exc, self.path)
+                       if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError)
+                       and not isinstance(exc, sqlite3.IntegrityError) else None)
+            if failure is not None:
+                raise failure from exc
             raise
-        else:
-            self.conn.execute("COMMIT")
         finally:
             self._writer = None
             self._changed(writer.change.tables)
+
+    def _execute_write(self, statement: str) -> None:
+        try:
+            self.conn.execute(statement)
+        except sqlite3.OperationalError as exc:
+            failure = storage.write_failure(exc, self.path)
+            if failure is not None:
+                raise failure from exc
+            raise
 
     def _changed(self, tables: Iterable[str] | None) -> None:
         self.generation += 1
@@ -332,10 +351,16 @@ class Ledger:
 
     def integrity_problems(self) -> list[str]:
         """Empty when SQLite's integrity and foreign-key checks pass."""
-        problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check(20)")]
-        problems = [] if problems == ["ok"] else problems
-        for table, rowid, parent, _fk in self.conn.execute("PRAGMA foreign_key_check"):
-            problems.append(f"{table} 第 {rowid} 行引用的 {parent} 记录不存在")
+        try:
+            problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check(20)")]
+            problems = [] if problems == ["ok"] else problems
+            for table, rowid, parent, _fk in self.conn.execute("PRAGMA foreign_key_check"):
+                problems.append(f"{table} 第 {rowid} 行引用的 {parent} 记录不存在")
+        except sqlite3.DatabaseError as exc:  # too damaged to be read through
+            cause, _damaged = storage.sqlite_cause(exc, self.path)
+            problems = [cause]
+        if problems:
+            storage.forget_checked(self.path)
         return problems
 
 

@@ -63,7 +63,14 @@ else:
 
 
 def lock_path(ledger: Path) -> Path:
-    return ledger.with_name(ledger.name + LOCK_SUFFIX)
+    """The lock file of a ledger however its path is spelled: through a symlink, with `..`,
+    in other letter case on Windows — one ledger, one lock file."""
+    ledger = Path(ledger)
+    try:
+        real = ledger.resolve() if ledger.exists() else ledger.parent.resolve() / ledger.name
+    except (OSError, RuntimeError):  # a symlink loop, an unreachable share: as given
+        real = ledger.absolute()
+    return real.with_name(real.name + LOCK_SUFFIX)
 
 
 @dataclass(frozen=True)
@@ -136,23 +143,24 @@ class WriterLock:
         Returns None when no lock can be taken here (read-only folder, a file system without
         locks): the caller then goes on as before; a read-only folder opens read-only anyway.
         """
-        path = lock_path(Path(ledger))
+        ledger = Path(ledger)
+        path = lock_path(ledger)
         for _attempt in range(5):  # the holder may delete the file between our open and lock
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-            except OSError as exc:
-                log.info("no writer lock for %s: %s", ledger.name, exc)
+            fd = _open_lock_file(ledger, path)
+            if fd is None:
                 return None
             try:
                 locked = _try_lock(fd)
             except OSError as exc:
-                os.close(fd)
                 if exc.errno in _UNSUPPORTED:
+                    os.close(fd)
                     log.warning("file system cannot lock %s (%s): opened without lock",
                                 ledger.name, exc)
                     return None
-                raise
+                # any other failure (an unknown or unset error number, as Windows' locking
+                # may give): someone else may hold it — "locked, holder unknown"
+                log.info("lock of %s failed (%r): taken as held by someone", ledger.name, exc)
+                locked = False
             if not locked:
                 os.close(fd)
                 holder = read_holder(ledger)
@@ -193,6 +201,41 @@ class WriterLock:
             _remove(self.path)
             _unlock(fd)
             os.close(fd)
+
+
+def _open_lock_file(ledger: Path, path: Path) -> int | None:
+    """The lock file, opened (made when missing, shareable by every user of the PC: a colleague
+    on a shared PC must be able to lock it too); None where no lock file can be made at all
+    (a read-only folder: the ledger opens read-only there anyway). A lock file we cannot open
+    means we cannot make sure that nobody else writes: LockedError, holder unknown."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    except PermissionError:
+        if not path.exists():
+            log.info("no writer lock for %s: cannot create %s", ledger.name, path.name)
+            return None
+        try:  # another user's lock file: locking needs only reading (the details stay theirs)
+            return os.open(path, os.O_RDONLY)
+        except OSError as exc:
+            log.info("unusable lock file %s: %s", path, exc)
+            raise LockedError(unusable_message(ledger.name)) from exc
+    except OSError as exc:
+        log.info("no writer lock for %s: %s", ledger.name, exc)
+        return None
+    if sys.platform != "win32":
+        try:
+            if os.fstat(fd).st_uid == os.geteuid():
+                os.fchmod(fd, 0o666)  # the umask made it 0644: others could not lock it
+        except OSError as exc:  # pragma: no cover - a file system without modes
+            log.info("cannot share lock file %s: %s", path, exc)
+    return fd
+
+
+def unusable_message(ledger_name: str) -> str:
+    return (f"无法确认“{ledger_name}”此刻没有其他人在修改（锁文件“{ledger_name}{LOCK_SUFFIX}”"
+            "无法使用，可能属于本机的其他用户）。可以以只读方式打开查看；要修改，请对方关闭"
+            "工作台账，或请管理员删除该锁文件")
 
 
 def _same_file(fd: int, path: Path) -> bool:

@@ -20,6 +20,7 @@ from core.errors import InputError, NeedsReason
 from core.fields import BatchError, parse_bool
 from core.kinds import KINDS, NUMERIC_FIELDS, Kind, Verdict, kind_of
 from core.periods import Period
+from core.text import clean_text
 
 if TYPE_CHECKING:
     from core.ledger import Ledger
@@ -290,7 +291,7 @@ class Metrics:
             return None if rank is None else int(rank)
         if field_name in ("follow_up", "estimate"):
             return int(parse_bool(raw, field=f"{indicator.name}{VALUE_FIELDS[field_name]}"))
-        text = "" if raw is None else str(raw).strip()
+        text = clean_text(raw, field=f"{indicator.name}{VALUE_FIELDS[field_name]}")
         if field_name == "rank_scope" and text and len(text) > 20:
             raise InputError(f"「{indicator.name}」的排名范围过长（如：{'、'.join(RANK_SCOPES)}）")
         return text or (None if field_name == "text_value" else "")

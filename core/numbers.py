@@ -24,16 +24,26 @@ _NUMBER = re.compile(
     r"(?P<int>\d{1,3}(?:,\d{3})+|\d+)?"
     r"(?:\.(?P<frac>\d*))?"
     r"(?P<scale>[万亿])?"
-    r"(?P<unit>\D*)$"
+    r"(?P<unit>\D*)$",
+    re.ASCII,  # digits are 0-9 only: "٣" or "²" is not read as a number
 )
-_MINUS_SIGNS = str.maketrans({"−": "-", "－": "-", "﹣": "-", "＋": "+"})
+# Full-width forms (U+FF01–U+FF5E) → their ASCII twins, the ideographic space → a space, minus
+# signs unified. Only these: NFKC would also read "10²" as 102, "①②" as 12 and "𝟓" as 5 —
+# characters that look like something else must be refused, not reinterpreted.
+_WIDTH = str.maketrans({**{chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)},
+                        "\u3000": " ", "−": "-", "﹣": "-"})
+
+
+def fold_width(text: str) -> str:
+    """Full-width → half-width, minus signs unified; nothing else is reinterpreted."""
+    if text.isascii():  # ASCII needs nothing (an import reads tens of thousands of cells)
+        return text
+    return unicodedata.normalize("NFC", text).translate(_WIDTH)
 
 
 def normalise(text: str) -> str:
     """Full-width → half-width, unify minus signs, drop every kind of space."""
-    if not text.isascii():  # ASCII needs neither (an import reads tens of thousands of cells)
-        text = unicodedata.normalize("NFKC", text).translate(_MINUS_SIGNS)
-    return "".join(text.split())
+    return "".join(fold_width(text).split())
 
 
 def has_unit_words(text: str) -> bool:

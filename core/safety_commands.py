@@ -93,6 +93,8 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
     sheets = "，".join(f"{title} {rows} 行" for title, rows in result.rows.items())
     print(f"已导出 {args.year} 年数据（指标为{result.period.label}）：{result.path}（{sheets}）",
           file=out)
+    for note in result.notes:
+        print(f"说明：{note}", file=out)
     return 0
 
 

@@ -10,6 +10,7 @@ transaction. sqlite-utils is imported only when a migration runs, never at start
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from core.changes import new_id, now_text
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+_REPLACED = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 APPLICATION_ID = 0x574C4447  # "WLDG": marks a file as a WorkLedger ledger
 
 
@@ -341,12 +343,41 @@ def _migration_3(db: Database) -> None:
         ("plan_warn_days", json.dumps(DEFAULT_WARN_DAYS), stamp, stamp))
 
 
+def _migration_4(db: Database) -> None:
+    """Text no document can hold (control characters pasted from Word …, see core.text) is
+    cleaned in every table but the append-only audit: line breaks unified, the rest dropped.
+    Where dropping would make a name equal another one, the character becomes U+FFFD instead."""
+    from core.text import needs_scrub, scrub
+
+    conn = db.conn
+    tables = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        " AND name NOT IN ('audit', 'schema_migrations')")]
+    for table in tables:
+        columns = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')
+                   if str(r[2]).upper() in ("TEXT", "")]
+        for column in columns:
+            rows = conn.execute(
+                f'SELECT rowid, "{column}" FROM "{table}" WHERE typeof("{column}") = \'text\''
+            ).fetchall()
+            for rowid, value in rows:
+                if not needs_scrub(value):
+                    continue
+                try:
+                    conn.execute(f'UPDATE "{table}" SET "{column}" = ? WHERE rowid = ?',
+                                 (scrub(value), rowid))
+                except sqlite3.IntegrityError:
+                    conn.execute(f'UPDATE "{table}" SET "{column}" = ? WHERE rowid = ?',
+                                 (scrub(_REPLACED.sub("\ufffd", value)), rowid))
+
+
 DEFAULT_WARN_DAYS = 7  # 临期: an open deadline this many days away or fewer
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "台账初始结构与默认指标目录", _migration_1),
     Migration(2, "工作总结模板", _migration_2),
     Migration(3, "工作计划督办：节点、进展、佐证材料", _migration_3),
+    Migration(4, "清除文字中无法打印的控制字符", _migration_4),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

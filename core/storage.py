@@ -11,17 +11,76 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from core import schema
-from core.errors import BadFileError, NeedsUpgradeError
-from core.files import write_atomically
+from core.errors import BadFileError, LedgerError, NeedsUpgradeError, PlaceError
+from core.files import reason, write_atomically
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+LOW_SPACE_BYTES = 8 * 1024 * 1024  # an I/O error with less free than this: the disk is full
+JOURNAL_SUFFIXES = ("-wal", "-shm", "-journal")
+
+# SQLite's primary result codes (sqlite3.Error.sqlite_errorcode & 0xFF)
+_PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = (
+    3, 5, 6, 8, 10, 11, 13, 14, 26)
+
+
+def sqlite_cause(exc: sqlite3.Error, path: Path) -> tuple[str, bool]:
+    """Why SQLite failed on the file at `path`, in the clerk's words (never SQLite's English),
+    and whether the file itself is damaged (only then may a restore from a backup help)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    if primary is None and "malformed" in str(exc):
+        primary = _CORRUPT
+    if primary == _FULL or (primary == _IOERR and low_space(path.parent)):
+        return "磁盘空间不足，请删除不需要的文件腾出空间后重试", False
+    if primary in (_CORRUPT, _NOTADB):
+        return "文件已损坏", True
+    if primary == _READONLY or (primary == _CANTOPEN and not os.access(path.parent, os.W_OK)):
+        return "文件或其所在文件夹为只读", False
+    if primary in (_PERM, _CANTOPEN):
+        return "没有权限打开该文件，或路径无效", False
+    if primary in (_BUSY, _LOCKED):
+        return "文件正被其他程序使用，请稍后重试", False
+    if primary == _IOERR:
+        return "读写磁盘时出错（U 盘或网络盘可能已断开，或磁盘有故障）", False
+    return f"数据库读写出错（错误代码 {code if code is not None else '未知'}）", False
+
+
+_OF_THE_PLACE = {_PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB}
+
+
+def write_failure(exc: sqlite3.Error, path: Path) -> LedgerError | None:
+    """The clerk's message for an edit SQLite could not save (a full disk, a pulled-out USB
+    stick …); None for an error of the program itself (logged as unexpected)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if not isinstance(code, int) or code & 0xFF not in _OF_THE_PLACE:
+        return None
+    cause, _damaged = sqlite_cause(exc, path)
+    return LedgerError(f"未能保存到“{_display(path)}”：{cause}。台账未作修改")
+
+
+def low_space(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < LOW_SPACE_BYTES
+    except OSError:
+        return False
+
+
+def file_error(exc: sqlite3.Error, path: Path, doing: str) -> BadFileError:
+    """The BadFileError for `exc` met while `doing` (“无法打开”) the file at `path`:
+    PlaceError unless the file itself is damaged."""
+    cause, damaged = sqlite_cause(exc, path)
+    if damaged:
+        return BadFileError(f"“{_display(path)}”已损坏，{doing}；请从备份恢复")
+    return PlaceError(f"{doing}“{_display(path)}”：{cause}")
 
 
 @dataclass
@@ -67,7 +126,7 @@ def connect_writable(path: Path) -> sqlite3.Connection:
     mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if str(mode).lower() != "wal":
         conn.close()
-        raise BadFileError(f"无法以安全模式（WAL）打开“{_display(path)}”，该文件所在位置可能不支持")
+        raise PlaceError(f"无法以安全模式（WAL）打开“{_display(path)}”，该文件所在位置可能不支持")
     conn.execute("PRAGMA synchronous = FULL")
     return conn
 
@@ -94,6 +153,31 @@ def _probe(path: Path) -> sqlite3.Connection:
     return _connect(f"{uri}?mode=ro&immutable=1", uri=True)
 
 
+def _settle_journal(path: Path) -> None:
+    """A rollback journal left beside the file (another SQLite tool killed half-way) holds the
+    pages as they were before its unfinished write: SQLite's own recovery puts them back. Read
+    as immutable, the file would look damaged; left there, the journal would later be replayed
+    into whatever file then has this name (a restored backup)."""
+    journal = path.with_name(path.name + "-journal")
+    try:
+        if not journal.exists() or journal.stat().st_size == 0:
+            return
+    except OSError:
+        return
+    if _writable_reason(path):
+        raise PlaceError(f"“{_display(path)}”有一次未完成的写入需要恢复（旁边的"
+                         f"“{journal.name}”文件），但{_writable_reason(path)}；"
+                         "请把这两个文件一起复制到可写的位置后再打开")
+    try:
+        conn = _connect(str(path), uri=False)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # rolls it back
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise file_error(exc, path, "无法恢复未完成的写入，无法打开") from exc
+
+
 def inspect(path: Path) -> int:
     """Refuse anything that is not a healthy ledger of a version we know; never writes.
 
@@ -109,20 +193,33 @@ def inspect(path: Path) -> int:
     except PermissionError as exc:
         raise BadFileError(f"没有权限读取“{name}”") from exc
     except OSError as exc:
-        raise BadFileError(f"无法读取“{name}”：{exc.strerror or exc}") from exc
+        raise BadFileError(f"无法读取“{name}”：{reason(exc)}") from exc
     if size == 0:
         raise BadFileError(f"“{name}”是空文件（0 字节），不是工作台账文件")
     if header != SQLITE_MAGIC:
         raise BadFileError(f"“{name}”不是工作台账文件（也不是 SQLite 数据库）")
+    _settle_journal(path)
+    conn: sqlite3.Connection | None = None
     try:
         conn = _probe(path)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise BadFileError(f"“{name}”已损坏，无法打开（{exc}）") from exc
+        if conn is not None:
+            conn.close()
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and not os.access(path.parent, os.W_OK) and not sqlite_cause(
+                exc, path)[1]:
+            raise PlaceError(
+                f"“{name}”有尚未写回的修改（“{wal.name}”文件），但所在文件夹为只读，无法读取；"
+                "请把这几个文件一起复制到可写的位置后再打开") from exc
+        raise file_error(exc, path, "无法打开") from exc
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if app_id != schema.APPLICATION_ID and not (app_id == 0 and tables == 0):
+        # an empty SQLite file (no tables, no versions) may become a ledger; one that another
+        # program numbered (user_version) is theirs, whatever its number
+        if app_id != schema.APPLICATION_ID and not (app_id == 0 and tables == 0 and version == 0):
             raise BadFileError(f"“{name}”是其他程序的 SQLite 数据库，不是工作台账文件")
         if version > schema.LATEST_VERSION:
             raise BadFileError(
@@ -135,7 +232,7 @@ def inspect(path: Path) -> int:
                 raise BadFileError(f"“{name}”已损坏（完整性检查未通过），请从备份恢复")
             remember_checked(path)
     except sqlite3.DatabaseError as exc:
-        raise BadFileError(f"“{name}”已损坏，无法读取（{exc}）") from exc
+        raise file_error(exc, path, "无法读取") from exc
     finally:
         conn.close()
     return int(version)
@@ -144,8 +241,9 @@ def inspect(path: Path) -> int:
 # -- files known to be healthy ------------------------------------------------------------------
 # The quick check reads the whole file (~0.1 s for ten years of data). A file we closed cleanly
 # (or checked) and that has not changed since — same size, same modification time, no WAL — is
-# not checked again; anything else is. Damage that changes neither (bit rot) is caught by the
-# daily backup, which checks its copy.
+# not checked again on the same day; anything else is. So damage that changes neither (bit rot)
+# is found at the latest by the first open of the next day; damage SQLite meets while reading
+# (`damaged`) forgets the file, so the next open checks it and refuses it.
 CHECKED_FILE = "checked-ledgers.json"
 _CHECKED_KEPT = 50
 
@@ -158,7 +256,7 @@ def _fingerprint(path: Path) -> list[int] | None:
             return None  # uncheckpointed changes: check
     except OSError:
         return None
-    return [stat.st_size, stat.st_mtime_ns]
+    return [stat.st_size, stat.st_mtime_ns, date.today().toordinal()]
 
 
 def _checked() -> dict[str, list[int]]:
@@ -176,9 +274,37 @@ def recently_checked(path: Path) -> bool:
     return fingerprint is not None and _checked().get(str(path.resolve())) == fingerprint
 
 
+def forget_checked(path: Path) -> None:
+    """The file must be checked at its next open (damage was met while working with it)."""
+
+    known = _checked()
+    if known.pop(str(path.resolve()), None) is not None:
+        _write_checked(known)
+
+
+def _write_checked(known: dict[str, list[int]]) -> None:
+    """Keep the cache (a cache: failures are ignored)."""
+    from core.paths import data_dir
+
+    try:
+        text = json.dumps(known, ensure_ascii=False)
+        write_atomically(data_dir() / CHECKED_FILE,
+                         lambda partial: partial.write_text(text, encoding="utf-8"))
+    except OSError:
+        pass
+
+
+def damaged(exc: BaseException, path: Path) -> BadFileError | None:
+    """For an SQLite error met while working with an open ledger: the clerk's message if it
+    says the file is damaged (and the file is then checked at its next open), else None."""
+    if not isinstance(exc, sqlite3.DatabaseError) or not sqlite_cause(exc, path)[1]:
+        return None
+    forget_checked(path)
+    return BadFileError(f"“{_display(path)}”已损坏（读取时发现数据错误），请从备份恢复")
+
+
 def remember_checked(path: Path) -> None:
     """Record that `path` is healthy as it is now (a cache: failures are ignored)."""
-    from core.paths import data_dir
 
     fingerprint = _fingerprint(path)
     if fingerprint is None:
@@ -186,13 +312,7 @@ def remember_checked(path: Path) -> None:
     known = _checked()
     known.pop(str(path.resolve()), None)
     known[str(path.resolve())] = fingerprint
-    kept = dict(list(known.items())[-_CHECKED_KEPT:])
-    try:
-        text = json.dumps(kept, ensure_ascii=False)
-        write_atomically(data_dir() / CHECKED_FILE,
-                         lambda partial: partial.write_text(text, encoding="utf-8"))
-    except OSError:
-        pass
+    _write_checked(dict(list(known.items())[-_CHECKED_KEPT:]))
 
 
 def open_file(
@@ -223,7 +343,7 @@ def open_file(
         try:
             return OpenedFile(connect_readonly(path), readonly=True, readonly_reason=reason)
         except sqlite3.DatabaseError as exc:
-            raise BadFileError(f"无法读取“{_display(path)}”（{exc}）") from exc
+            raise file_error(exc, path, "无法读取") from exc
     if before_migration is not None and version > 0 and schema.pending(version):
         source = connect_readonly(path)
         try:
@@ -233,7 +353,7 @@ def open_file(
     try:
         conn = connect_writable(path)
     except sqlite3.DatabaseError as exc:
-        raise BadFileError(f"无法写入“{_display(path)}”（{exc}）") from exc
+        raise file_error(exc, path, "无法写入") from exc
     try:
         for migration in schema.pending(version):
             schema.run_migration(conn, migration)
@@ -244,23 +364,25 @@ def open_file(
 
 
 def _create(path: Path) -> OpenedFile:
+    """A new ledger, whole or not at all: whatever fails (a full disk …), nothing is left."""
     name = _display(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BadFileError(f"无法创建文件夹“{path.parent}”：{exc.strerror or exc}") from exc
+        raise PlaceError(f"无法创建文件夹“{path.parent}”：{reason(exc)}") from exc
     if not os.access(path.parent, os.W_OK):
-        raise BadFileError(f"文件夹“{path.parent}”为只读，无法新建台账“{name}”")
+        raise PlaceError(f"文件夹“{path.parent}”为只读，无法新建台账“{name}”")
+    conn = None
     try:
         conn = connect_writable(path)
-    except sqlite3.DatabaseError as exc:
-        raise BadFileError(f"无法新建台账“{name}”（{exc}）") from exc
-    try:
         for migration in schema.MIGRATIONS:
             schema.run_migration(conn, migration)
-    except BaseException:
-        conn.close()
-        for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
+    except BaseException as exc:
+        if conn is not None:
+            conn.close()
+        for leftover in (path, *(path.with_name(path.name + s) for s in JOURNAL_SUFFIXES)):
             leftover.unlink(missing_ok=True)
+        if isinstance(exc, sqlite3.Error):
+            raise file_error(exc, path, "无法新建台账") from exc
         raise
     return OpenedFile(conn, readonly=False, created=True)

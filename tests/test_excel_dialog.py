@@ -163,3 +163,45 @@ def test_a_file_that_is_not_a_workbook_is_refused_in_one_sentence(
     monkeypatch.setattr(messages, "warn", lambda _p, text, title="": warned.append(text))
     _action(window, "导入 Excel…").trigger()
     assert len(warned) == 1 and "另存为" in warned[0]
+
+
+def test_long_import_work_runs_off_the_window_thread_with_progress_and_cancel(qtbot) -> None:
+    """Issue 18 #10: the dry run of a big file took minutes on the window's thread."""
+    import threading
+    import time
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    from ui.dialogs.import_excel import run_in_background
+
+    seen: dict[str, object] = {}
+    ticks: list[int] = []
+    labels: list[str] = []
+    ticker = QTimer()
+    ticker.timeout.connect(lambda: ticks.append(1))
+    ticker.start(20)
+
+    def work(progress) -> str:  # type: ignore[no-untyped-def]
+        seen["thread"] = threading.current_thread()
+        for done in range(1_000_000):
+            progress("正在检查每一行", done, 1_000_000)
+            time.sleep(0.001)
+        return "finished"
+
+    def press_cancel() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QProgressDialog) and widget.isVisible():
+                labels.append(widget.labelText())
+                widget.cancel()
+                return
+        QTimer.singleShot(100, press_cancel)
+
+    QTimer.singleShot(600, press_cancel)
+    started = time.perf_counter()
+    assert run_in_background(None, "正在检查表格", work) is None  # cancelled: nothing
+    ticker.stop()
+    assert seen["thread"] is not threading.main_thread()
+    assert time.perf_counter() - started < 10
+    assert len(ticks) > 5  # the window's thread kept running its events
+    assert labels and "正在检查每一行" in labels[0] and "/ 1,000,000 行" in labels[0]

@@ -132,3 +132,113 @@ def test_read_only_files_take_no_lock(demo_path: Path) -> None:
         assert not lock_path(demo_path).exists()
     with Ledger.open(demo_path) as writer:
         assert writer.writer_lock is not None and writer.writer_lock.held
+
+
+# -- issue 18 #6 and issue 14: holes in the one-writer lock -------------------------------------
+def _break_lock_call(monkeypatch: pytest.MonkeyPatch, error: OSError) -> None:
+    """Make the OS's lock call fail with `error` (msvcrt.locking on Windows, flock elsewhere)."""
+    import core.lock as lock_module
+
+    def failing(*_args: object) -> None:
+        raise error
+
+    if sys.platform == "win32":
+        monkeypatch.setattr(lock_module.msvcrt, "locking", failing)
+    else:
+        monkeypatch.setattr(lock_module.fcntl, "flock", failing)
+
+
+@pytest.mark.parametrize("error", [OSError(), OSError(None, "unknown"), OSError(9999, "odd")],
+                         ids=["no-errno", "errno-None", "errno-9999"])
+def test_a_lock_call_failing_with_an_unknown_error_is_locked_holder_unknown(
+        ledger_path: Path, monkeypatch: pytest.MonkeyPatch, error: OSError) -> None:
+    Ledger.open(ledger_path).close()
+    _break_lock_call(monkeypatch, error)
+    with pytest.raises(LockedError) as caught:
+        Ledger.open(ledger_path)
+    assert caught.value.holder is None and "只读" in caught.value.message
+    with Ledger.open(ledger_path, readonly=True) as ledger:  # the read-only offer works
+        assert ledger.readonly
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="file modes are POSIX")
+def test_the_lock_file_can_be_locked_by_every_user_of_the_pc(ledger: Ledger) -> None:
+    assert ledger.writer_lock is not None
+    assert lock_path(ledger.path).stat().st_mode & 0o777 == 0o666
+
+
+def test_a_symlink_or_another_spelling_of_the_path_meets_the_same_lock(ledger: Ledger,
+                                                                       tmp_path: Path) -> None:
+    other_spelling = ledger.path.parent / ".." / ledger.path.parent.name / ledger.path.name
+    with pytest.raises(LockedError):
+        Ledger.open(other_spelling)
+    link = tmp_path / "快捷方式.db"
+    try:
+        link.symlink_to(ledger.path)
+    except OSError as exc:  # Windows without the right to make symlinks
+        pytest.skip(f"cannot make a symlink here: {exc}")
+    with pytest.raises(LockedError):
+        Ledger.open(link)
+
+
+_AS_OTHER_USER = r"""
+import sys
+from core.errors import LockedError
+from core.ledger import Ledger
+
+try:
+    ledger = Ledger.open(sys.argv[1])
+except LockedError as exc:
+    print("locked", exc.message)
+else:
+    print("opened", "readonly" if ledger.readonly else "writable")
+    ledger.close()
+"""
+
+
+@pytest.fixture
+def shared_folder() -> Iterator[Path]:
+    """A folder every user of the PC may write (a shared desktop, a share)."""
+    import shutil
+    import tempfile
+
+    if sys.platform == "win32" or os.geteuid() != 0:
+        pytest.skip("a second OS user is simulated by running a child as 'nobody', which "
+                    "needs root")
+    folder = Path(tempfile.mkdtemp(prefix="共享台账-"))
+    folder.chmod(0o777)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _open_as_nobody(ledger: Path) -> str:
+    env = {**child_env(), "WORKLEDGER_DATA_DIR": str(ledger.parent / "nobody-data"),
+           "HOME": str(ledger.parent)}
+    done = subprocess.run([sys.executable, "-c", _AS_OTHER_USER, str(ledger)], user=65534,
+                          group=65534, capture_output=True, text=True, encoding="utf-8",
+                          cwd=ROOT, env=env, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_a_second_os_user_cannot_write_while_the_first_holds_the_lock(shared_folder: Path
+                                                                      ) -> None:
+    path = shared_folder / "台账.db"
+    Ledger.open(path).close()
+    path.chmod(0o666)  # a ledger every user of the PC may write
+    with Ledger.open(path):
+        answer = _open_as_nobody(path)
+    assert answer.startswith("locked"), answer
+
+
+def test_an_unusable_lock_file_means_read_only_not_a_silent_second_writer(shared_folder: Path
+                                                                          ) -> None:
+    path = shared_folder / "台账.db"
+    Ledger.open(path).close()
+    path.chmod(0o666)
+    lock_path(path).write_bytes(b"")
+    lock_path(path).chmod(0o600)  # another user's lock file, left behind, unreadable to us
+    answer = _open_as_nobody(path)
+    assert answer.startswith("locked") and "无法确认" in answer, answer

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from core.errors import BadFileError, LockedError
+from core.errors import BadFileError, LockedError, PlaceError
 from core.ledger import Ledger
 from core.paths import data_dir
 from ui import messages, safety_menu
@@ -82,7 +82,9 @@ def open_until_ok(parent: QWidget | None, path: Path | None) -> Ledger | None:
             except BadFileError as exc:
                 from ui.dialogs import backups  # rarely needed: loaded when it is
 
-                if backups.offer_restore(parent, path, exc.message):
+                # a full disk or a read-only folder: the file is fine, a restore would not help
+                if not isinstance(exc, PlaceError) and backups.offer_restore(
+                        parent, path, exc.message):
                     continue  # open the restored file
                 message = exc.message
         choice = ask_after_bad_file(parent, message)

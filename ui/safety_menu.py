@@ -138,14 +138,13 @@ class SafetyActions:
         return self.window.ledger
 
     def import_excel(self) -> None:
-        from core.exchange.reading import read_workbook
-        from ui.dialogs.import_excel import ImportDialog
+        from ui.dialogs.import_excel import ImportDialog, read_in_background
 
         ledger = self._ledger()
         path = ask_import_file(self.window) if ledger is not None else None
         if ledger is None or path is None:
             return
-        workbook = messages.attempt(self.window, lambda: read_workbook(path))
+        workbook = read_in_background(self.window, path)  # off the window's thread
         if workbook is None:
             return
         dialog = ImportDialog(ledger, self.window.ops, workbook, self.window)

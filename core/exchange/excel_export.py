@@ -40,6 +40,7 @@ from core.metrics import SOURCE_LABELS, Figure
 from core.numbers import format_number
 from core.periods import Period
 from core.records import RecordTable, Row
+from core.text import scrub
 
 if TYPE_CHECKING:
     from core.ledger import Ledger
@@ -75,6 +76,14 @@ class ExportResult:
     path: Path
     rows: dict[str, int]  # sheet title → data rows
     period: Period  # the period of the 指标 sheet (the latest one when all are listed)
+    cut: int = 0  # texts longer than a cell holds (MAX_CELL_TEXT): cut, and said so
+
+    @property
+    def notes(self) -> list[str]:
+        if not self.cut:
+            return []
+        return [f"有 {self.cut} 处文字超过 Excel 单元格上限 {MAX_CELL_TEXT:,} 字，表中只有前"
+                f" {MAX_CELL_TEXT:,} 字；再导入时这些单元格不会改动台账中的全文"]
 
 
 def export_year(ledger: Ledger, year: int, out: Path, *, all_periods: bool = False
@@ -86,7 +95,7 @@ def export_year(ledger: Ledger, year: int, out: Path, *, all_periods: bool = Fal
     try:  # before openpyxl starts its temporary files: a folder we cannot use fails here
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise LedgerError(f"无法写入“{out}”（{exc.strerror or exc}），请换一个位置") from exc
+        raise LedgerError(f"无法写入“{out}”（{reason(exc)}），请换一个位置") from exc
     periods = _periods(ledger, year, all_periods)
     period = periods[-1]
     tables = [
@@ -98,8 +107,8 @@ def export_year(ledger: Ledger, year: int, out: Path, *, all_periods: bool = Fal
             start=f"{year:04d}-01-01", end=f"{year:04d}-12-31")))),
         _plans(ledger, year),
     ]
-    _write(tables, out)
-    return ExportResult(out, {t.sheet.title: len(t.rows) for t in tables}, period)
+    cut = _write(tables, out)
+    return ExportResult(out, {t.sheet.title: len(t.rows) for t in tables}, period, cut)
 
 
 def _periods(ledger: Ledger, year: int, all_periods: bool) -> list[Period]:
@@ -239,7 +248,8 @@ def _number_format(decimals: int) -> str:
     return "0" if decimals == 0 else "0." + "0" * decimals
 
 
-def _write(tables: list[Table], out: Path) -> None:
+def _write(tables: list[Table], out: Path) -> int:
+    """Write the workbook; returns how many texts had to be cut to a cell's limit."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -251,6 +261,7 @@ def _write(tables: list[Table], out: Path) -> None:
     header_fill = PatternFill("solid", fgColor="DDEBF7")
     header_border = Border(bottom=Side(style="thin"))
     centred = Alignment(horizontal="center", vertical="center")
+    cut = 0
     for table in tables:
         sheet = workbook.create_sheet(table.sheet.title)
 
@@ -284,7 +295,9 @@ def _write(tables: list[Table], out: Path) -> None:
                           for value, c, wrap in zip(row, columns, lines, strict=True)])
         last = get_column_letter(len(columns))
         sheet.auto_filter.ref = f"A1:{last}{len(table.rows) + 1}"
+        cut += cells.cut
     _save(workbook, out)
+    return cut
 
 
 def _lines(value: Any, width: int) -> int:
@@ -300,12 +313,11 @@ class _Cells:
 
     def __init__(self, sheet: Any) -> None:
         from openpyxl.cell import WriteOnlyCell
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
         from openpyxl.styles import Alignment
 
         self.sheet = sheet
+        self.cut = 0
         self.make = WriteOnlyCell
-        self.illegal = ILLEGAL_CHARACTERS_RE
         self.top = {wrap: Alignment(wrap_text=wrap, vertical="top") for wrap in (False, True)}
 
     def cell(self, value: Any, decimals: int, wrap: bool, tall: bool) -> Any:
@@ -315,7 +327,10 @@ class _Cells:
         cell of it sits at the top.
         """
         if isinstance(value, str):
-            value = self.illegal.sub("", value)[:MAX_CELL_TEXT]
+            value = scrub(value)
+            if len(value) > MAX_CELL_TEXT:
+                self.cut += 1
+                value = value[:MAX_CELL_TEXT]
         formula_like = isinstance(value, str) and value.startswith(FORMULA_STARTS)
         number_format = ("yyyy-mm-dd" if isinstance(value, date)
                          else _number_format(decimals) if isinstance(value, float) else None)

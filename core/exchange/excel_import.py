@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from core import clock
 from core.changes import Change
 from core.errors import ConflictError, InputError
+from core.exchange.excel_export import MAX_CELL_TEXT
 from core.exchange.importers import (
     CHANGED,
     NEW,
@@ -43,7 +44,17 @@ from core.exchange.layout import (
     guess_mapping,
 )
 from core.exchange.plan_import import PlanImporter
-from core.exchange.reading import ImportRefused, RawSheet, RawWorkbook, read_workbook
+from core.exchange.reading import (
+    MAX_COLUMNS,
+    PROGRESS_EVERY,
+    ImportRefused,
+    Progress,
+    RawSheet,
+    RawWorkbook,
+    column_name,
+    no_progress,
+    read_workbook,
+)
 
 if TYPE_CHECKING:
     from core.ledger import Ledger
@@ -65,6 +76,9 @@ class SheetPlan:
     skipped: str = ""  # why the sheet is not imported ('' if it is)
     ignored_columns: list[str] = field(default_factory=list)
     total_rows: int = 0  # 合计 / 小计 rows left out
+    merged: list[str] = field(default_factory=list)  # merged ranges filled down
+    cut_cells: int = 0  # texts of exactly a cell's limit (cut by an export): left alone
+    wide: bool = False  # columns past MAX_COLUMNS were not read
 
 
 @dataclass
@@ -115,6 +129,17 @@ class ImportPlan:
                              f"{'、'.join(sheet.ignored_columns)}")
             if sheet.total_rows:
                 notes.append(f"工作表“{sheet.title}”中的 {sheet.total_rows} 个合计行未导入")
+            if sheet.merged:
+                shown = "、".join(sheet.merged[:5]) + ("等" if len(sheet.merged) > 5 else "")
+                notes.append(f"工作表“{sheet.title}”有 {len(sheet.merged)} 处纵向合并的单元格"
+                             f"（{shown}）：合并格的内容已填入它所跨的每一行，请核对")
+            if sheet.cut_cells:
+                notes.append(f"工作表“{sheet.title}”中 {sheet.cut_cells} 个单元格的文字正好"
+                             f" {MAX_CELL_TEXT:,} 字（Excel 单元格上限，导出时截断的长文字），"
+                             "未导入：台账中原有的全文不变")
+            if sheet.wide:
+                notes.append(f"工作表“{sheet.title}”超过 {MAX_COLUMNS} 列：第 {MAX_COLUMNS} 列"
+                             f"（{column_name(MAX_COLUMNS)}）之后的内容未读取，也未导入")
         notes.append(EMPTY_CELLS_NOTE)
         return notes
 
@@ -138,13 +163,14 @@ def guess_mappings(workbook: RawWorkbook) -> dict[str, Mapping | None]:
             for sheet in workbook.sheets}
 
 
-def preview_file(ledger: Ledger, path: Path, *, year: int | None = None) -> ImportPlan:
-    return preview(ledger, read_workbook(path), year=year)
+def preview_file(ledger: Ledger, path: Path, *, year: int | None = None,
+                 progress: Progress = no_progress) -> ImportPlan:
+    return preview(ledger, read_workbook(path, progress), year=year, progress=progress)
 
 
 def preview(ledger: Ledger, workbook: RawWorkbook, *,
             mappings: dict[str, Mapping | None] | None = None,
-            year: int | None = None) -> ImportPlan:
+            year: int | None = None, progress: Progress = no_progress) -> ImportPlan:
     """The dry run: what importing `workbook` would do, row by row. Writes nothing.
 
     Raises ImportRefused when no worksheet has a recognised (or given) mapping.
@@ -160,12 +186,13 @@ def preview(ledger: Ledger, workbook: RawWorkbook, *,
             "未导入；请检查表头是否在前 10 行，或在导入窗口中指定各列对应的内容")
     ready = [sheet for sheet in workbook.sheets if not plans[sheet.title].skipped]
     # Enterprises first: the other sheets of the same file may name the enterprises it adds.
+    counter = _Counter(progress, sum(len(sheet.rows) for sheet in ready))
     for sheet in sorted(ready, key=lambda s: IMPORT_ORDER.index(_kind(plans[s.title]))):
         plan = plans[sheet.title]
         kind = _kind(plan)
         if kind not in importers:
             importers[kind] = IMPORTERS[kind](context)
-        _read_rows(sheet, plan, importers[kind])
+        _read_rows(sheet, plan, importers[kind], counter)
     return ImportPlan(
         path=workbook.path, ledger_path=ledger.path, year=context.year,
         sheets=[plans[sheet.title] for sheet in workbook.sheets], formulas=workbook.formulas,
@@ -184,7 +211,7 @@ def _sheet_plan(sheet: RawSheet, mapping: Mapping | None) -> SheetPlan:
         reason = "没有可识别的列，未导入" if sheet.rows else "是空表"
         return SheetPlan(sheet.title, None, headers, skipped=reason)
     headers = sheet.row(mapping.header_row)
-    plan = SheetPlan(sheet.title, mapping, headers)
+    plan = SheetPlan(sheet.title, mapping, headers, merged=list(sheet.merged), wide=sheet.wide)
     layout = mapping.sheet
     if not mapping.complete:
         missing = [layout.column(key).header for key in layout.required
@@ -197,7 +224,20 @@ def _sheet_plan(sheet: RawSheet, mapping: Mapping | None) -> SheetPlan:
     return plan
 
 
-def _read_rows(sheet: RawSheet, plan: SheetPlan, importer: RowImporter) -> None:
+class _Counter:
+    """Rows checked so far, told to `progress` every PROGRESS_EVERY rows."""
+
+    def __init__(self, progress: Progress, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def step(self) -> None:
+        self.done += 1
+        if self.done % PROGRESS_EVERY == 0:
+            self.progress("正在检查每一行", self.done, self.total)
+
+
+def _read_rows(sheet: RawSheet, plan: SheetPlan, importer: RowImporter,
+               counter: _Counter | None = None) -> None:
     mapping = plan.mapping
     assert mapping is not None
     layout = mapping.sheet
@@ -207,6 +247,8 @@ def _read_rows(sheet: RawSheet, plan: SheetPlan, importer: RowImporter) -> None:
     units = {columns[i]: unit for i, unit in mapping.units.items() if i in columns}
     years = {columns[i]: year for i, year in mapping.years.items() if i in columns}
     for number, cells in sheet.rows:
+        if counter is not None:
+            counter.step()
         if number <= mapping.header_row:
             continue
         if any(_is_total(value) for value in cells[:3]):  # 合计 stands at the start of its row
@@ -214,6 +256,10 @@ def _read_rows(sheet: RawSheet, plan: SheetPlan, importer: RowImporter) -> None:
             continue
         values = {key: cells[i] for i, key in columns.items()
                   if i < len(cells) and cells[i] is not None}
+        for key, value in list(values.items()):
+            if isinstance(value, str) and len(value) == MAX_CELL_TEXT:  # cut by an export
+                del values[key]
+                plan.cut_cells += 1
         if values:
             plan.results.append(importer.read(number, values, units, years))
 

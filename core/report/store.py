@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.changes import Change
 from core.errors import ConflictError, InputError, NotFoundError
+from core.files import reason
 from core.report.template import CLOSE, OPEN
 from core.report.writers import replace_atomically
 
@@ -28,6 +29,8 @@ DEFAULT_NAME = "年度总结"
 BUNDLED_ORDER = ("年度总结", "半年总结")
 MAX_FILE_BYTES = 512 * 1024  # a long summary template is a few kilobytes
 MAX_NAME = 30
+MAX_BODY_CHARS = 60_000  # about forty pages of summary text (a 10 MB one took 37 s to build)
+MAX_CHARTS = 20  # chart lines and chosen charts together (300 chart lines took 326 s)
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ class Templates:
     def save(self, name: str, body: str, charts: tuple[str, ...] | None = None) -> Change:
         """Store the template's text (and chart choice); a bundled one becomes the clerk's own."""
         current = self.get(name)
+        check_body(body, charts or ())
         values: dict[str, Any] = {"body": body}
         if charts is not None:
             values["charts"] = _charts_json(charts)
@@ -94,6 +98,7 @@ class Templates:
 
     def create(self, name: str, body: str, charts: tuple[str, ...] = ()) -> Change:
         name = check_name(name)
+        check_body(body, charts)
         if name in self.names():
             raise ConflictError(f"已有名为“{name}”的模板，请换一个名称")
         with self.ledger.write(f"新建模板“{name}”") as writer:
@@ -151,6 +156,15 @@ class Templates:
         return replace_atomically(target, lambda partial: partial.write_bytes(data))
 
 
+def check_body(body: str, charts: tuple[str, ...] = ()) -> None:
+    """A template's text within what a summary can be built from in a moment."""
+    if len(body) > MAX_BODY_CHARS:
+        raise InputError(f"模板内容过长（{len(body):,} 字），最多 {MAX_BODY_CHARS:,} 字")
+    lines = body.count(f"{OPEN}图表")
+    if lines + len(charts) > MAX_CHARTS:
+        raise InputError(f"模板中的图表过多（{lines + len(charts)} 个），最多 {MAX_CHARTS} 个")
+
+
 def check_name(name: str) -> str:
     cleaned = unicodedata.normalize("NFC", str(name)).strip()
     if not cleaned:
@@ -184,7 +198,7 @@ def read_template_file(path: str | Path) -> str:
     except FileNotFoundError as exc:
         raise InputError(f"找不到文件“{name}”") from exc
     except OSError as exc:
-        raise InputError(f"无法读取“{name}”：{exc.strerror or exc}") from exc
+        raise InputError(f"无法读取“{name}”：{reason(exc)}") from exc
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = _decode(data, "utf-16", name)
     elif b"\x00" in data:

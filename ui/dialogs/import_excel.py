@@ -8,9 +8,18 @@ writes everything in one transaction and lands on the undo stack as one step.
 
 from __future__ import annotations
 
-from typing import Any
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEventLoop,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -40,7 +49,7 @@ from core.exchange.excel_import import (
 )
 from core.exchange.importers import ACTION_LABELS, CHANGED, NEW, REJECTED, UNCHANGED, RowResult
 from core.exchange.layout import HEADER_SCAN_ROWS, SHEET_BY_KIND, SHEETS, Mapping, map_headers
-from core.exchange.reading import RawSheet, RawWorkbook
+from core.exchange.reading import ImportCancelled, Progress, RawSheet, RawWorkbook, read_workbook
 from core.ledger import Ledger
 from ui import messages
 from ui.i18n import tr
@@ -252,6 +261,81 @@ class SheetPage(QWidget):
             self.status.setText(counts)
 
 
+T = TypeVar("T")
+SHOW_AFTER_MS = 400  # work done sooner shows no progress window at all
+
+
+def run_in_background(parent: QWidget | None, title: str,
+                      work: Callable[[Progress], T]) -> T | None:
+    """Run `work(progress)` off the window's thread while a progress window with 取消 shows
+    what it does; the window stays responsive. Returns its result; None when the clerk
+    cancelled or it was refused (a LedgerError, shown in one sentence). `work` must not touch
+    the window's ledger connection: it gets one of its own (Ledger.reader)."""
+    from PySide6.QtWidgets import QProgressDialog
+
+    state: dict[str, Any] = {"what": title, "done": 0, "total": 0, "cancel": False}
+    outcome: dict[str, Any] = {}
+
+    def progress(what: str, done: int, total: int) -> None:  # in the worker
+        if state["cancel"]:
+            raise ImportCancelled("已取消，台账未作任何修改")
+        state.update(what=what, done=done, total=total)
+
+    def target() -> None:
+        try:
+            outcome["value"] = work(progress)
+        except BaseException as exc:  # handed to the window's thread below
+            outcome["error"] = exc
+
+    dialog = QProgressDialog(title, tr("取消"), 0, 0, parent)
+    dialog.setWindowTitle(tr("导入 Excel"))
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(SHOW_AFTER_MS)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.canceled.connect(lambda: state.update(cancel=True))
+    worker = threading.Thread(target=target, name="import-worker", daemon=True)
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setInterval(50)
+
+    def poll() -> None:
+        if dialog.wasCanceled():  # the 取消 button, Esc, closing the progress window
+            state["cancel"] = True
+        if worker.is_alive():
+            total, done = int(state["total"]), int(state["done"])
+            dialog.setLabelText(f"{state['what']}……" + (f"（{done:,} / {total:,} 行）"
+                                                       if total else ""))
+            dialog.setMaximum(max(total, 0))
+            dialog.setValue(min(done, total) if total else 0)
+            return
+        timer.stop()
+        loop.quit()
+
+    timer.timeout.connect(poll)
+    worker.start()
+    timer.start()
+    loop.exec()
+    worker.join()
+    dialog.close()
+    dialog.deleteLater()
+    error = outcome.get("error")
+    if isinstance(error, ImportCancelled):
+        return None
+    if isinstance(error, LedgerError):
+        messages.warn(parent, error.message)
+        return None
+    if error is not None:
+        raise error
+    return outcome.get("value")
+
+
+def read_in_background(parent: QWidget | None, path: Any) -> RawWorkbook | None:
+    """文件 → 导入 Excel…: the workbook read off the window's thread (progress, 取消)."""
+    return run_in_background(parent, tr("正在读取表格"),
+                             lambda progress: read_workbook(path, progress))
+
+
 class ImportDialog(QDialog):
     def __init__(self, ledger: Ledger, ops: Operations, workbook: RawWorkbook,
                  parent: QWidget | None = None) -> None:
@@ -298,6 +382,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(1100, 680)
 
+        self._busy = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.refresh)
@@ -308,11 +393,48 @@ class ImportDialog(QDialog):
         """Re-run the dry run once the clerk's changes of the moment are done."""
         self._timer.start(0)
 
-    def refresh(self) -> None:
-        mappings = {title: page.mapping() for title, page in self.pages.items()}
+    def _dry_run(self, mappings: dict[str, Mapping | None], year: int,
+                 progress: Progress) -> ImportPlan:
+        """In the worker: the dry run through a read-only connection of its own."""
+        reader = Ledger.reader(self.ledger.path)
         try:
-            self.plan = preview(self.ledger, self.workbook, mappings=mappings,
-                                year=self.year.value())
+            return preview(reader, self.workbook, mappings=mappings, year=year,
+                           progress=progress)
+        finally:
+            reader.close()
+
+    def refresh(self) -> None:
+        if self._busy:  # asked again while a dry run is under way: once it is done
+            self.schedule_preview()
+            return
+        mappings = {title: page.mapping() for title, page in self.pages.items()}
+        year = self.year.value()
+        failure: list[LedgerError] = []
+
+        def dry_run(progress: Progress) -> ImportPlan | None:
+            try:
+                return self._dry_run(mappings, year, progress)
+            except ImportCancelled:
+                raise
+            except LedgerError as exc:  # shown in the dialog, not in a message box
+                failure.append(exc)
+                return None
+
+        self._busy = True
+        try:
+            plan = run_in_background(self, tr("正在检查表格"), dry_run)
+        finally:
+            self._busy = False
+        if plan is None and not failure:  # cancelled: the dialog shows the previous check
+            if self.plan is None:
+                self.summary.setText(tr("检查已取消，台账未作修改。"))
+                self.import_button.setEnabled(False)
+            return
+        try:
+            if failure:
+                raise failure[0]
+            assert plan is not None
+            self.plan = plan
         except LedgerError as exc:
             self.plan = None
             for page in self.pages.values():
