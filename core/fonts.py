@@ -3,6 +3,11 @@
 The window, the charts and the PDF writer all pick their faces from these lists: the system's
 official-document fonts (仿宋, 黑体, 楷体, 方正小标宋) when installed, the bundled open-licence
 fonts otherwise, so Chinese never shows as empty boxes.
+
+A character the chosen face lacks (the bundled 宋 face and 仿宋_GB2312 hold only GB2312: 堃, 璟,
+喆 … in names are outside it) is printed in FALLBACK, a Simplified-Chinese serif (AR PL UMing CN,
+cut to the characters of the 通用规范汉字表 outside GB2312), never in whatever face the system
+would pick (often a sans with Japanese glyph forms).
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ BUNDLED = {
     "sans": (FONT_DIR / "WenQuanYiMicroHei.ttf", "WenQuanYi Micro Hei"),
     "song": (FONT_DIR / "gbsn00lp.ttf", "AR PL SungtiL GB"),
     "kai": (FONT_DIR / "gkai00mp.ttf", "AR PL KaitiM GB"),
+    "ming": (FONT_DIR / "uming-cn-extra.ttf", "AR PL UMing CN"),
 }
+FALLBACK = BUNDLED["ming"][1]  # after each role's face, before the system's own fallback
 
 # Preferred system families per role, best first; the bundled face closes each list.
 ROLES: dict[str, tuple[str, ...]] = {

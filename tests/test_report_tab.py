@@ -129,6 +129,103 @@ def test_choosing_a_chart_for_the_template(qtbot, opened) -> None:
     assert Templates(tab.ledger).get(DEFAULT_NAME).charts == ()
 
 
+def test_ticking_an_attachment_adds_its_page_and_undo_takes_it_back(qtbot, opened) -> None:
+    from core.report.attachments import SETTING
+    from core.report.document import Attachment, AttachmentNote
+
+    tab, ops = opened
+    tab.editor.setPlainText("标题\n正文\n【落款】")
+    tab.save_now()
+    tab.attachment_boxes["项目推进表"].setChecked(True)
+    assert tab.ledger.setting(SETTING) == ["项目推进表"]
+    qtbot.waitUntil(lambda: tab.document is not None and [
+        b.title for b in tab.document.blocks if isinstance(b, Attachment)] == ["项目推进表"])
+    assert any(isinstance(b, AttachmentNote) for b in tab.document.blocks)
+    ops.stack.undo()
+    qtbot.waitUntil(lambda: not tab.attachment_boxes["项目推进表"].isChecked())
+    assert not tab.ledger.setting(SETTING)
+
+
+def test_the_tab_fills_the_clerks_word_template(opened, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from docx import Document
+
+    from tests.test_report_docx_template import expected, make_template
+
+    tab, _ops = opened
+    template = make_template(tmp_path / "我的模板.docx")
+    target = tmp_path / "二〇二六 总结.docx"
+    monkeypatch.setattr(module, "ask_open_path", lambda *args: template)
+    monkeypatch.setattr(module, "ask_save_path", lambda *args: target)
+    assert tab.fill_word_template() == target
+    assert Document(str(target)).paragraphs[0].text == expected(
+        tab.ledger, "【区名】科工信局【年份】年工作总结")
+    assert "已按 Word 模板填写" in tab.status.text()
+    warned: list[str] = []
+    monkeypatch.setattr(messages, "warn", lambda _parent, text: warned.append(text))
+    broken = make_template(tmp_path / "错的模板.docx", extra="【没有这个指标】")
+    monkeypatch.setattr(module, "ask_open_path", lambda *args: broken)
+    monkeypatch.setattr(module, "ask_save_path", lambda *args: tmp_path / "不该有.docx")
+    assert tab.fill_word_template() is None
+    assert warned and "正文第4段" in warned[0] and not (tmp_path / "不该有.docx").exists()
+
+
+def test_exports_start_on_the_desktop_remember_the_folder_and_offer_to_open(
+        qtbot, opened, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QStandardPaths
+
+    tab, _ops = opened
+    desktop = tmp_path / "张三" / "桌面"
+    desktop.mkdir(parents=True, exist_ok=True)
+    monkeypatch.setattr(module.QStandardPaths, "writableLocation", lambda location: str(
+        desktop if location == QStandardPaths.StandardLocation.DesktopLocation else tmp_path))
+    monkeypatch.setattr(messages, "confirm", lambda *args: True)
+    monkeypatch.setattr(module, "ask_go_on", lambda *args: True)
+    suggested: list[Path] = []
+    elsewhere = tmp_path / "报送材料"
+    elsewhere.mkdir()
+
+    def save_as(_parent, _title, suggestion: Path, _filters: str) -> Path:
+        suggested.append(suggestion)
+        return elsewhere / "总结.txt"
+
+    monkeypatch.setattr(module, "ask_save_path", save_as)
+    assert not tab.open_file_button.isVisible()
+    assert tab.export(".txt") == elsewhere / "总结.txt"
+    assert suggested[0].parent == desktop  # not the ledger's (perhaps hidden) folder
+    assert tab.open_file_button.isVisible() and tab.open_folder_button.isVisible()
+    opened_urls: list[str] = []
+    monkeypatch.setattr(module.QDesktopServices, "openUrl",
+                        lambda url: opened_urls.append(url.toLocalFile()) or True)
+    tab.open_file_button.click()
+    tab.open_folder_button.click()
+    assert [Path(url) for url in opened_urls] == [elsewhere / "总结.txt", elsewhere]
+    fresh = SummaryTab()  # the next run of the app remembers where the clerk saved
+    qtbot.addWidget(fresh)
+    fresh.set_period(DEMO_PERIOD)
+    fresh.set_ledger(tab.ledger, _ops)
+    assert fresh._folder() == elsewhere
+
+
+def test_the_clerk_is_told_which_characters_fell_back(qtbot, opened, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.fonts import BUNDLED
+    from ui.fonts import family_for
+    from ui.report_pdf import register_pdf_writer
+
+    register_pdf_writer()
+    tab, _ops = opened
+    if family_for("body") != BUNDLED["song"][1]:
+        pytest.skip("this PC has a 仿宋 of its own")
+    tab.editor.setPlainText("标题\n走访企业负责人王堃。")
+    tab.save_now()
+    monkeypatch.setattr(module, "ask_go_on", lambda *args: True)
+    monkeypatch.setattr(module, "ask_save_path", lambda *args: tmp_path / "总结.pdf")
+    assert tab.export(".pdf") == tmp_path / "总结.pdf"
+    assert "堃 不在所选字体中，已改用AR PL UMing CN" in tab.status.text()
+    qtbot.waitUntil(lambda: "堃 不在所选字体中" in tab.status.text())  # and in the preview's
+
+
 def test_new_rename_delete(qtbot, opened, monkeypatch: pytest.MonkeyPatch) -> None:
     tab, _ops = opened
     answers = iter(["季度汇报", "一季度汇报"])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QRawFont
 
-from core.fonts import BUNDLED, ROLES
+from core.fonts import BUNDLED, FALLBACK, ROLES
 
 _registered: set[Path] = set()
 _BUNDLED_FILES = {family: path for path, family in BUNDLED.values()}
@@ -32,6 +32,20 @@ def family_for(role: str) -> str:
             _register(bundled)
             return family
     return ROLES[role][-1]
+
+
+def print_families(role: str) -> list[str]:
+    """The role's face, then the bundled Simplified-Chinese serif for what it lacks."""
+    _register(_BUNDLED_FILES[FALLBACK])
+    return [family_for(role), FALLBACK]
+
+
+def lacking(font: QFont, text: str) -> str:
+    """The characters of `text` (each once, in order) that `font`'s own face has no glyph for
+    (Qt would draw them in a fallback face); spaces and line breaks are not asked about."""
+    raw = QRawFont.fromFont(font)
+    return "".join(ch for ch in dict.fromkeys(text)
+                   if not ch.isspace() and not raw.supportsCharacter(ord(ch)))
 
 
 def has_chinese(font: QFont) -> bool:

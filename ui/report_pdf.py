@@ -47,9 +47,25 @@ from PySide6.QtGui import (
 )
 
 from core import APP_TITLE
+from core.fonts import FALLBACK
 from core.report import writers
-from core.report.document import LEVEL1, TITLE, Chart, Document, Heading, Paragraph, Run, Table
-from ui.fonts import family_for
+from core.report.attachments import NOTE_HANG, NOTE_LEFT
+from core.report.closing import right_gaps
+from core.report.document import (
+    LEVEL1,
+    TITLE,
+    Attachment,
+    AttachmentNote,
+    Block,
+    Chart,
+    Closing,
+    Document,
+    Heading,
+    Paragraph,
+    Run,
+    Table,
+)
+from ui.fonts import lacking, print_families
 
 LAYOUT_DPI = 72.0  # layout units are points
 MM = LAYOUT_DPI / 25.4
@@ -94,11 +110,17 @@ def _fixed_height_unit() -> float:
 
 
 def _font(role: str, size: float) -> QFont:
-    font = QFont(family_for(role))
+    font = QFont()
+    font.setFamilies(print_families(role))
     font.setPointSizeF(size)
     font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
     font.setBold(False)  # no synthetic bold: it draws glyphs twice and spoils copied text
     return font
+
+
+def heading_role(level: int) -> str:
+    """The face a heading is printed in (core.fonts.ROLES)."""
+    return {TITLE: "title", LEVEL1: "heading1"}.get(level, "heading2")
 
 
 def _char_format(role: str, size: float, missing: bool = False) -> QTextCharFormat:
@@ -176,8 +198,14 @@ class SummaryLayout:
         for run in runs:
             self._cursor.insertText(run.text, _char_format(role, size, run.missing))
 
-    def _add(self, block: Heading | Paragraph | Table | Chart) -> QTextBlock:
+    def _add(self, block: Block) -> QTextBlock:
         """Append one block of the document; returns the first text block it made."""
+        if isinstance(block, AttachmentNote):
+            return self._add_note(block)
+        if isinstance(block, Attachment):
+            return self._add_attachment(block)
+        if isinstance(block, Closing):
+            return self._add_closing(block)
         if isinstance(block, Chart):
             return self._add_chart(block)
         if isinstance(block, Table):
@@ -187,9 +215,7 @@ class SummaryLayout:
             block_format = _block_format(align=Qt.AlignmentFlag.AlignHCenter, indent=0,
                                          line=TITLE_PT * 1.6, after=LINE)
         else:
-            role = "body"
-            if isinstance(block, Heading):
-                role = "heading1" if block.level == LEVEL1 else "heading2"
+            role = heading_role(block.level) if isinstance(block, Heading) else "body"
             size, block_format = BODY_PT, _block_format()
         first = self._new_block(block_format, _char_format(role, size))
         self._add_runs(block.runs, role, size)
@@ -214,6 +240,50 @@ class SummaryLayout:
         self._cursor.insertText(chart.caption, _char_format("body", CAPTION_PT))
         self._keeps.append(_Keep(picture, caption))
         return picture
+
+    def _add_note(self, note: AttachmentNote) -> QTextBlock:
+        """附件说明: a blank line below the body, then 附件： hanging before the names."""
+        blank = self._new_block(_block_format(), _char_format("body", BODY_PT))
+        for index, line in enumerate(note.lines):
+            block_format = _block_format(indent=-NOTE_HANG * BODY_PT if index == 0 else 0)
+            block_format.setLeftMargin(NOTE_LEFT * BODY_PT)
+            self._new_block(block_format, _char_format("body", BODY_PT))
+            self._add_runs((Run(line),), "body", BODY_PT)
+        return blank
+
+    def _add_attachment(self, attachment: Attachment) -> QTextBlock:
+        """A page of its own: 附件N in 黑体 flush left on the first line, the title centred on
+        the second, then its table (or the note that the ledger has nothing for it)."""
+        label_format = _block_format(align=Qt.AlignmentFlag.AlignLeft, indent=0)
+        label_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+        label = self._new_block(label_format, _char_format("heading1", BODY_PT))
+        self._add_runs((Run(attachment.label),), "heading1", BODY_PT)
+        title = self._new_block(_block_format(align=Qt.AlignmentFlag.AlignHCenter, indent=0,
+                                              line=TITLE_PT * 1.6),
+                                _char_format("title", TITLE_PT))
+        self._add_runs((Run(attachment.title),), "title", TITLE_PT)
+        self._keeps.append(_Keep(label, title))
+        for part in attachment.body:
+            first = self._add(part)
+            self._keeps.append(_Keep(title, first))
+            title = first
+        return label
+
+    def _add_closing(self, closing: Closing) -> QTextBlock:
+        """署名 and 成文日期: a blank line below the body, then each flush right with its right
+        gap (core.report.closing), measured in the face that prints it."""
+        metrics = QFontMetricsF(_font("body", BODY_PT), _layout_device())
+        runs = (closing.name, closing.date)
+        gaps = right_gaps(*(metrics.horizontalAdvance(run.text) / BODY_PT for run in runs))
+        blank = self._new_block(_block_format(), _char_format("body", BODY_PT))  # 正文下空一行
+        made = []
+        for run, gap in zip(runs, gaps, strict=True):
+            block_format = _block_format(align=Qt.AlignmentFlag.AlignRight, indent=0)
+            block_format.setRightMargin(gap * BODY_PT)
+            made.append(self._new_block(block_format, _char_format("body", BODY_PT)))
+            self._add_runs((run,), "body", BODY_PT)
+        self._keeps.append(_Keep(made[0], made[1]))
+        return blank
 
     def _add_table(self, table: Table) -> QTextBlock:
         caption = self._new_block(_block_format(align=Qt.AlignmentFlag.AlignHCenter, indent=0),
@@ -370,7 +440,8 @@ class SummaryLayout:
         rules = [(rows[0][0] + shift - CELL_PADDING, RULE_HEAVY)]
         if on_page:
             rules += [(on_page[0][0] - CELL_PADDING, RULE_LIGHT),
-                      (on_page[-1][1] + CELL_PADDING, RULE_HEAVY)]
+                      # a row running on to the next page is closed at the page's foot
+                      (min(on_page[-1][1] + CELL_PADDING, (index + 1) * TEXT_HEIGHT), RULE_HEAVY)]
         else:  # a header alone: closed under it
             rules.append((rows[0][1] + CELL_PADDING, RULE_HEAVY))
         for y, width in rules:
@@ -394,6 +465,68 @@ class SummaryLayout:
         left = LEFT_MM * MM
         x = left + inset if index % 2 else left + TEXT_WIDTH - inset - width
         number.draw(painter, QPointF(x, TOP_MM * MM + TEXT_HEIGHT + PAGE_NUMBER_GAP))
+
+
+@dataclass(frozen=True)
+class FontCheck:
+    """What the chosen faces cannot print: `fallback` in the bundled Chinese serif instead,
+    `unprintable` in no face WorkLedger knows (the system's fallback, perhaps empty boxes)."""
+
+    fallback: str
+    unprintable: str
+
+    @property
+    def message(self) -> str:
+        parts = []
+        if self.fallback:
+            parts.append(f"{'、'.join(self.fallback)} 不在所选字体中，"
+                         f"已改用{FALLBACK}（宋体类）印出")
+        if self.unprintable:
+            parts.append(f"{'、'.join(self.unprintable)} 没有可用的中文字体，"
+                         "可能印成方框或其他字形，请核对")
+        return "；".join(parts)
+
+
+def role_texts(document: Document) -> dict[str, str]:
+    """All the text of the document by the role whose face prints it (as SummaryLayout does)."""
+    texts: dict[str, list[str]] = {}
+
+    def add(role: str, *parts: str) -> None:
+        texts.setdefault(role, []).extend(parts)
+
+    def walk(block: Block) -> None:
+        if isinstance(block, Heading):
+            add(heading_role(block.level), block.text)
+        elif isinstance(block, Paragraph):
+            add("body", block.text)
+        elif isinstance(block, Table):
+            add("body", block.caption, *block.header,
+                *(cell.text for row in block.rows for cell in row))
+        elif isinstance(block, Chart):
+            add("body", block.caption)
+        elif isinstance(block, Closing):
+            add("body", block.text)
+        elif isinstance(block, AttachmentNote):
+            add("body", block.text)
+        else:
+            add("heading1", block.label)
+            add("title", block.title)
+            for part in block.body:
+                walk(part)
+
+    for block in document.blocks:
+        walk(block)
+    return {role: "".join(parts) for role, parts in texts.items()}
+
+
+def check_fonts(document: Document) -> FontCheck:
+    """Every character of `document` against the face of its role, then the bundled serif."""
+    fallback, unprintable = [], []
+    fallback_font = QFont(FALLBACK)
+    for role, text in role_texts(document).items():
+        for ch in lacking(_font(role, BODY_PT), text):
+            (unprintable if lacking(fallback_font, ch) else fallback).append(ch)
+    return FontCheck("".join(dict.fromkeys(fallback)), "".join(dict.fromkeys(unprintable)))
 
 
 SHORT_COLUMN = 9  # characters: a column no wider than this keeps its width in a crowded table

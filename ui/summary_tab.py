@@ -14,8 +14,8 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtGui import QFocusEvent, QHideEvent
+from PySide6.QtCore import QDate, QStandardPaths, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFocusEvent, QHideEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -47,22 +47,28 @@ from core.figures import override_notes
 from core.ledger import Ledger
 from core.periods import Period
 from core.report import writers
+from core.report.attachments import ATTACHMENTS
+from core.report.attachments import SETTING as ATTACHMENT_SETTING
+from core.report.attachments import chosen as chosen_attachments
 from core.report.build import build, what_is_missing
 from core.report.document import Document
+from core.report.docx_template import fill as fill_docx
 from core.report.guide import guide
 from core.report.store import DEFAULT_NAME, Template, Templates, bundled_names
 from core.report.template import TemplateError
 from ui import messages
+from ui.app_settings import AppSettings
 from ui.chart_view import ChartView
 from ui.i18n import tr
 from ui.messages import guarded
 from ui.operations import Operations
-from ui.report_pdf import SummaryLayout, render, write_pdf
+from ui.report_pdf import SummaryLayout, check_fonts, render, write_pdf
 from ui.summary_charts import PreviewCharts
 from ui.summary_editor import TemplateEditor, fill_field_menu
 from ui.summary_preview import PagePreview
 from ui.tab_base import LedgerTab
 
+EXPORT_FOLDER_KEY = "summary/export_folder"
 PREVIEW_DELAY_MS = 400  # redraw the preview once typing pauses
 SAVE_DELAY_MS = 1200  # save the template a little later (one undo step per pause, not per key)
 FILE_FILTERS = {".pdf": "PDF 文件 (*.pdf)", ".docx": "Word 文档 (*.docx)",
@@ -133,7 +139,8 @@ class SummaryTab(LedgerTab):
         for name, slot in (("新建模板…", self.new_template), ("改名…", self.rename_template),
                            ("删除 / 恢复内置…", self.delete_template),
                            ("导入模板文件…", self.import_template),
-                           ("导出模板文件…", self.export_template)):
+                           ("导出模板文件…", self.export_template),
+                           ("导入Word模板（按台账填写）…", self.fill_word_template)):
             manage.addAction(tr(name), slot)
         self.manage_button.setMenu(manage)
         self.insert_button = QToolButton()
@@ -167,6 +174,17 @@ class SummaryTab(LedgerTab):
             charts_row.addWidget(box)
             self.chart_boxes[key] = box
         charts_row.addStretch(1)
+        # 附件 for every template (a template may add its own with 【附件：…】 lines).
+        self.attachment_boxes: dict[str, QCheckBox] = {}
+        attachments_row = QHBoxLayout()
+        attachments_row.addWidget(QLabel(tr("附件：")))
+        for name, what in ATTACHMENTS.items():
+            box = QCheckBox(name)
+            box.setToolTip(tr(f"另起一页附在落款之后：{what}；正文后自动加附件说明"))
+            box.toggled.connect(self._attachments_toggled)
+            attachments_row.addWidget(box)
+            self.attachment_boxes[name] = box
+        attachments_row.addStretch(1)
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.hide()
@@ -177,11 +195,13 @@ class SummaryTab(LedgerTab):
         template_bar.addWidget(self.manage_button)
         template_bar.addWidget(self.insert_button)
         template_bar.addWidget(help_button)
-        # The day 督办 statuses (超期, 临期 …) and 【日期】 are for: today, or a past 通报's date.
+        # The day 督办 statuses (超期, 临期 …), 【日期】 and the 成文日期 of 【落款】 are
+        # for: today, or a past 通报's date.
         self.as_of = QDateEdit(self)
         self.as_of.setCalendarPopup(True)
         self.as_of.setDisplayFormat("yyyy-MM-dd")
-        self.as_of.setToolTip(tr("截至日期：督办通报按此判断超期、临期，【日期】【督办日期】也印此日期"))
+        self.as_of.setToolTip(tr("截至日期：督办通报按此判断超期、临期，【日期】【督办日期】和"
+                                    "【落款】的成文日期也印此日期"))
         today = clock.today()
         self.as_of.setDate(QDate(today.year, today.month, today.day))
         self.as_of.dateChanged.connect(lambda _day: self.update_preview())
@@ -195,6 +215,7 @@ class SummaryTab(LedgerTab):
         left_column.addWidget(self.editor, 1)
         left_column.addWidget(self.problem_list)
         left_column.addLayout(charts_row)
+        left_column.addLayout(attachments_row)
 
         self.preview = PagePreview()
         self.status = QLabel()
@@ -213,7 +234,18 @@ class SummaryTab(LedgerTab):
         preview_column = QVBoxLayout(preview_page)
         preview_column.setContentsMargins(0, 0, 0, 0)
         preview_column.addLayout(output_bar)
-        preview_column.addWidget(self.status)
+        # After an export: open the file, or the folder it is in (the clerk rarely knows where).
+        self.last_export: Path | None = None
+        self.open_file_button = QPushButton(tr("打开文件"))
+        self.open_file_button.clicked.connect(lambda: self._open_exported(folder=False))
+        self.open_folder_button = QPushButton(tr("打开所在文件夹"))
+        self.open_folder_button.clicked.connect(lambda: self._open_exported(folder=True))
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status, 1)
+        for button in (self.open_file_button, self.open_folder_button):
+            button.hide()
+            status_row.addWidget(button)
+        preview_column.addLayout(status_row)
         preview_column.addWidget(self.preview, 1)
         self.chart_view = ChartView()
         self.views = QTabWidget()
@@ -276,9 +308,15 @@ class SummaryTab(LedgerTab):
             box.blockSignals(True)
             box.setChecked(key in template.charts)
             box.blockSignals(False)
+        ticked = chosen_attachments(self.ledger)
+        for name, box in self.attachment_boxes.items():
+            box.blockSignals(True)
+            box.setChecked(name in ticked)
+            box.blockSignals(False)
         writable = not self.ledger.readonly
         self.editor.setReadOnly(not writable)
-        for widget in (self.manage_button, self.insert_button, *self.chart_boxes.values()):
+        for widget in (self.manage_button, self.insert_button, *self.chart_boxes.values(),
+                       *self.attachment_boxes.values()):
             widget.setEnabled(writable)
         self.note.setText(tr("台账以只读方式打开：可以预览、打印和导出，但不能修改模板。"))
         self.note.setVisible(not writable)
@@ -363,6 +401,12 @@ class SummaryTab(LedgerTab):
         template, templates = self.current_template(), self._templates()
         self._apply(lambda: templates.save(template.name, template.body, template.charts))
 
+    def _attachments_toggled(self) -> None:
+        assert self.ledger is not None
+        ledger = self.ledger
+        names = [name for name, box in self.attachment_boxes.items() if box.isChecked()]
+        self._apply(lambda: ledger.set_setting(ATTACHMENT_SETTING, names, label="选择总结附件"))
+
     def new_template(self) -> None:
         name = ask_text(self, tr("新建模板"), tr("新模板的名称（以当前模板的内容为底稿）："))
         if name is None:
@@ -411,6 +455,31 @@ class SummaryTab(LedgerTab):
         self.save_now()
         self._apply(lambda: templates.import_file(path, name, replace=replace), then=name)
 
+    def fill_word_template(self) -> Path | None:
+        """The clerk's own .docx with 【字段】 marks, filled for the period and saved beside it."""
+        if self.ledger is None or self.period is None:
+            return None
+        template = ask_open_path(self, tr("导入Word模板"), self._folder(),
+                                 "Word 文件 (*.docx)")
+        if template is None:
+            return None
+        suggested = template.with_name(f"{template.stem}（{self.period.label}）.docx")
+        out = ask_save_path(self, tr("保存填好的总结"), suggested, FILE_FILTERS[".docx"])
+        if out is None:
+            return None
+        if out.suffix.lower() != ".docx":
+            out = out.with_name(out.name + ".docx")
+        try:
+            filled = fill_docx(self.ledger, self.period, template, out, today=self.as_of_day())
+        except LedgerError as exc:
+            messages.warn(self, exc.message)
+            return None
+        self._exported(out)
+        missing = (f"；尚缺 {len(filled.missing)} 项数据，文中显示为【未填：…】"
+                   if filled.missing else "")
+        self._say(f"已按 Word 模板填写：{out}{missing}", "\n".join(filled.missing))
+        return out
+
     def export_template(self) -> None:
         self.save_now()
         suggested = self._folder() / f"{_file_name(self.template_name)}模板.txt"
@@ -423,7 +492,7 @@ class SummaryTab(LedgerTab):
         except LedgerError as exc:
             messages.warn(self, exc.message)
             return
-        self._export_dir = path.parent
+        self._remember_folder(path.parent)
         self._say(f"模板已导出：{path}")
 
     def show_guide(self) -> None:
@@ -480,6 +549,9 @@ class SummaryTab(LedgerTab):
             text += f"；尚缺 {len(missing)} 项数据，预览中以红字标出"
         if overridden:
             text += f"；{len(overridden)} 项自动计算数据采用了手工填报数（指向此处查看）"
+        fonts = check_fonts(document).message
+        if fonts:
+            text += f"；{fonts}"
         details = [*missing, *(["手工修正："] if overridden else []), *overridden]
         self._say(text, "\n".join(details))
 
@@ -538,8 +610,11 @@ class SummaryTab(LedgerTab):
         except LedgerError as exc:
             messages.warn(self, exc.message)
             return None
-        self._export_dir = path.parent
-        self._say(f"已导出：{path}")
+        self._exported(path)
+        # The PDF is printed in the faces Qt found here; a .docx names 仿宋 etc. and takes its
+        # faces on the PC that opens it (Windows' 仿宋 holds GBK), so only the PDF is checked.
+        fonts = check_fonts(document).message if suffix == ".pdf" else ""
+        self._say(f"已导出：{path}" + (f"；{fonts}" if fonts else ""))
         return path
 
     def print_summary(self) -> None:
@@ -563,9 +638,41 @@ class SummaryTab(LedgerTab):
         dialog.exec()
 
     def _folder(self) -> Path:
+        """Where the file dialogs start: the folder last saved to (remembered between runs),
+        else the desktop, else 文档 — never the hidden data folder the ledger may live in."""
+        if self._export_dir is None:
+            remembered = AppSettings().store.value(EXPORT_FOLDER_KEY, "")
+            self._export_dir = Path(str(remembered)) if remembered else None
         if self._export_dir is not None and self._export_dir.is_dir():
             return self._export_dir
-        return self.ledger.path.parent if self.ledger is not None else Path.home()
+        for location in (QStandardPaths.StandardLocation.DesktopLocation,
+                         QStandardPaths.StandardLocation.DocumentsLocation):
+            folder = QStandardPaths.writableLocation(location)
+            if folder and Path(folder).is_dir():
+                return Path(folder)
+        return Path.home()
+
+    def _remember_folder(self, folder: Path) -> None:
+        self._export_dir = folder
+        settings = AppSettings()
+        settings.store.setValue(EXPORT_FOLDER_KEY, str(folder))
+        settings.sync()
+
+    def _exported(self, path: Path) -> None:
+        self._remember_folder(path.parent)
+        self.last_export = path
+        for button in (self.open_file_button, self.open_folder_button):
+            button.setToolTip(str(path))
+            button.show()
+
+    def _open_exported(self, *, folder: bool) -> bool:
+        if self.last_export is None:
+            return False
+        target = self.last_export.parent if folder else self.last_export
+        if not target.exists():
+            messages.warn(self, f"“{target}”已不存在（可能已被移动或删除）")
+            return False
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
 
 
 def _file_name(text: str) -> str:

@@ -16,14 +16,16 @@ from typing import Any
 
 from core.errors import NotFoundError
 from core.fields import chinese_numeral
-from core.figures import override_notes
+from core.figures import bureau_name, override_notes
 from core.kinds import kind_of
 from core.metrics import Figure
 from core.report import phrasing, plan_fields
+from core.report.closing import date_words
 from core.report.document import (
     LEVEL2,
     Block,
     Chart,
+    Closing,
     FigureMark,
     Heading,
     Paragraph,
@@ -38,12 +40,16 @@ BLOCKS: dict[str, str] = {
                 "【工作打算：二】只写第二部分",
     "图表": "插入一张图表，如【图表：亿元项目推进情况】",
     "数据说明": "列出手工修正过的自动计算数据（填报数和计算数）；没有则不打印",
+    "落款": "署名和成文日期（GB/T 9704）：正文下空一行，单位名称右空二字，下一行成文日期；"
+            "日期为总结页的“截至”日期（默认当天）",
+    "附件": "附件（另起一页，正文后自动加附件说明）：【附件：指标完成情况表】【附件：项目推进表】"
+            "【附件：企业服务台账】",
     "指标表": "指标完成情况表：不写分组时列出有确保目标的指标；"
               "【指标表：科技创新】列出该组全部指标",
     **plan_fields.BLOCKS,
 }
 # Blocks whose name alone means nothing: 【图表：名称】.
-NEEDS_OPTION = frozenset({"图表"})
+NEEDS_OPTION = frozenset({"图表", "附件"})
 TABLE_HEADER = ("指标", "本期", "确保目标", "完成情况", "上年同期", "同比")
 _NONE = "—"
 
@@ -51,7 +57,8 @@ _NONE = "—"
 def block(ref: FieldRef, context: Context) -> list[Block]:
     builders: dict[str, Callable[[FieldRef, Context], list[Block]]] = {
         "工作打算": _plans, "图表": _chart, "数据说明": _data_note, "指标表": _indicator_table,
-        "督办表": plan_fields.supervision_table,
+        "督办表": plan_fields.supervision_table, "落款": _closing,
+        "附件": _attachment,
     }
     return builders[ref.name](ref, context)
 
@@ -125,23 +132,51 @@ def _data_note(ref: FieldRef, context: Context) -> list[Block]:
     return [Paragraph((Run("数据说明：" + "；".join(entries) + "。"),))]
 
 
+# -- 落款 ---------------------------------------------------------------------------------------
+def _closing(ref: FieldRef, context: Context) -> list[Block]:
+    if ref.option:
+        raise FieldProblem(ref.problem("【落款】后面不需要写内容（成文日期即总结页的“截至”日期）"))
+    name = bureau_name(context.ledger)
+    return [Closing(Run(name) if name else context.missing_run("单位名称（设置）"),
+                    Run(date_words(context.today)))]
+
+
+# -- 附件 ---------------------------------------------------------------------------------------
+def _attachment(ref: FieldRef, context: Context) -> list[Block]:
+    """Noted, not printed here: the builder adds the 附件说明 and the pages (core.report.build)."""
+    from core.report.attachments import ATTACHMENTS
+
+    if ref.option not in ATTACHMENTS:
+        raise FieldProblem(ref.problem(f"{ref.source}：附件应为 {'、'.join(ATTACHMENTS)} 之一"))
+    context.attachments.append(ref.option)
+    return []
+
+
 # -- 指标表 ---------------------------------------------------------------------------------------
 def _indicator_table(ref: FieldRef, context: Context) -> list[Block]:
     catalogue = context.ledger.catalogue
     if ref.option and ref.option not in catalogue.sections():
         raise FieldProblem(ref.problem(
             f"{ref.source}：指标分组应为 {'、'.join(catalogue.sections())} 之一"))
-    figures = [
-        context.figure(indicator) for indicator in catalogue.all()
-        if indicator.kind not in ("list", "text")
-        and (indicator.section == ref.option if ref.option else True)
-    ]
-    if not ref.option:
-        figures = [figure for figure in figures if figure.target_committed is not None]
     group = ref.option.removesuffix("指标")  # 绩效指标 → 绩效指标完成情况, not 绩效指标指标…
     caption = f"{group}指标完成情况" if ref.option else "主要指标完成情况"
+    return [*indicator_table(context, section=ref.option or None, every=bool(ref.option),
+                             caption=caption)]
+
+
+def indicator_table(context: Context, *, section: str | None, every: bool, caption: str
+                    ) -> list[Table | Paragraph]:
+    """The numeric indicators (of `section`, else all) as a table; `every`: also those without
+    a 确保目标. Used by 【指标表】 and the 指标完成情况表 attachment."""
+    figures = [
+        context.figure(indicator) for indicator in context.ledger.catalogue.all()
+        if indicator.kind not in ("list", "text")
+        and (indicator.section == section if section else True)
+    ]
+    if not every:
+        figures = [figure for figure in figures if figure.target_committed is not None]
     if not figures:
-        return [Paragraph((context.missing_run(f"{caption}表中的指标"),))]
+        return [Paragraph((context.missing_run(f"{caption or '指标完成情况'}表中的指标"),))]
     rows = tuple(_table_row(figure, context) for figure in figures)
     return [Table(caption, TABLE_HEADER, rows)]
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from core import clock
 from core.figures import missing_for
-from core.report import phrasing
+from core.report import attachments, phrasing
 from core.report.blocks import BLOCKS, block, chart_block
 from core.report.document import (
     LEVEL1,
@@ -23,6 +23,7 @@ from core.report.document import (
     TITLE,
     Block,
     Chart,
+    Closing,
     Document,
     Heading,
     Paragraph,
@@ -63,10 +64,19 @@ def build(ledger: Ledger, period: Period, template: Template | str, *,
         blocks.extend(_line_blocks(line, context, problems))
     if problems:
         raise TemplateError(problems)
-    # Charts chosen for the template and not placed by a 【图表：…】 line follow the text.
+    # Charts chosen for the template and not placed by a 【图表：…】 line follow the text, then
+    # the 附件说明, the 署名 (where 【落款】 stands, else nothing) and the attachments' pages.
+    closing = next((n for n, item in enumerate(blocks) if isinstance(item, Closing)),
+                   len(blocks))
+    body, rest = blocks[:closing], blocks[closing:]
     after_text = [key for key in template.charts if key not in context.placed_charts]
-    blocks.extend(chart_block(key, context) for key in after_text)
-    return Document(tuple(_numbered(blocks)), tuple(context.missing))
+    body.extend(chart_block(key, context) for key in after_text)
+    names = [*context.attachments, *attachments.chosen(ledger)]
+    if names:
+        note, pages = attachments.pages(names, context)
+        body.append(note)
+        rest.extend(pages)
+    return Document(tuple(_numbered(body + rest)), tuple(context.missing))
 
 
 def default_renderer(ledger: Ledger, period: Period) -> ChartRenderer:

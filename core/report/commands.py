@@ -45,8 +45,11 @@ def add_commands(commands: Any) -> None:
     report.add_argument("--year", type=_year, help="年份（默认最近有数据的年份）")
     report.add_argument("--months", type=_months, help="月份范围，如 1-11（默认该年最近一期）")
     report.add_argument("--template", help="模板名称（默认“年度总结”）")
-    report.add_argument("--date", type=_day, help="截至日期（督办通报按此判断超期、临期），"
-                                                  "如 2026-6-30；默认今天")
+    report.add_argument("--date", type=_day, help="截至日期（督办通报按此判断超期、临期；"
+                                                  "落款的成文日期），如 2026-6-30；默认今天")
+    report.add_argument("--template-docx", type=Path,
+                        help="用自己的 Word 文件作模板：其中以【字段】标出的数字按台账填写，"
+                             "其余原样保留；此时 --out 须为 .docx")
     report.add_argument("--out", required=True, type=_output,
                         help="输出文件：.pdf .docx .html 或 .txt")
 
@@ -58,6 +61,8 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
     from core.report.store import DEFAULT_NAME, Templates
     from core.report.writers import save
 
+    if args.template_docx is not None:
+        return _report_from_word(args, out)
     ledger = Ledger.open_for_reading(args.db)
     try:
         templates = Templates(ledger)
@@ -78,5 +83,27 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
     if missing:
         print(f"总结尚缺 {len(missing)} 项数据（文中显示为【未填：…】）：", file=sys.stderr)
         for label in missing:
+            print(label, file=sys.stderr)
+    return 0
+
+
+def _report_from_word(args: argparse.Namespace, out: TextIO) -> int:
+    from core.ledger import Ledger
+    from core.report.docx_template import fill
+
+    if args.out.suffix.lower() != ".docx":
+        print("错误：用 Word 模板时输出文件须为 .docx", file=sys.stderr)
+        return 2
+    ledger = Ledger.open_for_reading(args.db)
+    try:
+        period = choose_period(ledger, args.year, args.months)
+        filled = fill(ledger, period, args.template_docx, args.out, today=args.date)
+    finally:
+        ledger.close()
+    print(f"已按 Word 模板“{args.template_docx.name}”生成{period.label}总结：{filled.path}",
+          file=out)
+    if filled.missing:
+        print(f"尚缺 {len(filled.missing)} 项数据（文中显示为【未填：…】）：", file=sys.stderr)
+        for label in filled.missing:
             print(label, file=sys.stderr)
     return 0

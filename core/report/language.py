@@ -37,6 +37,7 @@ from core.metrics import Figure
 from core.numbers import format_number
 from core.periods import Period, is_period_word, named_period
 from core.report import pacing_forms, phrasing, plan_fields
+from core.report.closing import date_words
 from core.report.document import FigureMark, Run
 from core.report.template import FieldRef, Problem
 
@@ -110,6 +111,7 @@ class Context:
     today: date = field(default_factory=clock.today)
     missing: list[str] = field(default_factory=list)
     placed_charts: list[str] = field(default_factory=list)  # keys of the charts printed so far
+    attachments: list[str] = field(default_factory=list)  # the 【附件：…】 lines, in order
     _figures: dict[str, Figure] | None = None
     _indicators: dict[str, Indicator | None] = field(default_factory=dict)
 
@@ -216,7 +218,7 @@ def _general(name: str, context: Context) -> Run:
     values = {
         "年份": str(period.year), "上年": str(period.year - 1), "下年": str(period.year + 1),
         "期间": period.label, "月份": period.months_label,
-        "日期": f"{context.today.year}年{context.today.month}月{context.today.day}日",
+        "日期": date_words(context.today),
     }
     return Run(values[name])
 

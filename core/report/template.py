@@ -167,6 +167,12 @@ def _scan(content: str, start: int, number: int, offset: int, problems: list[Pro
     return tuple(parts)
 
 
+def field_ref(inside: str, line: int = 1, column: int = 1) -> FieldRef | None:
+    """What stands between 【 and 】 (None when it is empty): for templates that are not typed
+    as text, such as a Word file (core.report.docx_template)."""
+    return _field(inside, line, column)
+
+
 def _field(inside: str, line: int, column: int) -> FieldRef | None:
     text = inside.strip(_SPACE)
     if not text:

@@ -17,7 +17,20 @@ from pathlib import Path
 from typing import Any
 
 from core import APP_TITLE
-from core.report.document import TITLE, Chart, Document, Heading, Paragraph, Run, Table
+from core.report.attachments import NOTE_HANG, NOTE_LEFT
+from core.report.closing import em_width, right_gaps
+from core.report.document import (
+    TITLE,
+    AttachmentNote,
+    Block,
+    Chart,
+    Closing,
+    Document,
+    Heading,
+    Paragraph,
+    Run,
+    Table,
+)
 
 FACES = {"title": "方正小标宋简体", "body": "仿宋", "heading1": "黑体", "heading2": "楷体",
          "page": "宋体"}
@@ -41,17 +54,7 @@ def write(document: Document, path: Path) -> None:
     section.header_distance = Mm(15)
     styles = _styles(word)
     for block in document.blocks:
-        if isinstance(block, Heading):
-            name = {TITLE: "公文标题", 1: "一级标题"}.get(block.level, "二级标题")
-            _add_runs(word.add_paragraph(style=styles[name]), block.runs)
-        elif isinstance(block, Paragraph):
-            _add_runs(word.add_paragraph(style=styles["正文"]), block.runs)
-        elif isinstance(block, Table):
-            _table(word, block, styles)
-        elif isinstance(block, Chart):
-            picture = word.add_paragraph(style=styles["图"])
-            picture.add_run().add_picture(io.BytesIO(block.png), width=Mm(TEXT_WIDTH_MM))
-            _add_runs(word.add_paragraph(style=styles["题注"]), (Run(block.caption),))
+        _block(word, block, styles)
     word.settings.odd_and_even_pages_header_footer = True
     _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
     _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
@@ -62,6 +65,42 @@ def write(document: Document, path: Path) -> None:
     word.save(str(path))
 
 
+def _block(word: Any, block: Block, styles: dict[str, Any]) -> None:
+    from docx.shared import Mm, Pt
+
+    if isinstance(block, Heading):
+        name = {TITLE: "公文标题", 1: "一级标题"}.get(block.level, "二级标题")
+        _add_runs(word.add_paragraph(style=styles[name]), block.runs)
+    elif isinstance(block, Paragraph):
+        _add_runs(word.add_paragraph(style=styles["正文"]), block.runs)
+    elif isinstance(block, Table):
+        _table(word, block, styles)
+    elif isinstance(block, Chart):
+        picture = word.add_paragraph(style=styles["图"])
+        picture.add_run().add_picture(io.BytesIO(block.png), width=Mm(TEXT_WIDTH_MM))
+        _add_runs(word.add_paragraph(style=styles["题注"]), (Run(block.caption),))
+    elif isinstance(block, Closing):
+        _closing(word, block, styles)
+    elif isinstance(block, AttachmentNote):  # 附件说明: a blank line, 附件： hanging
+        word.add_paragraph(style=styles["正文"])
+        for index, line in enumerate(block.lines):
+            paragraph = word.add_paragraph(style=styles["正文"])
+            paragraph.paragraph_format.left_indent = Pt(NOTE_LEFT * BODY_PT)
+            paragraph.paragraph_format.first_line_indent = Pt(-NOTE_HANG * BODY_PT if index == 0
+                                                              else 0)
+            _add_runs(paragraph, (Run(line),))
+    else:  # Attachment: a page of its own, 附件N flush left in 黑体, the title centred below
+        label = word.add_paragraph(style=styles["一级标题"])
+        label.paragraph_format.page_break_before = True
+        label.paragraph_format.first_line_indent = Pt(0)
+        _add_runs(label, (Run(block.label),))
+        title = word.add_paragraph(style=styles["公文标题"])
+        title.paragraph_format.space_after = Pt(0)
+        _add_runs(title, (Run(block.title),))
+        for part in block.body:
+            _block(word, part, styles)
+
+
 def set_face(element_with_rpr: Any, face: str) -> None:
     """Set the Latin and the East Asian face (w:eastAsia) of a style's or a run's rPr."""
     from docx.oxml.ns import qn
@@ -70,8 +109,46 @@ def set_face(element_with_rpr: Any, face: str) -> None:
     fonts = rpr.get_or_add_rFonts()
     for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attribute), face)
-    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+    for theme in THEME_ATTRIBUTES:
         fonts.attrib.pop(qn(theme), None)  # a theme font would win over the named face
+
+
+THEME_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+
+
+def _real_fonts_only(word: Any) -> None:
+    """Name real faces wherever python-docx's template points at the theme's (Calibri, Cambria,
+    and whatever the theme gives East Asian text): in docDefaults and in every built-in style.
+    WPS reports theme faces as missing and substitutes on its own."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for rel_id, rel in list(word.part.rels.items()):  # Word 2010's copy of the styles, with
+        if rel.reltype.endswith("/stylesWithEffects"):  # theme faces; Word and WPS read styles
+            word.part.drop_rel(rel_id)
+    root = word.styles.element
+    defaults = root.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr_default = defaults.find(qn("w:rPrDefault"))
+        if rpr_default is None:
+            rpr_default = OxmlElement("w:rPrDefault")
+            defaults.insert(0, rpr_default)
+        rpr = rpr_default.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = OxmlElement("w:rPr")
+            rpr_default.append(rpr)
+        if rpr.find(qn("w:rFonts")) is None:
+            rpr.insert(0, OxmlElement("w:rFonts"))
+    heading_face = FACES["heading1"]
+    for fonts in root.iter(qn("w:rFonts")):
+        themed = [name for name in THEME_ATTRIBUTES if fonts.get(qn(name)) is not None]
+        major = any("major" in (fonts.get(qn(name)) or "") for name in themed)
+        for name in THEME_ATTRIBUTES:
+            fonts.attrib.pop(qn(name), None)
+        face = heading_face if major else FACES["body"]
+        for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            if fonts.get(qn(attribute)) is None or themed:
+                fonts.set(qn(attribute), face)
 
 
 def _styles(word: Any) -> dict[str, Any]:
@@ -81,6 +158,7 @@ def _styles(word: Any) -> dict[str, Any]:
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
+    _real_fonts_only(word)
     normal = word.styles["Normal"]
     set_face(normal.element, FACES["body"])
     normal.font.size = Pt(BODY_PT)
@@ -138,6 +216,35 @@ def _add_runs(paragraph: Any, runs: tuple[Run, ...]) -> None:
         if run.missing:
             added.font.color.rgb = RGBColor(*MISSING_RGB)
             added.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+
+def _closing(word: Any, block: Closing, styles: dict[str, Any]) -> None:
+    """A blank line, then the 署名 and the date flush right, each its GB/T 9704 right gap in
+    characters (w:rightChars, which WPS and Word keep when the face changes; w:right for others)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    word.add_paragraph(style=styles["正文"])
+    runs = (block.name, block.date)
+    gaps = right_gaps(*(em_width(run.text) for run in runs))
+    for run, gap in zip(runs, gaps, strict=True):
+        paragraph = word.add_paragraph(style=styles["正文"])
+        layout = paragraph.paragraph_format
+        layout.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        layout.first_line_indent = Pt(0)
+        layout.right_indent = Pt(gap * BODY_PT)
+        layout.keep_with_next = run is block.name  # the 署名 never parted from its date
+        properties = paragraph._p.get_or_add_pPr()
+        properties.get_or_add_ind().set(qn("w:rightChars"), str(round(gap * 100)))
+        for name in ("w:autoSpaceDN", "w:autoSpaceDE"):  # no extra space around the digits:
+            off = OxmlElement(name)  # the date's width is what the rule measured
+            off.set(qn("w:val"), "0")
+            properties.insert_element_before(
+                off, "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+                "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc")
+        _add_runs(paragraph, (run,))
 
 
 def _table(word: Any, block: Table, styles: dict[str, Any]) -> None:

@@ -4,7 +4,9 @@ source, and what each chart shows, so that a program can check what is printed.
     {"title": …, "period": …, "missing": [...],
      "figures": [{"indicator", "code", "period", "form", "value", "unit", "source", "text",
                   "block"}, …],
-     "blocks": [{"type": "heading" | "paragraph" | "table" | "chart", "text" / "rows" / …}],
+     "blocks": [{"type": "heading" | "paragraph" | "table" | "chart" | "closing" |
+                 "attachment_note" | "attachment",
+                 "text" / "rows" / …}],
      "charts": [{"key", "title", "period", "labels", "series": [{"name", "unit", "values",
                                                                "labels"}], "note"}]}
 
@@ -19,7 +21,18 @@ import json
 from pathlib import Path
 from typing import Any
 
-from core.report.document import Chart, Document, Heading, Paragraph, Run, Table
+from core.report.document import (
+    Attachment,
+    AttachmentNote,
+    Chart,
+    Closing,
+    Document,
+    Heading,
+    Paragraph,
+    Run,
+    Table,
+    plain,
+)
 
 
 def _figure(run: Run, block: int) -> dict[str, Any]:
@@ -39,6 +52,10 @@ def _chart(block: Chart) -> dict[str, Any] | None:
                     "values": list(s.values), "labels": list(s.labels)} for s in data.series],
         "note": data.note, "empty": data.empty,
     }
+
+
+def _rows(part: Table | Paragraph) -> list[tuple[Run, ...]]:
+    return list(part.rows) if isinstance(part, Table) else [part.runs]
 
 
 def model(document: Document) -> dict[str, Any]:
@@ -64,6 +81,15 @@ def model(document: Document) -> dict[str, Any]:
             blocks.append({"type": "chart", "caption": block.caption})
             if chart is not None:
                 charts.append({**chart, "block": number})
+        elif isinstance(block, Closing):
+            blocks.append({"type": "closing", "name": block.name.text, "date": block.date.text})
+        elif isinstance(block, AttachmentNote):
+            blocks.append({"type": "attachment_note", "text": block.text})
+        elif isinstance(block, Attachment):
+            blocks.append({"type": "attachment", "label": block.label, "title": block.title,
+                           "text": "\n".join(plain(cells) for part in block.body
+                                              for cells in _rows(part))})
+            runs = [cell for part in block.body for cells in _rows(part) for cell in cells]
         figures += [_figure(run, number) for run in runs if run.mark is not None]
     return {"title": document.title, "missing": list(document.missing), "figures": figures,
             "blocks": blocks, "charts": charts}

@@ -2,7 +2,9 @@
 
 Laid out the way such text is usually pasted: the title, a blank line, then every heading and
 paragraph on its own line, indented by two full-width spaces. Tables become tab-separated rows
-(they paste into WPS/Excel as cells); a chart leaves its caption in brackets. UTF-8 with a BOM
+(they paste into WPS/Excel as cells); a chart leaves its caption in brackets. The 署名 and
+成文日期 follow a blank line, padded with full-width spaces to stand where GB/T 9704 puts them
+in a 28-character line (core.report.closing). UTF-8 with a BOM
 and CRLF line ends, so even an old Notepad shows the Chinese.
 """
 
@@ -10,25 +12,68 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.report.document import TITLE, Chart, Document, Heading, Paragraph, Table, plain
+from core.report.attachments import NOTE_LEFT
+from core.report.closing import LINE_CHARS, em_width, right_gaps
+from core.report.document import (
+    TITLE,
+    Attachment,
+    AttachmentNote,
+    Block,
+    Chart,
+    Closing,
+    Document,
+    Heading,
+    Paragraph,
+    Table,
+    plain,
+)
 
 INDENT = "\u3000\u3000"
+NOTE_INDENT = "\u3000" * round(NOTE_LEFT)
 
 
 def render(document: Document) -> str:
     lines: list[str] = []
     for block in document.blocks:
-        if isinstance(block, Heading) and block.level == TITLE:
-            lines += [block.text, ""]
-        elif isinstance(block, Heading | Paragraph):
-            lines.append(INDENT + block.text)
-        elif isinstance(block, Table):
-            lines.append(INDENT + block.caption)
-            lines.append("\t".join(block.header))
-            lines += ["\t".join(plain((cell,)) for cell in row) for row in block.rows]
-        elif isinstance(block, Chart):
-            lines.append(f"{INDENT}〔{block.caption}〕")
+        lines += _lines(block)
     return "\r\n".join(lines) + "\r\n"
+
+
+def _lines(block: Block) -> list[str]:
+    lines: list[str] = []
+    if isinstance(block, Heading) and block.level == TITLE:
+        lines += [block.text, ""]
+    elif isinstance(block, Heading | Paragraph):
+        lines.append(INDENT + block.text)
+    elif isinstance(block, Table):
+        if block.caption:
+            lines.append(INDENT + block.caption)
+        lines.append("\t".join(block.header))
+        lines += ["\t".join(plain((cell,)) for cell in row) for row in block.rows]
+    elif isinstance(block, Chart):
+        lines.append(f"{INDENT}〔{block.caption}〕")
+    elif isinstance(block, Closing):
+        lines += ["", *closing_lines(block)]
+    elif isinstance(block, AttachmentNote):
+        first, *more = block.lines
+        lines += ["", INDENT + first, *(NOTE_INDENT + line for line in more)]
+    elif isinstance(block, Attachment):  # no page break in text: a blank line and 附件N
+        lines += ["", block.label, block.title, ""]
+        for part in block.body:
+            lines += _lines(part)
+    return lines
+
+
+def closing_lines(block: Closing) -> list[str]:
+    """The 署名 and the date, each led by spaces so that its right gap is GB/T 9704's."""
+    texts = (block.name.text, block.date.text)
+    gaps = right_gaps(*(em_width(text) for text in texts))
+    lines = []
+    for text, gap in zip(texts, gaps, strict=True):
+        lead = max(0.0, LINE_CHARS - gap - em_width(text))
+        whole, half = divmod(round(lead * 2), 2)
+        lines.append("\u3000" * whole + " " * half + text)
+    return lines
 
 
 def write(document: Document, path: Path) -> None:
