@@ -44,8 +44,8 @@ def test_no_core_module_reads_the_calendar_but_the_clock():
                     and isinstance(node.value, ast.Name) and node.value.id == "date"):
                 offenders.append(f"{path.relative_to(ROOT).as_posix()}:{node.lineno}")
     # the daily backup and the day a ledger was last checked go by the real calendar
-    assert sorted(o.split(":")[0] for o in offenders) == [
-        "core/backup.py", "core/storage.py"], offenders
+    assert sorted(o.split(":")[0] for o in offenders) == ["core/backup.py", "core/storage.py"], \
+        offenders
 
 
 def test_the_clock_drives_the_period_and_the_reports_date(ledger: Ledger):
