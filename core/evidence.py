@@ -49,8 +49,6 @@ def read_evidence(path: Path) -> bytes:
     if path.suffix.lower() not in ACCEPTED:
         kinds = "、".join(dict.fromkeys(ACCEPTED.values()))
         raise InputError(f"“{name}”不是可作佐证材料的文件类型（可用：{kinds}）")
-    if path.is_dir():  # Windows answers reading a folder with PermissionError: ask first
-        raise InputError(f"“{name}”是文件夹，不是文件")
     try:
         if path.is_dir():  # Windows reads a folder as PermissionError, not IsADirectoryError
             raise IsADirectoryError(path)
