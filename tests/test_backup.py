@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import WINE_LOCK_ERRNO, dump, file_digest
+from helpers import dump, file_digest
 
 from benchmarks.stress_kill import start_writer
 from core import schema
@@ -286,7 +286,6 @@ def test_restore_command_says_what_it_did(demo_path: Path, tmp_path: Path) -> No
     assert _dump_file(demo_path) == original
 
 
-@WINE_LOCK_ERRNO
 def test_restore_is_refused_while_someone_else_writes(demo: Ledger, tmp_path: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     copy = backup_into(demo.conn, demo.path, tmp_path / "备份")
@@ -376,7 +375,6 @@ def test_backup_to_a_folder_from_the_menu(qtbot, demo_path: Path, tmp_path: Path
     window.close()
 
 
-@WINE_LOCK_ERRNO
 def test_a_locked_ledger_is_offered_read_only(qtbot, demo: Ledger,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     from ui import opening, safety_menu

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import WINE_LOCK_ERRNO
+from helpers import WINE_SYMLINK
 
 from benchmarks.stress_kill import ROOT, child_env
 from core.changes import os_user
@@ -45,7 +45,6 @@ def holder(ledger_path: Path) -> Iterator[subprocess.Popen[str]]:
         child.wait()
 
 
-@WINE_LOCK_ERRNO
 def test_a_second_writer_in_another_process_is_refused_with_who_and_since(
     ledger_path: Path, holder: subprocess.Popen[str]
 ) -> None:
@@ -89,7 +88,6 @@ def test_the_lock_is_released_when_the_holder_closes(ledger_path: Path,
     Ledger.open(ledger_path).close()
 
 
-@WINE_LOCK_ERRNO
 def test_a_second_writer_in_the_same_process_is_refused(ledger: Ledger) -> None:
     with pytest.raises(LockedError):
         Ledger.open(ledger.path)
@@ -116,7 +114,6 @@ def test_the_message_names_a_colleague_and_the_time() -> None:
     assert "只读" in message
 
 
-@WINE_LOCK_ERRNO
 def test_a_lock_held_without_readable_details_still_refuses(ledger_path: Path,
                                                            holder: subprocess.Popen[str]) -> None:
     lock_path(ledger_path).write_bytes(b"\x00garbage")  # e.g. caught half-written
@@ -167,6 +164,7 @@ def test_the_lock_file_can_be_locked_by_every_user_of_the_pc(ledger: Ledger) -> 
     assert lock_path(ledger.path).stat().st_mode & 0o777 == 0o666
 
 
+@WINE_SYMLINK
 def test_a_symlink_or_another_spelling_of_the_path_meets_the_same_lock(ledger: Ledger,
                                                                        tmp_path: Path) -> None:
     other_spelling = ledger.path.parent / ".." / ledger.path.parent.name / ledger.path.name
