@@ -15,7 +15,8 @@ import pytest
 # without a screen Qt's default xcb plugin aborts the whole run ("Fatal Python error: Aborted"),
 # and on a desktop real focus and window-manager timing would make keyboard tests depend on
 # whatever else is on the screen. Set before pytest-qt creates the QApplication.
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if not os.environ.get("QT_QPA_PLATFORM"):  # unset, or set to nothing
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 from core import clock  # noqa: E402
 from core.demo import write_demo
