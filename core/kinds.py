@@ -233,8 +233,8 @@ class Kind:
     def change_decimals(self, figure: Figure) -> int:
         """Decimals of an absolute change: those of the two numbers compared."""
         indicator = figure.indicator
-        return max(indicator.decimals, *(decimals_of(v) for v in (figure.value, figure.last_year)
-                                         if v is not None))
+        return max([indicator.decimals, *(decimals_of(v) for v in (figure.value, figure.last_year)
+                                         if v is not None)])
 
     def versus_last_year(self, figure: Figure) -> Verdict | None:
         """同比: growth in % over last year's value; an absolute change when that was 0."""

@@ -225,23 +225,23 @@ def _pipeline(ledger: Ledger, period: Period) -> ChartData:
     totals = [ledger.projects.totals(period, status=stage, yi_only=True)
               for stage in PIPELINE_STAGES]
     counts: list[float | None] = [float(t["count"]) for t in totals]
-    figures: list[Figure] = []
+    by_stage: dict[str, Figure] = {}
     for number, stage in enumerate(PIPELINE_STAGES):
         indicator = _indicator(ledger, PIPELINE_FIGURES.get(stage, ""))
         if indicator is not None:
-            figure = ledger.metrics.figure(indicator, period)
-            figures.append(figure)
-            counts[number] = figure.value
+            by_stage[stage] = ledger.metrics.figure(indicator, period)
+            counts[number] = by_stage[stage].value
+    figures = list(by_stage.values())
     investment = tuple(float(t["total_investment"]) for t in totals)
     # No 亿元项目 at all in the period: nothing to chart (four zero bars would only mislead).
-    has_any = any(totals[n]["count"] for n in range(len(totals))) or any(
-        f.value for f in figures)
-    labels = tuple("" if c is None else (f"{c:.0f}" + ("*" if any(
-        f.overridden and f.value == c and PIPELINE_FIGURES.get(stage) == f.indicator.code
-        for f in figures) else "")) for c, stage in zip(counts, PIPELINE_STAGES, strict=True))
+    has_any = any(t["count"] for t in totals) or any(f.value for f in figures)
+    labels = tuple(
+        MISSING if count is None else f"{count:.0f}" + (
+            "*" if stage in by_stage and by_stage[stage].overridden else "")
+        for count, stage in zip(counts, PIPELINE_STAGES, strict=True))
     series = (
         Series("项目数", tuple(counts) if has_any else (None,) * len(counts), "个",
-               labels=tuple(label if label else MISSING for label in labels)),
+               labels=labels),
         Series("总投资", investment if has_any else (None,) * len(counts), "亿元", axis="right",
                labels=tuple(_number(v, 2) for v in investment)),
     )

@@ -300,9 +300,8 @@ def indicator_run(ref: FieldRef, figure: Figure, form: str, context: Context) ->
             return gap(f"{name}上年同期")
         return run(kind.with_unit(indicator, figure.last_year), figure.last_year)
     if form in ("同比", "增减"):
-        if form == "增减" and isinstance(kind, Rate) and kind.own_growth(figure) is not None:
-            own = kind.own_growth(figure)  # the figure is itself a growth rate
-            assert own is not None and value is not None
+        own = kind.own_growth(figure) if form == "增减" and isinstance(kind, Rate) else None
+        if own is not None and value is not None:  # the figure is itself a growth rate
             return run(own, value, "%")
         verdict = figure.versus
         if verdict is None:
