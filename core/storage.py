@@ -354,13 +354,14 @@ def open_file(
         conn = connect_writable(path)
     except sqlite3.DatabaseError as exc:
         raise file_error(exc, path, "无法写入") from exc
+    pending = schema.pending(version)
     try:
-        for migration in schema.pending(version):
+        for migration in pending:
             schema.run_migration(conn, migration)
     except BaseException:
         conn.close()
         raise
-    return OpenedFile(conn, readonly=False, migrated_from=version if version else None)
+    return OpenedFile(conn, readonly=False, migrated_from=version if version and pending else None)
 
 
 def _create(path: Path) -> OpenedFile:
