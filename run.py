@@ -12,6 +12,12 @@
     python3 run.py smoke --target windows   the frozen smoke test, window on Qt's windows plugin
     python3 run.py test --target windows [pytest args]   the test suite under the Windows Python
 
+  --target linux-x86_64 (统信 UOS 20 and later: glibc 2.28; tools/linux/target.py):
+    python3 run.py build --target linux-x86_64   dist/linux-x86_64/WorkLedger/ + the .deb, built
+                                                 by a CPython compiled here for glibc 2.28
+    python3 run.py smoke --target linux-x86_64   the .deb in a clean Debian bullseye root
+    python3 run.py test --target linux-x86_64 [pytest args]   the suite on the pinned versions
+
 `.venv/` holds the development environment and is refreshed whenever the dependency lists in
 pyproject.toml change. The bundle is built in its own `.venv-build/` with a lean NumPy: built
 from source without BLAS/LAPACK and without per-CPU kernels, because matplotlib only ever
@@ -117,7 +123,9 @@ def split_target(argv: list[str]) -> tuple[str, list[str]]:
     return target, rest
 
 
-TARGET_TOOLS = {"windows": "tools.wine.windows"}
+# Each target's tool, and the words it takes before the command.
+TARGET_TOOLS = {"windows": ["tools.wine.windows"],
+                "linux-x86_64": ["tools.linux.target", "linux-x86_64"]}
 
 
 def main(argv: list[str]) -> int:
@@ -129,7 +137,8 @@ def main(argv: list[str]) -> int:
                 print(f"未知的目标平台：{target}（可选：{'、'.join(TARGET_TOOLS)}）",
                       file=sys.stderr)
                 return 2
-            return subprocess.run([sys.executable, "-m", TARGET_TOOLS[target], command, *rest],
+            module, *words = TARGET_TOOLS[target]
+            return subprocess.run([sys.executable, "-m", module, *words, command, *rest],
                                   cwd=ROOT).returncode
     if command == "test":
         python = ensure_venv(["test"])

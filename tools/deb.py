@@ -43,6 +43,15 @@ fi
 exec {install_dir}/{program} "$@"
 """
 
+# What the folder takes from the system: an X desktop's own libraries, which UOS's and Kylin's
+# Qt 5 desktops have (their Qt 5 xcb plugin needs the same), so apt finds them on any of them.
+# The xcb helper libraries only Qt 6 needs (libxcb-cursor, and libxcb-util.so.1, which UOS 20's
+# Debian 10 base names .so.0) are in the folder itself (build.spec LINUX_BUNDLED).
+DEPENDS = ("libx11-6", "libx11-xcb1", "libxcb1", "libxcb-randr0",
+           "libxcb-render0", "libxcb-shape0", "libxcb-shm0", "libxcb-sync1", "libxcb-xfixes0",
+           "libxcb-xkb1", "libxkbcommon0", "libxkbcommon-x11-0", "libfontconfig1",
+           "libfreetype6", "libglib2.0-0", "libdbus-1-3", "libegl1", "libgl1")
+
 DESKTOP = f"""[Desktop Entry]
 Type=Application
 Name={APP_TITLE}
@@ -72,12 +81,11 @@ def launcher(program: str, floor: str) -> str:
                            program=program)
 
 
-def control(arch: str, installed_kb: int) -> str:
+def control(arch: str, installed_kb: int, floor: str) -> str:
     return (f"Package: {PACKAGE}\nVersion: {__version__}\nArchitecture: {arch}\n"
             "Maintainer: WorkLedger\nSection: misc\nPriority: optional\n"
             f"Installed-Size: {installed_kb}\n"
-            "Depends: libx11-6, libx11-xcb1, libxcb1, libfontconfig1, libfreetype6, "
-            "libglib2.0-0, libdbus-1-3, libegl1, libgl1\n"
+            f"Depends: libc6 (>= {floor}), {', '.join(DEPENDS)}\n"
             f"Description: {APP_TITLE} WorkLedger\n"
             " 区科工信局的指标、项目、企业服务与工作计划台账，自动生成年度工作总结。\n")
 
@@ -101,7 +109,7 @@ def build_deb(bundle: Path, arch: str, out: Path) -> Path:
         shutil.copy(ROOT / "resources" / "icons" / "workledger.png", icons / f"{PACKAGE}.png")
         size = sum(p.lstat().st_size for p in root.rglob("*") if p.is_file()) // 1024
         (root / "DEBIAN").mkdir()
-        (root / "DEBIAN" / "control").write_text(control(arch, size), encoding="utf-8")
+        (root / "DEBIAN" / "control").write_text(control(arch, size, floor), encoding="utf-8")
         out.mkdir(parents=True, exist_ok=True)
         target = out / f"{PACKAGE}_{__version__}_{arch}.deb"
         subprocess.run(["dpkg-deb", "--root-owner-group", "-Zxz", "--build", str(root),

@@ -1,0 +1,67 @@
+"""tools/linux/target.py and its pins: the 信创 Linux bundle is built for the target's glibc."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tools import deb, glibc_check
+from tools.linux.target import TARGETS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pins(target: str) -> dict[str, str]:
+    text = (ROOT / "constraints" / f"{target}.txt").read_text(encoding="utf-8")
+    return dict(line.split("==") for line in text.splitlines()
+                if line and not line.startswith("#"))
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS))
+def test_only_wheels_for_the_floor_or_older_are_fetched(name: str) -> None:
+    target = TARGETS[name]
+    minor = int(target.floor.split(".")[1])
+    arch = target.triplet.split("-")[0]
+    platforms = target.manylinux_platforms()
+    assert f"manylinux_2_{minor}_{arch}" in platforms and f"manylinux2014_{arch}" in platforms
+    newest = max(int(m.group(1)) for p in platforms if (m := re.match(r"manylinux_2_(\d+)_", p)))
+    assert newest == minor  # a manylinux_2_29 wheel could need glibc 2.29
+    assert target.floor == glibc_check.FLOORS[name][0]
+
+
+def test_pyside6_is_pinned_to_the_newest_release_for_glibc_2_28() -> None:
+    # PySide6 6.10 and later ship manylinux_2_34 x86_64 wheels only: they cannot start on UOS 20
+    pinned = pins("linux-x86_64")
+    assert pinned["pyside6-essentials"] == pinned["shiboken6"] == "6.9.3"
+
+
+def test_every_dependency_of_the_app_its_build_and_its_tests_is_pinned() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = project["dependencies"] + project["optional-dependencies"]["build"] + [
+        r for r in project["optional-dependencies"]["test"]
+        if not r.startswith(("ruff", "mypy"))]  # lint and types run on the developer's Python
+    pinned = pins("linux-x86_64")
+    for requirement in wanted:
+        name = re.match(r"[A-Za-z0-9_.-]+", requirement).group(0).lower().replace("_", "-")
+        assert name in pinned, requirement
+
+
+def test_the_deb_needs_the_glibc_its_folder_needs(tmp_path: Path) -> None:
+    text = deb.control("amd64", 1000, "2.28")
+    depends = next(line for line in text.splitlines() if line.startswith("Depends:"))
+    assert depends.startswith("Depends: libc6 (>= 2.28), ")
+    # the xcb helper libraries only Qt 6 needs are in the folder, not asked of the system
+    assert "libxcb-cursor" not in depends and "libxcb-util" not in depends
+    assert "libxkbcommon-x11-0" in depends
+
+
+def test_an_unknown_target_is_named_with_the_known_ones() -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "run.py"), "build", "--target", "mac"],
+                            capture_output=True, text=True, encoding="utf-8", timeout=60)
+    assert result.returncode == 2
+    assert "未知的目标平台：mac" in result.stderr and "linux-x86_64" in result.stderr

@@ -1,0 +1,387 @@
+"""The 信创 Linux bundle (统信 UOS 20, 银河麒麟 Kylin V10), built for an old glibc on this Linux.
+
+    python3 -m tools.linux.target setup          build Python for the target + pinned wheels
+    python3 -m tools.linux.target build          dist/linux-x86_64/WorkLedger/ + the .deb
+    python3 -m tools.linux.target smoke          the .deb installed in a clean Debian bullseye
+                                                 root, tools/smoke_frozen.py there, window on
+                                                 a virtual X screen
+    python3 -m tools.linux.target test [ARGS]    the test suite on the pinned versions
+    (`python3 run.py build|smoke|test --target linux-x86_64` calls these.)
+
+A PyInstaller bundle needs the glibc of the Python that built it: this machine's Python needs
+glibc 2.35, UOS 20 has 2.28. So the bundle is built by a CPython compiled here for glibc 2.28:
+Debian's source of CPython 3.11 (`apt-get source`, the same tarball as python.org's), compiled
+by `zig cc -target x86_64-linux-gnu.2.28` (PyPI's `ziglang` wheel: clang with the symbol lists
+of every glibc version, so what it links can only need 2.28), with zlib, libffi, SQLite, bzip2
+and xz linked in statically from Debian's -dev packages (UOS 20 has older ones, or none). The
+wheels are the manylinux_2_28-or-older ones pinned in constraints/linux-x86_64.txt (PySide6
+6.9.3: 6.10 needs glibc 2.34). tools/glibc_check.py then fails the build if any ELF file of
+the folder needs more than the target's floor; nothing is taken on trust.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from tools import deb, glibc_check
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+ZIGLANG = "ziglang==0.17.1"
+# Debian bookworm's CPython 3.11 source (python3.11_3.11.2.orig.tar.gz = python.org's 3.11.2).
+PYTHON_SOURCE = ("python3.11", "python3.11_3.11.2.orig.tar.gz",
+                 "2411c74bda5bbcfcddaf4531f66d1adc73f247f529aee981b029513aefdbf849")
+DEBIAN = "http://deb.debian.org/debian"
+# Static libraries linked into the build Python (headers, archive name) and their packages.
+STATIC_LIBRARIES = {
+    "zlib1g-dev": (["zlib.h", "zconf.h"], "libz.a"),
+    "libffi-dev": (["{triplet}/ffi.h", "{triplet}/ffitarget.h"], "libffi.a"),
+    "libsqlite3-dev": (["sqlite3.h", "sqlite3ext.h"], "libsqlite3.a"),
+    "libbz2-dev": (["bzlib.h"], "libbz2.a"),
+    "liblzma-dev": (["lzma.h", "lzma"], "liblzma.a"),
+}
+APT_PACKAGES = ["make", "binutils", "debootstrap", "xvfb", "xauth", *STATIC_LIBRARIES]
+# What a clean bullseye root gets for the smoke test: the .deb's Depends (an X desktop's
+# libraries) and nothing of Qt or of the xcb helper libraries the bundle carries itself.
+ROOT_SUITE = "bullseye"
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    triplet: str  # Debian's multiarch name
+    zig: str  # zig's -target
+    deb_arch: str
+    floor: str  # glibc; tools/glibc_check.py FLOORS has it with the GLIBCXX floor
+
+    @property
+    def work(self) -> Path:
+        return ROOT / "build" / self.name
+
+    @property
+    def dist(self) -> Path:
+        return ROOT / "dist" / self.name
+
+    @property
+    def constraints(self) -> Path:
+        return ROOT / "constraints" / f"{self.name}.txt"
+
+    @property
+    def python(self) -> Path:
+        return self.work / "python" / "bin" / "python3.11"
+
+    def manylinux_platforms(self) -> list[str]:
+        """Every manylinux tag up to the floor (pip < 24 does not widen a --platform itself)."""
+        arch = self.triplet.split("-")[0]
+        minor = int(self.floor.split(".")[1])
+        return [f"manylinux_2_{m}_{arch}" for m in range(17, minor + 1)] + \
+            [f"manylinux2014_{arch}"]
+
+
+TARGETS = {
+    "linux-x86_64": Target("linux-x86_64", "x86_64-linux-gnu", "x86_64-linux-gnu.2.28", "amd64",
+                           glibc_check.FLOORS["linux-x86_64"][0]),
+}
+
+
+def run(command: list[str | Path], cwd: Path = ROOT, env: dict[str, str] | None = None,
+        log: Path | None = None) -> None:
+    """Run a command; with `log`, its output goes there and only the tail is shown on failure."""
+    printable = " ".join(str(part) for part in command)
+    if log is None:
+        result = subprocess.run([str(part) for part in command], cwd=cwd, env=env)
+    else:
+        with log.open("w", encoding="utf-8") as file:
+            result = subprocess.run([str(part) for part in command], cwd=cwd, env=env,
+                                    stdout=file, stderr=subprocess.STDOUT)
+        if result.returncode:
+            tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-30:]
+            print("\n".join(tail))
+    if result.returncode:
+        raise SystemExit(f"failed ({result.returncode}): {printable}")
+
+
+def require_tools() -> None:
+    missing = [tool for tool in ("make", "readelf", "strip", "dpkg-deb", "apt-get")
+               if shutil.which(tool) is None]
+    if missing:
+        raise SystemExit(f"missing {', '.join(missing)}: apt-get install "
+                         + " ".join(APT_PACKAGES))
+
+
+# -- the compiler ---------------------------------------------------------------------------------
+def ensure_zig(target: Target) -> Path:
+    """zig from PyPI in its own venv; cc/c++/ar/ranlib wrappers that target the old glibc."""
+    venv = target.work / "zig"
+    if not (venv / "bin" / "python").exists():
+        run([sys.executable, "-m", "venv", venv])
+    zig = next(iter(sorted(venv.glob("lib/python3*/site-packages/ziglang/zig"))), None)
+    if zig is None:
+        run([venv / "bin" / "python", "-m", "pip", "install", "-q",
+             "--disable-pip-version-check", ZIGLANG])
+        zig = next(iter(sorted(venv.glob("lib/python3*/site-packages/ziglang/zig"))))
+    wrappers = target.work / "bin"
+    wrappers.mkdir(parents=True, exist_ok=True)
+    for name, words in (("cc", f"cc -target {target.zig}"), ("c++", f"c++ -target {target.zig}"),
+                        ("ar", "ar"), ("ranlib", "ranlib")):
+        script = wrappers / name
+        script.write_text(f'#!/bin/sh\nexec "{zig}" {words} "$@"\n', encoding="utf-8")
+        script.chmod(0o755)
+    return wrappers
+
+
+def compiler_env(target: Target, wrappers: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("PYTHON", "VIRTUAL_ENV", "CFLAGS", "LDFLAGS", "CPPFLAGS"))}
+    env.update(CC=str(wrappers / "cc"), CXX=str(wrappers / "c++"), AR=str(wrappers / "ar"),
+               RANLIB=str(wrappers / "ranlib"),
+               ZIG_GLOBAL_CACHE_DIR=str(target.work / "zig-cache"),
+               ZIG_LOCAL_CACHE_DIR=str(target.work / "zig-cache"))
+    return env
+
+
+# -- the build Python ---------------------------------------------------------------------------
+def static_libraries(target: Target) -> Path:
+    """A folder with only the headers and .a archives the build Python links in (so that
+    neither the system's other headers nor its shared libraries are seen)."""
+    deps = target.work / "deps"
+    shutil.rmtree(deps, ignore_errors=True)
+    (deps / "include").mkdir(parents=True)
+    (deps / "lib").mkdir()
+    missing = []
+    for package, (headers, archive) in STATIC_LIBRARIES.items():
+        sources = [Path("/usr/include") / h.format(triplet=target.triplet) for h in headers]
+        library = Path("/usr/lib") / target.triplet / archive
+        if not all(p.exists() for p in [*sources, library]):
+            missing.append(package)
+            continue
+        for source in sources:
+            (deps / "include" / source.name).symlink_to(source)
+        (deps / "lib" / archive).symlink_to(library)
+    if missing:
+        raise SystemExit(f"missing static libraries: apt-get install {' '.join(missing)}")
+    return deps
+
+
+def python_source(target: Target) -> Path:
+    """Debian's source tarball, through apt with a private list of deb-src lines (the
+    machine's apt configuration is not touched), checked against its pinned digest."""
+    package, name, digest = PYTHON_SOURCE
+    downloads = target.work / "downloads"
+    tarball = downloads / name
+    if not tarball.is_file():
+        apt = target.work / "apt"
+        (apt / "lists" / "partial").mkdir(parents=True, exist_ok=True)
+        (apt / "sources.list").write_text(f"deb-src {DEBIAN} bookworm main\n", encoding="utf-8")
+        options = ["-o", f"Dir::Etc::SourceList={apt / 'sources.list'}",
+                   "-o", "Dir::Etc::SourceParts=-", "-o", f"Dir::State::Lists={apt / 'lists'}",
+                   "-o", "APT::Get::List-Cleanup=0", "-qq"]
+        run(["apt-get", *options, "update"])
+        downloads.mkdir(parents=True, exist_ok=True)
+        run(["apt-get", *options, "source", "--download-only", package], cwd=downloads)
+    if hashlib.sha256(tarball.read_bytes()).hexdigest() != digest:
+        tarball.unlink()
+        raise SystemExit(f"{name}: not the pinned source (sha256 differs); removed, try again")
+    return tarball
+
+
+def ensure_python(target: Target) -> None:
+    stamp = target.work / "python" / "workledger-python.txt"
+    recipe = f"{PYTHON_SOURCE[1]} {ZIGLANG} {target.zig}\n"
+    if target.python.exists() and stamp.is_file() and \
+            stamp.read_text(encoding="utf-8") == recipe:
+        return
+    started = time.monotonic()
+    tarball = python_source(target)
+    wrappers = ensure_zig(target)
+    deps = static_libraries(target)
+    source = target.work / "cpython"
+    shutil.rmtree(source, ignore_errors=True)
+    shutil.rmtree(target.work / "python", ignore_errors=True)
+    with tarfile.open(tarball) as archive:
+        archive.extractall(target.work, filter="data")
+    next(target.work.glob("Python-3.11.*")).rename(source)
+    env = compiler_env(target, wrappers)
+    include, lib = f"-I{deps / 'include'}", f"-L{deps / 'lib'}"
+    # -Bsymbolic: Debian's .a files are position-independent executables' code, which a shared
+    # object may hold only when it binds its own symbols. $ORIGIN: python finds its libpython.
+    env.update(CPPFLAGS=include, CFLAGS=include, PKG_CONFIG="false",
+               LDFLAGS=f"{lib} -Wl,-Bsymbolic -Wl,-rpath,$$ORIGIN/../lib",
+               OPT="-DNDEBUG -fwrapv -O2 -Wall -Wno-error=date-time",
+               # __DATE__ in sys.version: 3.11.2's release day, so two builds are the same
+               SOURCE_DATE_EPOCH="1675728000")
+    for var, libs in (("LIBFFI", "-lffi"), ("LIBSQLITE3", "-lsqlite3 -lm"), ("ZLIB", "-lz"),
+                      ("BZIP2", "-lbz2"), ("LIBLZMA", "-llzma")):
+        env[f"{var}_CFLAGS"], env[f"{var}_LIBS"] = include, f"{lib} {libs}"
+    logs = target.work / "logs"
+    logs.mkdir(exist_ok=True)
+    print(f"编译构建用 Python（{target.zig}，约 15 分钟）…", flush=True)
+    run(["./configure", f"--prefix={target.work / 'python'}", "--enable-shared",
+         "--with-ensurepip=no", "--disable-test-modules"], cwd=source, env=env,
+        log=logs / "configure.log")
+    run(["make", f"-j{os.cpu_count() or 2}"], cwd=source, env=env, log=logs / "make.log")
+    run(["make", "install"], cwd=source, env=env, log=logs / "install.log")
+    missing = subprocess.run([str(target.python), "-c",
+                              "import zlib, sqlite3, ctypes, bz2, lzma, _decimal, pyexpat"],
+                             capture_output=True, text=True)
+    if missing.returncode:
+        raise SystemExit(f"the build Python lacks a module: {missing.stderr.strip()}")
+    shutil.rmtree(source)
+    stamp.write_text(recipe, encoding="utf-8")
+    print(f"build Python ready in {time.monotonic() - started:.0f} s", flush=True)
+
+
+def ensure_packages(target: Target) -> None:
+    """The pinned wheels, fetched by this machine's pip for the target's platform (the build
+    Python has no TLS) and installed offline."""
+    stamp = target.work / "installed-constraints.txt"
+    wanted = target.constraints.read_text(encoding="utf-8")
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == wanted:
+        return
+    wheels = target.work / "wheels"
+    pins = [line for line in wanted.splitlines() if line and not line.startswith("#")]
+    platforms = [word for p in target.manylinux_platforms() for word in ("--platform", p)]
+    run([sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "-q",
+         "--no-deps", "-d", wheels, *platforms, "--python-version", "3.11",
+         "--implementation", "cp", "--only-binary=:all:", *pins])
+    pip_wheel = next(wheels.glob("pip-*.whl"))
+    run([target.python, f"{pip_wheel}/pip", "install", "--disable-pip-version-check", "-q",
+         "--no-index", "--find-links", wheels, "-r", target.constraints])
+    stamp.write_text(wanted, encoding="utf-8")
+
+
+def setup(target: Target) -> None:
+    require_tools()
+    ensure_python(target)
+    ensure_packages(target)
+
+
+def clean_env() -> dict[str, str]:
+    return {key: value for key, value in os.environ.items()
+            if not key.startswith(("PYTHON", "VIRTUAL_ENV"))}
+
+
+# -- build, smoke, test ---------------------------------------------------------------------------
+def build(target: Target) -> None:
+    setup(target)
+    started = time.monotonic()
+    run([target.python, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
+         "--distpath", target.dist, "--workpath", target.work / "pyinstaller", "build.spec"],
+        env=clean_env())
+    bundle = target.dist / "WorkLedger"
+    print(f"built {bundle} in {time.monotonic() - started:.0f} s", flush=True)
+    if glibc_check.main([str(bundle), "--target", target.name]):
+        raise SystemExit(f"the folder needs a newer glibc than {target.name}'s {target.floor}")
+    deb.build_deb(bundle, target.deb_arch, target.dist)
+
+
+def ensure_root(target: Target) -> Path:
+    """A clean Debian bullseye (glibc 2.31) with an X desktop's libraries (the .deb's Depends)
+    but nothing of Qt or of the xcb helper libraries the bundle carries itself."""
+    root = target.work / f"root-{ROOT_SUITE}"
+    marker = root / "workledger-root.txt"
+    packages = ",".join(deb.DEPENDS)
+    if marker.is_file() and marker.read_text(encoding="utf-8") == packages:
+        return root
+    shutil.rmtree(root, ignore_errors=True)
+    print(f"debootstrap {ROOT_SUITE} ({target.deb_arch}) …", flush=True)
+    target.work.mkdir(parents=True, exist_ok=True)
+    run(["debootstrap", "--variant=minbase", f"--arch={target.deb_arch}",
+         f"--include={packages}", ROOT_SUITE, root, DEBIAN],
+        log=target.work / "debootstrap.log")
+    marker.write_text(packages, encoding="utf-8")
+    return root
+
+
+class Mounts:
+    """/proc and /dev inside the root while the smoke test runs there."""
+
+    def __init__(self, root: Path) -> None:
+        self.points = [(["-t", "proc", "proc"], root / "proc"), (["--bind", "/dev"], root / "dev")]
+
+    def __enter__(self) -> Mounts:
+        for args, point in self.points:
+            if subprocess.run(["mountpoint", "-q", str(point)]).returncode:
+                run(["mount", *args, point])
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for _args, point in reversed(self.points):
+            subprocess.run(["umount", "-l", str(point)], check=False)
+
+
+def smoke(target: Target, argv: list[str]) -> int:
+    from tools.wine.windows import VirtualScreen
+
+    setup(target)
+    packages = sorted(target.dist.glob(f"{deb.PACKAGE}_*_{target.deb_arch}.deb"))
+    if not packages:
+        raise SystemExit(f"no .deb in {target.dist}: python3 run.py build --target {target.name}")
+    root = ensure_root(target)
+    inside = root / "opt" / "smoke"
+    shutil.rmtree(inside, ignore_errors=True)
+    inside.mkdir(parents=True)
+    shutil.copy(packages[-1], inside / packages[-1].name)
+    shutil.copy(ROOT / "tools" / "smoke_frozen.py", inside / "smoke_frozen.py")
+    # The smoke script's own Python: the build Python, built for the same old glibc (linked,
+    # not copied: the root lies on the same file system)
+    shutil.copytree(target.work / "python", inside / "python", symlinks=True,
+                    copy_function=os.link)
+    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root", "LANG": "C.UTF-8"}
+    with Mounts(root), VirtualScreen() as display:
+        steps = [
+            ["dpkg", "-i", f"/opt/smoke/{packages[-1].name}"],
+            ["/usr/bin/workledger-cli", "--version"],
+            ["/opt/smoke/python/bin/python3.11", "/opt/smoke/smoke_frozen.py",
+             f"/opt/{deb.PACKAGE}"],
+        ]
+        for step in steps:
+            print("in the bullseye root:", " ".join(step), flush=True)
+            code = subprocess.run(["chroot", str(root), "/usr/bin/env", "-i",
+                                   *(f"{k}={v}" for k, v in env.items()), f"DISPLAY={display}",
+                                   *step]).returncode
+            if code:
+                return code
+        subprocess.run(["chroot", str(root), "dpkg", "--purge", deb.PACKAGE], check=False,
+                       stdout=subprocess.DEVNULL)
+    shutil.rmtree(inside, ignore_errors=True)
+    return 0
+
+
+def test(target: Target, argv: list[str]) -> int:
+    """The suite on the pinned versions (PySide6 6.9.3 …), drawn offscreen."""
+    setup(target)
+    return subprocess.run([str(target.python), "-m", "pytest", "-p", "no:cacheprovider", *argv],
+                          cwd=ROOT, env=clean_env()).returncode
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2 or argv[0] not in TARGETS:
+        print(__doc__)
+        print(f"usage: python3 -m tools.linux.target {'|'.join(TARGETS)} "
+              "setup|build|smoke|test [ARGS]")
+        return 2
+    target, command, rest = TARGETS[argv[0]], argv[1], argv[2:]
+    if command == "setup":
+        setup(target)
+        return 0
+    if command == "build":
+        build(target)
+        return 0
+    if command == "smoke":
+        return smoke(target, rest)
+    if command == "test":
+        return test(target, rest)
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
