@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tools import deb, glibc_check
-from tools.linux.target import TARGETS
+from tools.linux.target import TARGETS, WRAPPER
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,3 +65,22 @@ def test_an_unknown_target_is_named_with_the_known_ones() -> None:
                             capture_output=True, text=True, encoding="utf-8", timeout=60)
     assert result.returncode == 2
     assert "未知的目标平台：mac" in result.stderr and "linux-x86_64" in result.stderr
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a POSIX shell wrapper")
+def test_the_compiler_wrapper_passes_every_argument_and_spells_soname_for_zig(
+        tmp_path: Path) -> None:
+    fake_zig = tmp_path / "zig 目录" / "zig"
+    fake_zig.parent.mkdir()
+    fake_zig.write_text('#!/bin/sh\nfor a; do printf "%s\\n" "$a"; done\n', encoding="utf-8")
+    fake_zig.chmod(0o755)
+    wrapper = tmp_path / "cc"
+    wrapper.write_text(WRAPPER.format(zig=fake_zig, words="cc -target x86_64-linux-gnu.2.28"),
+                       encoding="utf-8")
+    wrapper.chmod(0o755)
+    args = ["-shared", "-Wl,-hlibpython3.11.so.1.0", "-DNAME=\"a b\"", "-o", "台账 x.so", ""]
+    result = subprocess.run([str(wrapper), *args], capture_output=True, text=True,
+                            encoding="utf-8", check=True, timeout=30)
+    assert result.stdout.split("\n")[:-1] == [
+        "cc", "-target", "x86_64-linux-gnu.2.28", "-shared", "-Wl,-soname,libpython3.11.so.1.0",
+        "-DNAME=\"a b\"", "-o", "台账 x.so", ""]

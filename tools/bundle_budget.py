@@ -2,6 +2,7 @@
 
     python3 -m tools.bundle_budget [--bundle dist/WorkLedger] [--runs 5] [--keep-plain]
     python3 -m tools.bundle_budget --target windows     (dist/windows/WorkLedger, on Linux)
+    python3 -m tools.bundle_budget --target linux-x86_64   (dist/linux-x86_64/WorkLedger)
 
 Budgets (the packaging issue): onedir ≤ 140 MB (on Linux) and ≤ 0.55× a plain PyInstaller
 bundle of the same dependencies with no trimming; zipped ≤ 60 MB; frozen start to first window
@@ -13,7 +14,8 @@ and from source alternating, on the demo ledger, until the window reports its fi
 
 `--target windows` measures the Windows folder built under Wine (python3 run.py build --target
 windows) from Linux: its two size budgets only, because start times under Wine say nothing
-about a Windows PC and the plain bundle would need a second Wine build.
+about a Windows PC and the plain bundle would need a second Wine build; `--target
+linux-x86_64` the 信创 folder (python3 run.py build --target linux-x86_64), sizes only too.
 """
 
 from __future__ import annotations
@@ -86,11 +88,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--bundle", type=Path, default=ROOT / "dist" / "WorkLedger")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep-plain", action="store_true", help="keep the plain bundle")
-    parser.add_argument("--target", choices=("host", "windows"), default="host")
+    parser.add_argument("--target", choices=("host", "windows", "linux-x86_64"),
+                        default="host")
     args = parser.parse_args(argv)
-    if args.target == "windows" and os.name != "nt":
+    if args.target != "host" and not (args.target == "windows" and os.name == "nt"):
         return report(size_rows(args.bundle if "--bundle" in argv
-                                else ROOT / "dist" / "windows" / "WorkLedger", ".exe"))
+                                else ROOT / "dist" / args.target / "WorkLedger",
+                                ".exe" if args.target == "windows" else ""))
     bundle = args.bundle.resolve()
     if not (bundle / f"WorkLedger{SUFFIX}").is_file():
         print(f"没有找到打包结果：{bundle}（先运行 python run.py build）", file=sys.stderr)

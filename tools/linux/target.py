@@ -12,8 +12,9 @@ A PyInstaller bundle needs the glibc of the Python that built it: this machine's
 glibc 2.35, UOS 20 has 2.28. So the bundle is built by a CPython compiled here for glibc 2.28:
 Debian's source of CPython 3.11 (`apt-get source`, the same tarball as python.org's), compiled
 by `zig cc -target x86_64-linux-gnu.2.28` (PyPI's `ziglang` wheel: clang with the symbol lists
-of every glibc version, so what it links can only need 2.28), with zlib, libffi, SQLite, bzip2
-and xz linked in statically from Debian's -dev packages (UOS 20 has older ones, or none). The
+of every glibc version, so what it links can only need 2.28), with zlib, libffi, SQLite and xz
+linked in statically from Debian's -dev packages (UOS 20 has older ones, or none; Debian's
+libbz2.a cannot go into a shared object, so this Python has no bz2, which nothing here uses). The
 wheels are the manylinux_2_28-or-older ones pinned in constraints/linux-x86_64.txt (PySide6
 6.9.3: 6.10 needs glibc 2.34). tools/glibc_check.py then fails the build if any ELF file of
 the folder needs more than the target's floor; nothing is taken on trust.
@@ -44,7 +45,6 @@ STATIC_LIBRARIES = {
     "zlib1g-dev": (["zlib.h", "zconf.h"], "libz.a"),
     "libffi-dev": (["{triplet}/ffi.h", "{triplet}/ffitarget.h"], "libffi.a"),
     "libsqlite3-dev": (["sqlite3.h", "sqlite3ext.h"], "libsqlite3.a"),
-    "libbz2-dev": (["bzlib.h"], "libbz2.a"),
     "liblzma-dev": (["lzma.h", "lzma"], "liblzma.a"),
 }
 APT_PACKAGES = ["make", "binutils", "debootstrap", "xvfb", "xauth", *STATIC_LIBRARIES]
@@ -132,9 +132,26 @@ def ensure_zig(target: Target) -> Path:
     for name, words in (("cc", f"cc -target {target.zig}"), ("c++", f"c++ -target {target.zig}"),
                         ("ar", "ar"), ("ranlib", "ranlib")):
         script = wrappers / name
-        script.write_text(f'#!/bin/sh\nexec "{zig}" {words} "$@"\n', encoding="utf-8")
+        script.write_text(WRAPPER.format(zig=zig, words=words), encoding="utf-8")
         script.chmod(0o755)
     return wrappers
+
+
+WRAPPER = """#!/bin/sh
+# zig's linker knows -soname, not its short form -h (CPython's Makefile uses -Wl,-h); and the
+# build machine's own headers and libraries are never used (CPython's setup.py adds them):
+# they are of its newer glibc, and zig brings the target's
+for arg; do
+    shift
+    case "$arg" in
+        -Wl,-h*) set -- "$@" "-Wl,-soname,${{arg#-Wl,-h}}" ;;
+        -I/usr/include|-I/usr/include/*|-I/usr/local/include|-L/usr/lib|-L/usr/lib/*|\\
+        -L/usr/local/lib|-L/lib|-L/lib/*) ;;
+        *) set -- "$@" "$arg" ;;
+    esac
+done
+exec "{zig}" {words} "$@"
+"""
 
 
 def compiler_env(target: Target, wrappers: Path) -> dict[str, str]:
@@ -213,12 +230,13 @@ def ensure_python(target: Target) -> None:
     # -Bsymbolic: Debian's .a files are position-independent executables' code, which a shared
     # object may hold only when it binds its own symbols. $ORIGIN: python finds its libpython.
     env.update(CPPFLAGS=include, CFLAGS=include, PKG_CONFIG="false",
-               LDFLAGS=f"{lib} -Wl,-Bsymbolic -Wl,-rpath,$$ORIGIN/../lib",
+               # (quoted: make turns $$ into $, and the recipe's shell must leave $ORIGIN be)
+               LDFLAGS=f"{lib} -Wl,-Bsymbolic -Wl,-rpath,'$$ORIGIN/../lib'",
                OPT="-DNDEBUG -fwrapv -O2 -Wall -Wno-error=date-time",
                # __DATE__ in sys.version: 3.11.2's release day, so two builds are the same
                SOURCE_DATE_EPOCH="1675728000")
     for var, libs in (("LIBFFI", "-lffi"), ("LIBSQLITE3", "-lsqlite3 -lm"), ("ZLIB", "-lz"),
-                      ("BZIP2", "-lbz2"), ("LIBLZMA", "-llzma")):
+                      ("LIBLZMA", "-llzma")):
         env[f"{var}_CFLAGS"], env[f"{var}_LIBS"] = include, f"{lib} {libs}"
     logs = target.work / "logs"
     logs.mkdir(exist_ok=True)
@@ -226,21 +244,45 @@ def ensure_python(target: Target) -> None:
     run(["./configure", f"--prefix={target.work / 'python'}", "--enable-shared",
          "--with-ensurepip=no", "--disable-test-modules"], cwd=source, env=env,
         log=logs / "configure.log")
-    run(["make", f"-j{os.cpu_count() or 2}"], cwd=source, env=env, log=logs / "make.log")
-    run(["make", "install"], cwd=source, env=env, log=logs / "install.log")
-    missing = subprocess.run([str(target.python), "-c",
-                              "import zlib, sqlite3, ctypes, bz2, lzma, _decimal, pyexpat"],
-                             capture_output=True, text=True)
-    if missing.returncode:
-        raise SystemExit(f"the build Python lacks a module: {missing.stderr.strip()}")
+    # PY3LIBRARY=: no libpython3.so (the stable-ABI forwarder, which nothing here loads and
+    # zig cannot link from a shared library alone)
+    run(["make", f"-j{os.cpu_count() or 2}", "PY3LIBRARY="], cwd=source, env=env,
+        log=logs / "make.log")
+    run(["make", "install", "PY3LIBRARY="], cwd=source, env=env, log=logs / "install.log")
+    # Its own libpython (not the system's, found through a wrong RUNPATH), with every module
+    # the app and PyInstaller need
+    built = subprocess.run([str(target.python), "-c",
+                            "import zlib, sqlite3, ctypes, lzma, _decimal, pyexpat, _elementtree, "
+                            "sys; print(sys.version)"], capture_output=True, text=True,
+                           env=clean_env())
+    if built.returncode or "clang" not in built.stdout.lower():
+        raise SystemExit(f"the build Python is not right: {built.stdout}{built.stderr}")
     shutil.rmtree(source)
     stamp.write_text(recipe, encoding="utf-8")
     print(f"build Python ready in {time.monotonic() - started:.0f} s", flush=True)
 
 
+def lean_numpy(target: Target, pin: str, wheels: Path) -> None:
+    """NumPy without BLAS/LAPACK (run.py LEAN_NUMPY: matplotlib only multiplies 3×3 matrices;
+    the stock wheel's OpenBLAS is ~30 MB), compiled by zig for the target's glibc. This
+    machine's pip builds it (it reaches PyPI for the build tools; the build Python has no TLS);
+    the extension modules link only to libc, and zig's C++ runtime is linked in statically."""
+    if list(wheels.glob(f"numpy-{pin.split('==')[1]}-*.whl")):
+        return
+    from run import LEAN_NUMPY
+
+    print("编译精简版 NumPy（不含 BLAS，目标 glibc）…", flush=True)
+    env = compiler_env(target, ensure_zig(target))
+    logs = target.work / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    run([sys.executable, "-m", "pip", "wheel", "--disable-pip-version-check", "--no-cache-dir",
+         "--no-deps", "--no-binary", "numpy", "-w", wheels, pin, *LEAN_NUMPY], env=env,
+        log=logs / "numpy.log")
+
+
 def ensure_packages(target: Target) -> None:
     """The pinned wheels, fetched by this machine's pip for the target's platform (the build
-    Python has no TLS) and installed offline."""
+    Python has no TLS) and installed offline; NumPy compiled lean."""
     stamp = target.work / "installed-constraints.txt"
     wanted = target.constraints.read_text(encoding="utf-8")
     if stamp.is_file() and stamp.read_text(encoding="utf-8") == wanted:
@@ -250,7 +292,9 @@ def ensure_packages(target: Target) -> None:
     platforms = [word for p in target.manylinux_platforms() for word in ("--platform", p)]
     run([sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "-q",
          "--no-deps", "-d", wheels, *platforms, "--python-version", "3.11",
-         "--implementation", "cp", "--only-binary=:all:", *pins])
+         "--implementation", "cp", "--only-binary=:all:",
+         *(pin for pin in pins if not pin.startswith("numpy=="))])
+    lean_numpy(target, next(pin for pin in pins if pin.startswith("numpy==")), wheels)
     pip_wheel = next(wheels.glob("pip-*.whl"))
     run([target.python, f"{pip_wheel}/pip", "install", "--disable-pip-version-check", "-q",
          "--no-index", "--find-links", wheels, "-r", target.constraints])
