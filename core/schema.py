@@ -371,6 +371,29 @@ def _migration_4(db: Database) -> None:
                                  (scrub(_REPLACED.sub("\ufffd", value)), rowid))
 
 
+_SCHEMA_5 = """
+ALTER TABLE indicator_values ADD COLUMN month_value REAL;
+ALTER TABLE indicator_values ADD COLUMN forecast REAL;
+ALTER TABLE indicator_values ADD COLUMN official_growth REAL;
+ALTER TABLE indicator_values ADD COLUMN other_ranks TEXT NOT NULL DEFAULT '';
+ALTER TABLE indicator_values ADD COLUMN refs TEXT NOT NULL DEFAULT '';
+ALTER TABLE indicators ADD COLUMN rank_scopes TEXT NOT NULL DEFAULT '';
+UPDATE indicators SET rank_scopes = rank_scope WHERE rank_scope IS NOT NULL AND rank_scope != '';
+"""
+
+
+def _migration_5(db: Database) -> None:
+    """More than one number per figure (issue 13): the single month's value beside the 1-N月
+    one (month_value), a forecast kept beside the actual (forecast), the statistics bureau's
+    official growth rate (official_growth, in %), ranks in further scopes (other_ranks: JSON
+    scope → rank) and reference values such as 全市平均 (refs: JSON name → value). The
+    catalogue names an indicator's rank scopes (rank_scopes, "全市、全省"; the first is the
+    default), filled from its one rank_scope."""
+    conn = db.conn
+    for statement in _split(_SCHEMA_5):
+        conn.execute(statement)
+
+
 DEFAULT_WARN_DAYS = 7  # 临期: an open deadline this many days away or fewer
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -378,6 +401,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "工作总结模板", _migration_2),
     Migration(3, "工作计划督办：节点、进展、佐证材料", _migration_3),
     Migration(4, "清除文字中无法打印的控制字符", _migration_4),
+    Migration(5, "指标的当月数、预计数、公布增速、多个排名和参照值", _migration_5),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -36,7 +36,7 @@ from core.kinds import (
 from core.metrics import Figure
 from core.numbers import format_number
 from core.periods import Period, is_period_word, named_period
-from core.report import pacing_forms, phrasing, plan_fields
+from core.report import number_forms, pacing_forms, phrasing, plan_fields
 from core.report.closing import date_words
 from core.report.document import FigureMark, Run
 from core.report.template import FieldRef, Problem
@@ -156,25 +156,28 @@ def inline(ref: FieldRef, context: Context) -> tuple[Run, ...]:
             f"不认识的字段{ref.source}（可用的名单有 {'、'.join(LISTS)}）"))
     if ref.name in GENERAL:
         return (_general(ref.name, context),)
-    indicator, period, form = _split_form(ref, context)
+    indicator, period, form, extras = _split_form(ref, context)
     if period is None:
         figure = context.figure(indicator)
     elif period is _NO_PERIOD:  # 上期 of 1月: there is none
         return (context.missing_run(f"{indicator.name}（上期）"),)
     else:
         figure = context.ledger.metrics.figure(indicator, period)
-    return (indicator_run(ref, figure, form, context),)
+    figure = number_forms.chosen(figure, extras, context)
+    return (indicator_run(ref, figure, form, context, extras),)
 
 
 _NO_PERIOD = Period(1900, 1)  # 【名称.上期】 printed for 1月
 
 
-def _split_form(ref: FieldRef, context: Context) -> tuple[Indicator, Period | None, str]:
+def _split_form(ref: FieldRef, context: Context
+                ) -> tuple[Indicator, Period | None, str, number_forms.Extras]:
     """【名称】, 【名称.形式】, 【名称.期间】 or 【名称.期间.形式】 → the indicator, the other
-    period it names (None: the one printed) and the form. A name may itself hold a dot."""
+    period it names (None: the one printed), the form and the further numbers it asks for
+    (number_forms: .预计, .当月, .排名.全省 …). A name may itself hold a dot."""
     whole = context.indicator(ref.name)
     if whole is not None:
-        return whole, None, ""
+        return whole, None, "", number_forms.Extras()
     name = ref.name
     cuts = [n for n, char in enumerate(name) if char in FORM_SEPARATORS and n > 0]
     indicator, rest = None, []
@@ -190,21 +193,26 @@ def _split_form(ref: FieldRef, context: Context) -> tuple[Indicator, Period | No
                 f"不认识的字段{ref.source}：指标目录中没有“{name}”，也不是通用字段"))
         raise FieldProblem(ref.problem(f"指标目录中没有“{name[:cuts[0]].strip()}”（{ref.source}）"))
     period: Period | None = None
-    if rest and is_period_word(rest[0]):
+    if rest and is_period_word(rest[0]) and not number_forms.is_span(rest[0], context):
         try:
             period = named_period(rest[0], context.period) or _NO_PERIOD
         except LedgerError as exc:
             raise FieldProblem(ref.problem(f"{ref.source}：{exc.message}")) from exc
         rest = rest[1:]
+    rest, extras, problem = number_forms.split_extras(ref, indicator, rest, context,
+                                                      period is not None)
+    if problem:
+        raise FieldProblem(ref.problem(problem))
     if len(rest) > 1:
         raise FieldProblem(ref.problem(
             f"{ref.source}：期间之后只能再写一个写法，如【{indicator.name}.全年.确保目标】"))
     form = _FORM_ALIASES.get(rest[0], rest[0]) if rest else ""
-    if form not in FORMS and units.dimension(form) is None:
+    if form not in FORMS and units.dimension(form) is None \
+            and not number_forms.handles(form, extras):
         raise FieldProblem(ref.problem(
             f"{ref.source}中的“{form}”不是可用的写法（可用：{'、'.join(f for f in FORMS if f)}，"
             "期间如 全年、上半年、1-6月、上期，或换算单位如 亿元、万元）"))
-    return indicator, period, form
+    return indicator, period, form, extras
 
 
 def _general(name: str, context: Context) -> Run:
@@ -223,7 +231,8 @@ def _general(name: str, context: Context) -> Run:
     return Run(values[name])
 
 
-def indicator_run(ref: FieldRef, figure: Figure, form: str, context: Context) -> Run:
+def indicator_run(ref: FieldRef, figure: Figure, form: str, context: Context,
+                  extras: number_forms.Extras | None = None) -> Run:
     """One indicator in one form, phrased by its kind (core.kinds); a gap in the ledger gives a
     【未填：…】 run naming exactly what is missing (the value, last year's, the target …)."""
     indicator = figure.indicator
@@ -239,8 +248,8 @@ def indicator_run(ref: FieldRef, figure: Figure, form: str, context: Context) ->
         return Run(text, mark=mark(value, value_unit))
 
     def gap(label: str) -> Run:
-        if figure.period != context.period:  # 【名称.全年】: say which period is missing
-            label = f"{label}（{figure.period.months_label}）"
+        if figure.view or figure.period != context.period:  # 【名称.全年】: say which period
+            label = f"{label}（{figure.period_label}）"
         return context.missing_run(label, mark(None, source="missing"))
 
     if not kind.numeric:
@@ -258,6 +267,8 @@ def indicator_run(ref: FieldRef, figure: Figure, form: str, context: Context) ->
         raise FieldProblem(ref.problem(f"“{name}”不是名单，不能写“.个数”"))
     if form in pacing_forms.FORMS:
         return pacing_forms.pacing_run(ref, figure, form, context)
+    if extras is not None and number_forms.handles(form, extras):
+        return number_forms.run(ref, figure, form, extras, context, run, gap)
 
     value = figure.value
     if form in ("", "数值") or units.dimension(form):
