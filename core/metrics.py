@@ -390,6 +390,9 @@ class Metrics:
             rank = KINDS["rank"].parse(indicator, raw, what="排名")
             return None if rank is None else int(rank)
         if field_name in ("official_growth", "refs", "other_ranks") and (
+                raw is None or not str(raw).strip()):
+            return None if field_name == "official_growth" else ""  # cleared
+        if field_name in ("official_growth", "refs", "other_ranks") and (
                 not kind.numeric or not kind.editable(field_name)):
             raise InputError(f"「{indicator.name}」没有“{VALUE_FIELDS[field_name]}”")
         if field_name == "official_growth":

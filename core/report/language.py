@@ -152,6 +152,8 @@ def inline(ref: FieldRef, context: Context) -> tuple[Run, ...]:
     if ref.has_option:
         if ref.name in LISTS:
             return (_list(ref, context),)
+        if ref.name in number_forms.OPTIONS:  # 【均：A、B】
+            return (number_forms.all_run(ref, context),)
         raise FieldProblem(ref.problem(
             f"不认识的字段{ref.source}（可用的名单有 {'、'.join(LISTS)}）"))
     if ref.name in GENERAL:

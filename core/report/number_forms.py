@@ -13,13 +13,14 @@ for the forms below.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from core import units
 from core.errors import LedgerError
-from core.kinds import Rank, place_words
+from core.kinds import Rank, all_words, kind_of, place_words, pull_words
 from core.periods import Period, single_span
 from core.report import phrasing
 from core.report.document import Run
@@ -48,10 +49,18 @@ FORMS = {
                   "占比为 高于/低于全市平均0.8个百分点，计数和金额为 高于/低于全市平均12.3%，"
                   "相等为 与全市平均持平；任一方未填时显示为未填",
     "参照.全市平均": "参照值本身，带单位，如 6.1%",
+    "拉动.整体": "对另一指标增长的拉动：（本指标本期 − 上年同期）÷ 整体指标上年同期，如"
+                 "【工业投资.拉动.固定资产投资】 → 拉动增长2.3个百分点（为负时 下拉…）",
+}
+# Fields with an option that word several figures at once: 【均：A、B、C】.
+OPTIONS = {
+    "均": "所列指标的同比是否都增长（或都下降）：【均：工业投资、技改投资】 → 均实现增长 / "
+          "均有所下降；有增有降时为 增减不一；任一项缺数时显示为未填",
 }
 # Forms a single month or quarter can be printed in (it has no targets, ranks or references).
 _SPAN_FORMS = ("", "数值", "同比", "增减", "上年")
 _SCOPED = ("排名", "位次变化")
+_WITH_ARGUMENT = (*_SCOPED, "参照", "拉动")
 
 
 def is_span(word: str, context: Context) -> bool:
@@ -88,14 +97,18 @@ def split_extras(ref: FieldRef, indicator: Indicator, rest: list[str], context: 
     if forecast:
         rest = rest[1:]
     argument = ""
-    if len(rest) == 2 and rest[0] in (*_SCOPED, "参照"):
+    if len(rest) == 2 and rest[0] in _WITH_ARGUMENT:
         rest, argument = rest[:1], rest[1]
     elif rest and rest[0].startswith(REFERENCE_PREFIX) and len(rest[0]) > 1:
         rest, argument = [REFERENCE_PREFIX], rest[0][1:]
     if span is not None and forecast:
         return rest, Extras(), f"{ref.source}：单月、单季没有预计数，请写【{indicator.name}.预计】"
     if rest and rest[0] == "参照" and not argument:
-        return rest, Extras(), f"{ref.source}：请写明参照值的名称，如【{indicator.name}.参照.全市平均】"
+        return rest, Extras(), (f"{ref.source}：请写明参照值的名称，"
+                                f"如【{indicator.name}.参照.全市平均】")
+    if rest and rest[0] == "拉动" and (not argument or context.indicator(argument) is None):
+        return rest, Extras(), (f"{ref.source}：请写明拉动的是哪个指标（指标目录中的名称），"
+                                f"如【{indicator.name}.拉动.固定资产投资】")
     if argument and rest[0] in _SCOPED and argument not in indicator.rank_scopes:
         scopes = "、".join(indicator.rank_scopes) or "（无）"
         return rest, Extras(), (f"{ref.source}：“{indicator.name}”的排名范围为 {scopes}，"
@@ -119,7 +132,8 @@ def chosen(figure: Figure, extras: Extras, context: Context) -> Figure:
 
 
 def handles(form: str, extras: Extras) -> bool:
-    return form in (REFERENCE_PREFIX, "参照") or (form in _SCOPED and bool(extras.argument))
+    return form in (REFERENCE_PREFIX, "参照", "拉动") or (
+        form in _SCOPED and bool(extras.argument))
 
 
 def run(ref: FieldRef, figure: Figure, form: str, extras: Extras, context: Context,
@@ -146,6 +160,8 @@ def run(ref: FieldRef, figure: Figure, form: str, extras: Extras, context: Conte
             missing = earlier.months_label if now is not None else figure.period_label
             return gap(f"{name}（{missing}{argument}排名）")
         return run_of(words, float(before - now), "位")
+    if form == "拉动":
+        return _pull(ref, figure, extras, context, run_of, gap)
     if isinstance(kind, Rank):
         raise FieldProblem(ref.problem(
             f"“{name}”是排名，不与{argument or '参照值'}比较（可写【{name}.排名】）"))
@@ -163,3 +179,56 @@ def run(ref: FieldRef, figure: Figure, form: str, extras: Extras, context: Conte
         return gap(f"{name}{argument}（为0，无法比较）")
     return run_of(verdict.words, verdict.amount, verdict.unit)
 
+
+
+def _pull(ref: FieldRef, figure: Figure, extras: Extras, context: Context,
+          run_of: Callable[..., Run], gap: Callable[[str], Run]) -> Run:
+    """拉动: the part's change over last year as points of the whole's last-year value; the two
+    must be counts or amounts in the same dimension of unit (converted to the whole's)."""
+    from core.report.language import FieldProblem
+
+    whole_indicator = context.indicator(extras.argument)
+    assert whole_indicator is not None
+    part = figure.indicator
+    if not (figure.kind.paced and kind_of(whole_indicator).paced) or (
+            units.dimension(part.unit) != units.dimension(whole_indicator.unit)):
+        raise FieldProblem(ref.problem(
+            f"{ref.source}：拉动只用于单位相同的计数或金额（如 亿元 与 万元）"))
+    whole = context.ledger.metrics.figure(whole_indicator, figure.period)
+    if figure.value is None:
+        return gap(part.name)
+    if figure.last_year is None:
+        return gap(f"{part.name}上年同期")
+    if whole.last_year is None:
+        return gap(f"{whole_indicator.name}上年同期")
+
+    def converted(value: float) -> float:
+        if part.unit == whole_indicator.unit or not units.dimension(part.unit):
+            return value
+        return units.convert(value, part.unit, whole_indicator.unit)
+
+    words = pull_words(converted(figure.value), converted(figure.last_year), whole.last_year)
+    if words is None:
+        return gap(f"{whole_indicator.name}上年同期（为0，无法计算拉动）")
+    return run_of(words, None, "个百分点")
+
+
+def all_run(ref: FieldRef, context: Context) -> Run:
+    """【均：A、B、C】: whether every figure named grew (or fell) over last year."""
+    from core.report.language import FieldProblem
+
+    names = [n.strip() for n in re.split("[、，,；;]", ref.option) if n.strip()]
+    if len(names) < 2:
+        raise FieldProblem(ref.problem(f"{ref.source}：请列出至少两个指标，用“、”分开"))
+    verdicts = []
+    for name in names:
+        indicator = context.indicator(name)
+        if indicator is None:
+            raise FieldProblem(ref.problem(f"{ref.source}：指标目录中没有“{name}”"))
+        figure = context.figure(indicator)
+        verdict = figure.versus
+        if verdict is None:
+            missing = indicator.name if figure.value is None else f"{indicator.name}上年同期"
+            return context.missing_run(missing)
+        verdicts.append(verdict)
+    return Run(all_words(verdicts) or "增减不一")
