@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from core import units
 from core.errors import LedgerError
-from core.kinds import Rank, all_words, kind_of, place_words, pull_words
+from core.kinds import Rank, Verdict, all_words, kind_of, place_words, pull_words
 from core.periods import Period, single_span
 from core.report import phrasing
 from core.report.document import Run
@@ -220,7 +220,7 @@ def all_run(ref: FieldRef, context: Context) -> Run:
     names = [n.strip() for n in re.split("[、，,；;]", ref.option) if n.strip()]
     if len(names) < 2:
         raise FieldProblem(ref.problem(f"{ref.source}：请列出至少两个指标，用“、”分开"))
-    verdicts = []
+    verdicts: list[Verdict | None] = []
     for name in names:
         indicator = context.indicator(name)
         if indicator is None:
