@@ -228,7 +228,7 @@ class Catalogue:
         if "rank_scope" in changes and "rank_scopes" not in changes:  # a new default scope
             new = str(changes["rank_scope"] or "").strip()
             merged["rank_scopes"] = "、".join(
-                [new, *(s for s in current.rank_scopes[1:] if s != new)] if new else [])
+                [new, *(s for s in current.rank_scopes if s != new)] if new else [])
         merged.update(changes)
         fields = self._validated(merged, exclude_id=indicator_id)
         if fields["name"] != current.name:
