@@ -54,6 +54,7 @@ GENERAL: dict[str, str] = {
     "下年": "报告年份的下一年，如 2027（工作打算用）",
     "期间": "报告期间，如 2026年1-11月；全年为 2026年",
     "月份": "月份范围，如 1-11月；全年为“全年”",
+    "当月": "报告期的最后一个月，如 11月（写单月数时用：【当月】当月完成【名称.当月】）",
     "区名": "设置中的区名，如 星河区",
     "市名": "设置中的市名，如 江州市",
     "单位": "设置中的单位名称，如 星河区科工信局",
@@ -228,6 +229,7 @@ def _general(name: str, context: Context) -> Run:
     values = {
         "年份": str(period.year), "上年": str(period.year - 1), "下年": str(period.year + 1),
         "期间": period.label, "月份": period.months_label,
+        "当月": f"{period.months}月",
         "日期": date_words(context.today),
     }
     return Run(values[name])
