@@ -25,12 +25,6 @@ COLUMNS = (
     (Column("name", tr("指标"), 24, editable=False), None),
     (Column("value", tr("本期数值"), 11, numeric=True), "value"),
     (Column("unit", tr("单位"), 5, editable=False), None),
-    (Column("month_value", tr("当月数值"), 9, numeric=True,
-            tip="本期最后一个月的单月数（如1-5月的5月当月数）；不填时，计数和金额按"
-                "累计数相减得出"), "month_value"),
-    (Column("forecast", tr("预计值"), 9, numeric=True,
-            tip="尚未统计完的预计数（预测、上报数）；实际数填入后总结用实际数，预计值保留，"
-                "模板中用【名称.预计】打印"), "forecast"),
     (Column("target_committed", tr("确保目标"), 9, numeric=True), "target_committed"),
     (Column("target_stretch", tr("奋斗目标"), 9, numeric=True), "target_stretch"),
     (Column("completion", tr("完成情况"), 15, editable=False, numeric=True,
@@ -46,6 +40,12 @@ COLUMNS = (
                 "填了公布增速时用公布增速，并在括号中列出按数值计算的同比"), None),
     (Column("official_growth", tr("公布增速"), 8, numeric=True,
             tip="统计局公布的增速（%），填写后同比一律用它；计数和金额才有"), "official_growth"),
+    (Column("month_value", tr("当月数值"), 9, numeric=True,
+            tip="本期最后一个月的单月数（如1-5月的5月当月数）；不填时，计数和金额按"
+                "累计数相减得出"), "month_value"),
+    (Column("forecast", tr("预计值"), 9, numeric=True,
+            tip="尚未统计完的预计数（预测、上报数）；实际数填入后总结用实际数，预计值保留，"
+                "模板中用【名称.预计】打印"), "forecast"),
     (Column("rank", tr("排名"), 6, numeric=True, tip="可填 3、第3 或 第三"), "rank"),
     (Column("rank_scope", tr("排名范围"), 7, tip="如 城区、全市、全省"), "rank_scope"),
     (Column("other_ranks", tr("其他排名"), 12,
