@@ -73,6 +73,7 @@ ENGLISH: dict[str, str] = {
     "当月数值": "This month alone",
     "预计值": "Forecast",
     "公布增速": "Official growth",
+    "计算同比": "Computed year on year",
     "其他排名": "Other ranks",
     "参照值": "Reference values",
     "来源": "Source",

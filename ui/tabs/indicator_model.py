@@ -37,9 +37,12 @@ COLUMNS = (
      "last_year_value"),
     (Column("change", tr("同比"), 15, editable=False,
             tip="计数和金额为增长/下降百分比；增速和占比为提高/回落的百分点；"
-                "填了公布增速时用公布增速，并在括号中列出按数值计算的同比"), None),
+                "填了公布增速时用公布增速，标“（公布）”，计算的同比见“计算同比”"), None),
     (Column("official_growth", tr("公布增速"), 8, numeric=True,
             tip="统计局公布的增速（%），填写后同比一律用它；计数和金额才有"), "official_growth"),
+    (Column("computed_change", tr("计算同比"), 13, editable=False,
+            tip="填了公布增速时，按本期数值和上年同期计算的同比（仅供对照，总结用公布增速）"),
+     None),
     (Column("month_value", tr("当月数值"), 9, numeric=True,
             tip="本期最后一个月的单月数（如1-5月的5月当月数）；不填时，计数和金额按"
                 "累计数相减得出"), "month_value"),
@@ -48,9 +51,9 @@ COLUMNS = (
                 "模板中用【名称.预计】打印"), "forecast"),
     (Column("rank", tr("排名"), 6, numeric=True, tip="可填 3、第3 或 第三"), "rank"),
     (Column("rank_scope", tr("排名范围"), 7, tip="如 城区、全市、全省"), "rank_scope"),
-    (Column("other_ranks", tr("其他排名"), 12,
+    (Column("other_ranks", tr("其他排名"), 17,
             tip="指标目录所列其他排名范围中的排名，如 全省第12、全国第30"), "other_ranks"),
-    (Column("refs", tr("参照值"), 14,
+    (Column("refs", tr("参照值"), 23,
             tip="全市平均、全省平均或标杆值，如 全市平均6.1、全省平均5.8（本指标的单位）"),
      "refs"),
     (Column("source", tr("来源"), 8, editable=False,
@@ -71,10 +74,15 @@ def change_text(figure: Figure) -> str:
     verdict = figure.versus
     if verdict is None:
         return ""
+    return f"{verdict.words}（公布）" if figure.growth_source == "official" else verdict.words
+
+
+def computed_change_text(figure: Figure) -> str:
+    """The computed 同比 beside an official growth rate (blank when that is not used)."""
     if figure.growth_source != "official":
-        return verdict.words
+        return ""
     computed = figure.computed_versus
-    return f"{verdict.words}（公布；计算{computed.words if computed else '：缺上年同期'}）"
+    return computed.words if computed is not None else "缺上年同期"
 
 
 def history_text(figure: Figure) -> str:
@@ -195,6 +203,8 @@ class IndicatorsModel(LedgerTableModel):
             return "" if gap is None else gap_words(gap)
         if key == "change":
             return change_text(figure)
+        if key == "computed_change":
+            return computed_change_text(figure)
         if key == "rank":
             return "" if figure.rank is None else f"第{figure.rank}"
         if key == "rank_scope":
@@ -260,7 +270,7 @@ class IndicatorsModel(LedgerTableModel):
                 and figure.target_source == "annual":
             return "全年目标（本期未单独填写目标时，各期通用）；在此填写即为本期自己的目标"
         if column.key == "change" and figure.growth_source == "official":
-            return "用的是公布增速（统计局数）；括号中为按本期数值和上年同期计算的同比"
+            return "用的是公布增速（统计局数）；按本期数值和上年同期计算的同比见“计算同比”"
         if column.key == "note" and figure.note:
             return figure.note
         return column.tip
