@@ -323,3 +323,29 @@ def test_versus_words_for_the_summary_are_the_same_function(bureau: Ledger) -> N
     assert figure.versus is not None
     assert versus_last_year_words(figure.versus.words) == "与上年同期持平"
     assert _text(bureau, f"【{INVEST}.同比】") == "与上年同期持平"
+
+
+# -- charts use the same 同比; an old file's rank scope becomes its default one ------------------
+def test_the_trend_chart_prints_the_figures_own_official_growth(demo: Ledger) -> None:
+    from conftest import DEMO_PERIOD
+
+    from core.charts.data import chart_data
+
+    demo.metrics.set("above_scale_output_growth", DEMO_PERIOD, "value", "-9.6")  # the old twin
+    demo.metrics.set("above_scale_output", DEMO_PERIOD, "official_growth", "3.25")
+    label = chart_data(demo, DEMO_PERIOD, "trend").series[0].labels[-1]
+    assert label.endswith("同比增长3.25%")
+    assert _text(demo, "【规上工业总产值.同比】", DEMO_PERIOD) == "同比增长3.25%"
+
+
+def test_an_upgraded_version_4_file_keeps_its_rank_scopes(tmp_path: Path) -> None:
+    old = Path(__file__).resolve().parent / "data" / "ledger-v4.db"
+    copy = tmp_path / "张三" / "台账𠮷.db"
+    copy.parent.mkdir()
+    copy.write_bytes(old.read_bytes())
+    with Ledger.open(copy) as ledger:
+        ranked = [i for i in ledger.catalogue.all() if i.rank_scope]
+        assert ranked and all(i.rank_scopes == (i.rank_scope,) for i in ranked)
+        figure = ledger.metrics.figure("above_scale_va_growth", Period(2025, 12))
+        assert figure.month_value is None and figure.forecast is None
+        assert figure.official_growth is None and figure.other_ranks == () and figure.refs == ()
