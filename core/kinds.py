@@ -316,6 +316,10 @@ class Kind:
             number = None if number is None else rounded(number, MAX_DECIMALS)
         else:
             exact = None if raw is None else parse_decimal(str(raw), field=label, unit="%")
+            places = None if exact is None else exact.normalize().as_tuple().exponent
+            if isinstance(places, int) and -places > MAX_DECIMALS:
+                raise InputError(f"「{label}」最多保留 {MAX_DECIMALS} 位小数，收到“{raw}”",
+                                 field=label)
             number = None if exact is None else float(exact)
         if number is not None and not -100 < number <= GROWTH_MAX:
             raise InputError(f"「{label}」应大于 -100%（下降不会超过全部），收到“{raw}”",

@@ -371,27 +371,31 @@ def _migration_4(db: Database) -> None:
                                  (scrub(_REPLACED.sub("\ufffd", value)), rowid))
 
 
-_SCHEMA_5 = """
-ALTER TABLE indicator_values ADD COLUMN month_value REAL;
-ALTER TABLE indicator_values ADD COLUMN forecast REAL;
-ALTER TABLE indicator_values ADD COLUMN official_growth REAL;
-ALTER TABLE indicator_values ADD COLUMN other_ranks TEXT NOT NULL DEFAULT '';
-ALTER TABLE indicator_values ADD COLUMN refs TEXT NOT NULL DEFAULT '';
-ALTER TABLE indicators ADD COLUMN rank_scopes TEXT NOT NULL DEFAULT '';
-UPDATE indicators SET rank_scopes = rank_scope WHERE rank_scope IS NOT NULL AND rank_scope != '';
-"""
+_COLUMNS_5 = (
+    ("indicator_values", "month_value", "REAL"),
+    ("indicator_values", "forecast", "REAL"),
+    ("indicator_values", "official_growth", "REAL"),
+    ("indicator_values", "other_ranks", "TEXT NOT NULL DEFAULT ''"),
+    ("indicator_values", "refs", "TEXT NOT NULL DEFAULT ''"),
+    ("indicators", "rank_scopes", "TEXT NOT NULL DEFAULT ''"),
+)
 
 
 def _migration_5(db: Database) -> None:
-    """More than one number per figure (issue 13): the single month's value beside the 1-N月
-    one (month_value), a forecast kept beside the actual (forecast), the statistics bureau's
-    official growth rate (official_growth, in %), ranks in further scopes (other_ranks: JSON
-    scope → rank) and reference values such as 全市平均 (refs: JSON name → value). The
-    catalogue names an indicator's rank scopes (rank_scopes, "全市、全省"; the first is the
-    default), filled from its one rank_scope."""
+    """More than one number per figure (issue 13): the single month N's value beside the
+    1-N月 one (month_value), a forecast kept beside the actual (forecast), the statistics
+    bureau's official growth rate (official_growth, in %), ranks in further scopes
+    (other_ranks: JSON scope → rank) and reference values such as 全市平均 (refs: JSON name →
+    value). The catalogue names an indicator's rank scopes (rank_scopes, "全市、全省"; the
+    first is the default), filled from its one rank_scope. A column already there (a file
+    whose version number was set back by hand) is left as it is."""
     conn = db.conn
-    for statement in _split(_SCHEMA_5):
-        conn.execute(statement)
+    for table, column, declaration in _COLUMNS_5:
+        existing = {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+        if column not in existing:
+            conn.execute(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {declaration}')
+    conn.execute("UPDATE indicators SET rank_scopes = rank_scope WHERE rank_scopes = ''"
+                 " AND rank_scope IS NOT NULL AND rank_scope != ''")
 
 
 DEFAULT_WARN_DAYS = 7  # 临期: an open deadline this many days away or fewer

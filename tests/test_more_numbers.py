@@ -83,7 +83,7 @@ def test_an_official_growth_rate_prints_without_last_years_value(bureau: Ledger)
     assert bureau.metrics.figure(INVEST, P5).computed_versus is None
 
 
-@pytest.mark.parametrize("raw", ["-100", "-150%", "abc", "1e9"])
+@pytest.mark.parametrize("raw", ["-100", "-150%", "abc", "1e9", "6.1234567"])
 def test_an_impossible_official_growth_rate_is_refused(bureau: Ledger, raw: str) -> None:
     with pytest.raises(InputError, match="公布增速"):
         bureau.metrics.set(INVEST, P5, "official_growth", raw)
