@@ -3,7 +3,7 @@ so it never lists a field the builder does not know, nor misses one it does)."""
 
 from __future__ import annotations
 
-from core.report import plan_fields
+from core.report import number_style, plan_fields
 from core.report.blocks import BLOCKS, NEEDS_OPTION
 from core.report.language import FORMS, GENERAL, LISTS
 
@@ -27,6 +27,7 @@ def guide() -> str:
           for form, description in FORMS.items()),
         "  .亿元 .万元 .万个 … 换算成另一个单位，如【技术合同交易额.亿元】",
         "  指标改名后，旧名称仍然可用。",
+        f"  {number_style.DESCRIPTION}",
         "",
         "名单：名称后加“：”和选项",
         *(f"  【{name}：…】 {description}" for name, description in LISTS.items()),
