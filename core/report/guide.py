@@ -3,7 +3,7 @@ so it never lists a field the builder does not know, nor misses one it does)."""
 
 from __future__ import annotations
 
-from core.report import number_style, plan_fields
+from core.report import number_style, plan_fields, project_fields
 from core.report.blocks import BLOCKS, NEEDS_OPTION
 from core.report.language import FORMS, GENERAL, LISTS
 
@@ -31,6 +31,8 @@ def guide() -> str:
         "",
         "名单：名称后加“：”和选项",
         *(f"  【{name}：…】 {description}" for name, description in LISTS.items()),
+        f"  {project_fields.DESCRIPTION}",
+        *(f"    .{form} {description}" for form, description in project_fields.FORMS.items()),
         "",
         "工作计划（按督办日期的完成情况）",
         *(f"  【{name}】 {description}" for name, description in plan_fields.GENERAL.items()),

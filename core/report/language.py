@@ -39,7 +39,7 @@ from core.kinds import (
 from core.metrics import Figure
 from core.numbers import format_number
 from core.periods import Period, is_period_word, named_period
-from core.report import pacing_forms, phrasing, plan_fields
+from core.report import pacing_forms, phrasing, plan_fields, project_fields
 from core.report.closing import date_words
 from core.report.document import FigureMark, Run
 from core.report.number_style import PLAIN, NumberStyle, StyleError, parse_style
@@ -92,7 +92,8 @@ PROJECT_STATUSES = ("签约", "新开工", "在建", "竣工投产")
 LISTS: dict[str, str] = {
     "亿元项目": "本期该状态的亿元项目名称，如【亿元项目：新开工】；"
                 f"状态为 {'、'.join(PROJECT_STATUSES)}",
-    "项目": "本期该状态的全部项目名称（不限亿元），如【项目：签约】",
+    "项目": "本期该状态的全部项目名称（不限亿元），如【项目：签约】；"
+            "单个项目的数据写【项目：项目名称.总投资】，见下",
     "荣誉": f"本年该类别的企业荣誉，如【荣誉：质量奖】；类别为 {'、'.join(HONOUR_CATEGORIES)}",
 }
 
@@ -153,6 +154,8 @@ def inline(ref: FieldRef, context: Context) -> tuple[Run, ...]:
     """The runs a field prints inside a sentence; raises FieldProblem."""
     if plan_fields.handles(ref):  # the work plan: counts, lists, the 督办 date
         return (plan_fields.inline(ref, context),)
+    if project_fields.handles(ref, PROJECT_STATUSES):  # 【项目：名称.总投资】
+        return (project_fields.inline(ref, context),)
     if ref.has_option and ref.name in LISTS:
         return (_list(ref, context),)
     style = PLAIN
