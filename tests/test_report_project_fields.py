@@ -61,7 +61,8 @@ def test_what_the_register_lacks_is_missing_never_zero(projects) -> None:
     assert text == "【未填：项目“智造园.二期”2026年完成投资】" and missing
     assert _line(projects, "【项目：智造园.二期.投资完成率】")[0] == \
         "【未填：项目“智造园.二期”完成投资】"
-    assert _line(projects, "【项目：智造园.二期.竣工日期】")[0] == "【未填：项目“智造园.二期”竣工日期】"
+    assert _line(projects, "【项目：智造园.二期.竣工日期】")[0] == \
+        "【未填：项目“智造园.二期”竣工日期】"
     assert _line(projects, "【项目：年产5万吨新材料项目（一期）.累计投资】",
                  Period(2024, 12))[0] == "【未填：项目“年产5万吨新材料项目（一期）”完成投资】"
 
