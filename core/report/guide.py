@@ -3,7 +3,7 @@ so it never lists a field the builder does not know, nor misses one it does)."""
 
 from __future__ import annotations
 
-from core.report import number_style, plan_fields, project_fields
+from core.report import conditions, number_style, plan_fields, project_fields
 from core.report.blocks import BLOCKS, NEEDS_OPTION
 from core.report.language import FORMS, GENERAL, LISTS
 
@@ -37,6 +37,8 @@ def guide() -> str:
         "工作计划（按督办日期的完成情况）",
         *(f"  【{name}】 {description}" for name, description in plan_fields.GENERAL.items()),
         *(f"  【{name}：…】 {description}" for name, description in plan_fields.LISTS.items()),
+        "",
+        conditions.DESCRIPTION,
         "",
         "段落块：单独写在一行",
         *(f"  【{name}{'：…' if name in NEEDS_OPTION else ''}】 {description}"
