@@ -349,3 +349,10 @@ def test_an_upgraded_version_4_file_keeps_its_rank_scopes(tmp_path: Path) -> Non
         figure = ledger.metrics.figure("above_scale_va_growth", Period(2025, 12))
         assert figure.month_value is None and figure.forecast is None
         assert figure.official_growth is None and figure.other_ranks == () and figure.refs == ()
+
+
+def test_a_number_style_and_a_condition_read_the_official_growth_rate(bureau: Ledger) -> None:
+    _set(bureau, INVEST, P5, value="50", official_growth="8.6")
+    _set(bureau, INVEST, Period(2025, 5), value="52")  # computed: a fall
+    assert _text(bureau, f"【{INVEST}.同比：2位小数】") == "同比增长8.60%"
+    assert _text(bureau, f"【如果：{INVEST}.同比增长】增【否则】降【结束】") == "增"
