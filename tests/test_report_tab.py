@@ -393,3 +393,17 @@ def test_charts_not_yet_drawn_are_dropped_when_the_clerk_leaves_the_tab(qtbot, o
     assert tab.charts.waiting
     tab.hide()
     assert not tab.charts.waiting and not tab.charts.timer.isActive()
+
+
+def test_every_form_the_picker_offers_prints_for_every_indicator(demo) -> None:
+    """A form the 插入字段 menu writes never gives a template error (a figure may be 未填)."""
+    from core.report.build import build
+    from tests.conftest import DEMO_PERIOD
+    from tests.report_support import tiny_png
+    from ui.summary_editor import _forms_of
+
+    lines = [f"【{indicator.name}{'.' + form if form else ''}】"
+             for indicator in demo.catalogue.all() for form, _label in _forms_of(indicator)]
+    assert len(lines) > 300
+    document = build(demo, DEMO_PERIOD, "标题\n" + "\n".join(lines), render_chart=tiny_png)
+    assert len(document.blocks) == len(lines) + 1
