@@ -87,7 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Modules that add sub-commands: each has `add_commands(subparsers)` that adds its parsers and
 # registers its handlers with @command(name). Keep their imports light (load work lazily).
-COMMAND_MODULES: list[str] = ["core.safety_commands", "core.report.commands"]
+COMMAND_MODULES: list[str] = ["core.safety_commands", "core.report.commands",
+                               "core.name_commands"]
 _HANDLERS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {}
 
 
@@ -206,6 +207,11 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
             print(f"{len(notes)} 项自动计算数据采用了手工填报数：", file=out)
             for note in notes:
                 print(f"  - {note}", file=out)
+        if not problems:
+            from core.lookalikes import find_lookalikes
+            from core.name_commands import print_lookalikes
+
+            print_lookalikes(find_lookalikes(ledger), out)
     finally:
         ledger.close()
     if problems:
