@@ -88,6 +88,12 @@ class Ledger:
                 lock.release()
         else:
             ledger.writer_lock = lock
+            if lock is not None and opened.created:
+                try:  # the new file has an identity now: its hard links meet this lock
+                    lock.cover_new_file(target)
+                except BaseException:
+                    ledger.close()
+                    raise
             if not opened.created:
                 try:
                     daily_backup(ledger)  # its copy is checked: damage of the ledger shows
