@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from core.cli import main
 from core.errors import InputError
 from core.ledger import Ledger
+from core.periods import Period
 from core.report.docx_template import fill
 from core.report.mark_proposals import (
     Choice,
@@ -197,3 +198,50 @@ def test_a_number_is_proposed_only_where_it_stands_whole(before: str, after: str
     if printed[-1].isdigit():
         whole = whole and not (after[:1] == "." and after[1:2].isdigit())
     assert bool(spans) == whole
+
+
+def test_the_window_lists_the_proposals_as_a_checklist_and_saves_the_picks(
+    qtbot, demo: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """总结 → 模板管理 → 从去年总结生成模板…"""
+    from PySide6.QtCore import Qt
+
+    from ui import summary_tab
+    from ui.dialogs.mark_proposals import MarkProposalsDialog
+    from ui.operations import Operations
+    from ui.summary_tab import SummaryTab
+
+    source, _printed_texts = last_years_summary(demo, tmp_path / "去年总结.docx")
+    same, fields = _ambiguous(demo)
+    out = tmp_path / "我的模板.docx"
+    seen: dict[str, object] = {}
+
+    def run(dialog: MarkProposalsDialog) -> int:
+        rows: dict[str, int] = {}
+        for number, proposal in enumerate(dialog.proposals):
+            rows.setdefault(proposal.found, number)  # the first of each text
+        row = rows[same]
+        seen["ambiguous_ticked"] = dialog.table.item(row, 0).checkState()
+        dialog.choice(row).setCurrentIndex(dialog.choice(row).findData(1))  # the 2nd field
+        seen["after_pick"] = dialog.table.item(row, 0).checkState()
+        first = rows[str(DEMO_PERIOD.year)]
+        dialog.table.item(first, 0).setCheckState(Qt.CheckState.Unchecked)  # not the title
+        monkeypatch.setattr(dialog, "save_as", lambda _suggested: out)
+        dialog.save()
+        return int(dialog.result())
+
+    monkeypatch.setattr(MarkProposalsDialog, "exec", run)
+    monkeypatch.setattr(summary_tab, "ask_open_path", lambda *args: source)
+    ops = Operations()
+    ops.set_ledger(demo)
+    tab = SummaryTab()
+    qtbot.addWidget(tab)
+    tab.set_period(Period(DEMO_PERIOD.year + 1, 3))  # this year's tab: last year's summary
+    tab.set_ledger(demo, ops)
+    assert tab.marks_from_last_year() == out
+    assert seen == {"ambiguous_ticked": Qt.CheckState.Unchecked,
+                    "after_pick": Qt.CheckState.Checked}
+    texts = _all_text(out)
+    assert f"在建项目达到{fields[1]}。" in texts
+    assert f"星河区科工信局{DEMO_PERIOD.year}年工作总结" in texts  # unticked: left as it was
+    assert "已标记" in tab.status.text()

@@ -140,7 +140,8 @@ class SummaryTab(LedgerTab):
                            ("删除 / 恢复内置…", self.delete_template),
                            ("导入模板文件…", self.import_template),
                            ("导出模板文件…", self.export_template),
-                           ("导入Word模板（按台账填写）…", self.fill_word_template)):
+                           ("导入Word模板（按台账填写）…", self.fill_word_template),
+                           ("从去年总结生成模板…", self.marks_from_last_year)):
             manage.addAction(tr(name), slot)
         self.manage_button.setMenu(manage)
         self.insert_button = QToolButton()
@@ -479,6 +480,25 @@ class SummaryTab(LedgerTab):
                    if filled.missing else "")
         self._say(f"已按 Word 模板填写：{out}{missing}", "\n".join(filled.missing))
         return out
+
+    def marks_from_last_year(self) -> Path | None:
+        """Last year's finished .docx → a Word template: the marks proposed, the clerk ticks."""
+        from ui.dialogs.mark_proposals import MarkProposalsDialog
+
+        if self.ledger is None or self.period is None:
+            return None
+        source = ask_open_path(self, tr("选择去年的总结"), self._folder(), "Word 文件 (*.docx)")
+        if source is None:
+            return None
+        dialog = MarkProposalsDialog(self.ledger, source, self.period.year - 1, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result_file is None:
+            return None
+        marked = dialog.result_file
+        self._exported(marked.path)
+        skipped = f"；{len(marked.skipped)} 处未能标记" if marked.skipped else ""
+        self._say(f"已标记 {marked.marked} 处，Word 模板：{marked.path}{skipped}；"
+                  "用“导入Word模板（按台账填写）…”按今年台账填写", "\n".join(marked.skipped))
+        return marked.path
 
     def export_template(self) -> None:
         self.save_now()
