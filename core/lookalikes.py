@@ -88,14 +88,14 @@ class Group:
 
     @staticmethod
     def describe_name(name: Name, *, short: bool = False) -> str:
-        """“星河⟨U+200B⟩科技”（含不可见字符 U+200B，3 条相关记录）"""
+        """“星河〈U+200B〉科技”（含不可见字符 U+200B，3 条相关记录）"""
         return _visible(name.name) if short else f"“{_visible(name.name)}”（{_detail(name)}）"
 
 
 def _visible(name: str) -> str:
-    """The name with its invisible characters shown as ⟨U+200B⟩."""
-    shown = _INVISIBLE.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", name)
-    return shown.replace("\u00a0", "⟨不换行空格⟩")
+    """The name with its invisible characters shown as 〈U+200B〉."""
+    shown = _INVISIBLE.sub(lambda m: f"〈U+{ord(m.group()):04X}〉", name)
+    return shown.replace("\u00a0", "〈不换行空格〉")
 
 
 def _detail(name: Name) -> str:

@@ -59,7 +59,7 @@ def test_check_names_each_look_alike_group(ledger_path: Path) -> None:
     assert main(["check", "--db", str(ledger_path)], out) == 0
     text = out.getvalue()
     assert "3 组名称看起来相同" in text and "merge-names" in text
-    assert "星河科技⟨U+200B⟩有限公司" in text and "含全角字母或数字" in text
+    assert "星河科技〈U+200B〉有限公司" in text and "含全角字母或数字" in text
     assert "含不换行空格或全角空格" in text and "首尾有空格" in text
     assert "银河材料" not in text
 
