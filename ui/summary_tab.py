@@ -59,10 +59,11 @@ from core.report.template import TemplateError
 from ui import messages
 from ui.app_settings import AppSettings
 from ui.chart_view import ChartView
+from ui.font_check import check_fonts
 from ui.i18n import tr
 from ui.messages import guarded
 from ui.operations import Operations
-from ui.report_pdf import SummaryLayout, check_fonts, render, write_pdf
+from ui.report_pdf import SummaryLayout, render, write_pdf
 from ui.summary_charts import PreviewCharts
 from ui.summary_editor import TemplateEditor, fill_field_menu
 from ui.summary_preview import PagePreview
