@@ -144,7 +144,7 @@ class MarkProposalsDialog(QDialog):
         return chosen
 
     def save_as(self, suggested: Path) -> Path | None:
-        from ui.summary_tab import ask_save_path
+        from ui.summary_output import ask_save_path
 
         return ask_save_path(self, tr("保存 Word 模板"), suggested, "Word 文件 (*.docx)")
 
