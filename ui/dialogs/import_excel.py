@@ -471,6 +471,9 @@ class ImportDialog(QDialog):
         plan = self.plan
         if plan is None or not plan.can_apply or self._busy:
             return
+        if self.ledger.readonly:  # the companion could write what the window may not
+            messages.warn(self, f"台账以只读方式打开（{self.ledger.readonly_reason}），不能导入")
+            return
         path = self.ledger.path
         failure: list[LedgerError] = []
 
