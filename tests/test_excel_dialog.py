@@ -307,3 +307,18 @@ def test_closing_the_window_during_an_apply_is_refused_and_the_import_completes(
     assert warned and "正在导入" in warned[0] and "完成" in warned[0]
     assert ledger.scalar("SELECT count(*) FROM enterprises WHERE name LIKE '批量导入企业%'") == 600
     assert "新增 600 条" in window.statusBar().currentMessage()
+
+
+def test_an_apply_on_a_read_only_ledger_writes_nothing(qtbot, ledger_path: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    Ledger.open(ledger_path).close()
+    path = _many_enterprises(tmp_path, 3)
+    with Ledger.open(ledger_path, readonly=True) as reader:
+        dialog, _ops = _dialog(qtbot, reader, path)
+        assert not dialog.import_button.isEnabled() and dialog.plan is not None
+        warned: list[str] = []
+        monkeypatch.setattr(messages, "warn", lambda _p, text, title="": warned.append(text))
+        dialog.apply()  # asked anyway (a shortcut, a script): refused before any connection
+        assert warned and "只读" in warned[0]
+    with Ledger.open(ledger_path, readonly=True) as after:
+        assert after.scalar("SELECT count(*) FROM enterprises") == 0
