@@ -8,7 +8,8 @@ opener reads. Opening read-only takes no lock and always works.
 Two hard links to one ledger are two paths of one file: besides the lock file beside the path,
 the writer takes a second lock keyed by the file's identity (st_dev/st_ino on POSIX; on Windows
 the volume serial and file index os.stat gives) in a folder every user of the PC may write
-(/tmp; %ProgramData%/WorkLedger/locks), so every name of the file meets the same lock.
+(/tmp; %ProgramData%/WorkLedger/locks; in portable mode the stick's data folder), so every
+name of the file meets the same lock.
 
 POSIX uses flock() on the whole file. Windows locks are mandatory, so a byte far past the JSON is
 locked there and the JSON stays readable. Where the file system cannot lock at all (some network
@@ -91,6 +92,10 @@ def identity_lock_path(ledger: Path) -> Path | None:
 
 
 def _shared_lock_folder() -> Path:
+    from core import paths
+
+    if paths.is_portable():  # nothing is written to the PC: the stick's data folder
+        return paths.data_dir() / "locks"
     if sys.platform == "win32":
         import tempfile
 

@@ -283,3 +283,23 @@ def test_the_file_identity_lock_needs_a_file_id(ledger: Ledger) -> None:
     assert found is not None and found.exists()
     assert ledger.writer_lock is not None and ledger.writer_lock.identity is not None
     assert ledger.writer_lock.identity.path == found
+
+
+def test_portable_mode_keeps_the_identity_lock_on_the_stick(ledger_path: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    """Portable mode writes nothing to the PC: the lock every hard link meets lives in the
+    stick's data folder (both users run the stick's copy, so they meet there)."""
+    from core import paths
+
+    stick = tmp_path / "U盘" / "data"
+    monkeypatch.setattr(paths, "is_portable", lambda: True)
+    monkeypatch.setattr(paths, "data_dir", lambda: stick)
+    Ledger.open(ledger_path).close()
+    with Ledger.open(ledger_path) as ledger:
+        assert ledger.writer_lock is not None and ledger.writer_lock.identity is not None
+        assert ledger.writer_lock.identity.path.parent == stick / "locks"
+        link = tmp_path / "另一个名字.db"
+        _hard_link(ledger_path, link)
+        with pytest.raises(LockedError):
+            Ledger.open(link)
