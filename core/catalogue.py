@@ -67,6 +67,13 @@ class Indicator:
         return self.derivation is not None
 
     @property
+    def ratio_parts(self) -> tuple[str, str] | None:
+        """(numerator id, denominator id) when this is a 占比 of two indicators (core.ratios)."""
+        from core.ratios import parts
+
+        return parts(self.derivation)
+
+    @property
     def is_percentage(self) -> bool:
         """Rates and shares compare in 个百分点, not in %."""
         return kind_of(self).percentage
@@ -103,7 +110,10 @@ class Indicator:
 
 # What the catalogue dialog may change, with how each is read.
 EDITABLE = ("name", "unit", "decimals", "kind", "section", "higher_is_better", "hard_min",
-            "hard_max", "soft_min", "soft_max", "rank_scope", "description")
+            "hard_max", "soft_min", "soft_max", "rank_scope", "description", "numerator",
+            "denominator")
+# 占比: the two parts, by name or id; stored as the indicator's derivation (core.ratios).
+RATIO_FIELDS = ("numerator", "denominator")
 
 
 class Catalogue:
@@ -184,7 +194,7 @@ class Catalogue:
     # -- writing ------------------------------------------------------------------------------
     def add(self, name: str, *, unit: str = "", decimals: int | str = 0, kind: str = "count",
             section: str = "绩效指标", **extra: Any) -> Change:
-        fields = self._validated({"name": name, "unit": unit, "decimals": decimals, "kind": kind,
+        fields = self.validated({"name": name, "unit": unit, "decimals": decimals, "kind": kind,
                                   "section": section, **extra})
         position = self.ledger.scalar(
             "SELECT coalesce(max(position), 0) + 1 FROM indicators WHERE section = ?",
@@ -196,19 +206,32 @@ class Catalogue:
 
     def update(self, indicator_id: str, **changes: Any) -> Change:
         """Change catalogue fields; a new name keeps the old one as an alias for templates."""
+        label, fields = self.planned_update(indicator_id, changes)
+        with self.ledger.write(label) as writer:
+            writer.update("indicators", indicator_id, fields)
+        return writer.change
+
+    def current_fields(self, indicator: Indicator) -> dict[str, Any]:
+        """The indicator's EDITABLE fields as `update` takes them (占比 parts by id)."""
+        fields = {key: getattr(indicator, key) for key in EDITABLE if key not in RATIO_FIELDS}
+        parts = indicator.ratio_parts or ("", "")
+        fields.update(zip(RATIO_FIELDS, parts, strict=True))
+        return fields
+
+    def planned_update(self, indicator_id: str, changes: dict[str, Any]
+                       ) -> tuple[str, dict[str, Any]]:
+        """What `update` would write (its label and the validated columns), writing nothing."""
         current = self.get(indicator_id)
-        merged = {key: getattr(current, key) for key in EDITABLE}
+        merged = self.current_fields(current)
         merged.update(changes)
-        fields = self._validated(merged, exclude_id=indicator_id)
+        fields = self.validated(merged, exclude_id=indicator_id)
         if fields["name"] != current.name:
             aliases = [n for n in current.former_names if n != fields["name"]]
             fields["former_names"] = json.dumps([*aliases, current.name], ensure_ascii=False)
             label = f"指标“{current.name}”改名为“{fields['name']}”"
         else:
             label = f"修改指标“{current.name}”"
-        with self.ledger.write(label) as writer:
-            writer.update("indicators", indicator_id, fields)
-        return writer.change
+        return label, fields
 
     def rename(self, indicator_id: str, new_name: str) -> Change:
         return self.update(indicator_id, name=new_name)
@@ -232,7 +255,97 @@ class Catalogue:
             writer.update("indicators", indicator_id, {"retired": 0})
         return writer.change
 
-    def _validated(self, fields: dict[str, Any], exclude_id: str | None = None) -> dict[str, Any]:
+    # -- several at once (the 指标目录 dialog's selection): each one undoable step -------------
+    def retire_many(self, indicator_ids: list[str]) -> Change:
+        """停用 every chosen indicator (one that never had data is deleted, as by `retire`)."""
+        chosen = [self.get(i) for i in dict.fromkeys(indicator_ids)]
+        active = [i for i in chosen if not i.retired]
+        if not active:
+            raise InputError("所选指标都已停用")
+        with self.ledger.write(f"停用 {len(active)} 个指标") as writer:
+            for indicator in active:
+                if self.has_values(indicator.id) or indicator.code is not None:
+                    writer.update("indicators", indicator.id, {"retired": 1})
+                else:
+                    writer.delete("indicators", indicator.id)
+        return writer.change
+
+    def restore_many(self, indicator_ids: list[str]) -> Change:
+        """启用 every chosen retired indicator; refused whole when a name is taken."""
+        chosen = [self.get(i) for i in dict.fromkeys(indicator_ids)]
+        retired = [i for i in chosen if i.retired]
+        if not retired:
+            raise InputError("所选指标都在使用中")
+        names = [i.name for i in retired]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        taken = [n for n in names if self.find(n) is not None]
+        if twice or taken:
+            raise InputError(f"已有同名的在用指标：{'、'.join(twice or taken)}，请先改名再恢复")
+        with self.ledger.write(f"恢复 {len(retired)} 个指标") as writer:
+            for indicator in retired:
+                writer.update("indicators", indicator.id, {"retired": 0})
+        return writer.change
+
+    def move(self, indicator_ids: list[str], steps: int) -> Change:
+        """Move the chosen indicators `steps` places up (negative) or down within their group."""
+        chosen = set(indicator_ids)
+        if not chosen or steps == 0:
+            return Change("无修改")
+        by_section: dict[str, list[Indicator]] = {}
+        for indicator in self.all(include_retired=True):
+            by_section.setdefault(indicator.section, []).append(indicator)
+        orders: dict[str, list[str]] = {}
+        for section, members in by_section.items():
+            ids = [i.id for i in members]
+            if not chosen & set(ids):
+                continue
+            for _ in range(abs(steps)):
+                ids = _shift(ids, chosen, up=steps < 0)
+            orders[section] = ids
+        return self._reorder(orders, "调整指标顺序")
+
+    def reorder(self, section: str, indicator_ids: list[str]) -> Change:
+        """Put a group's indicators in the given order (a drag in the list); others keep theirs
+        after them."""
+        members = [i.id for i in self.all(include_retired=True) if i.section == section]
+        wanted = [i for i in indicator_ids if i in members]
+        return self._reorder({section: wanted + [i for i in members if i not in wanted]},
+                             f"调整“{section}”的指标顺序")
+
+    def _reorder(self, orders: dict[str, list[str]], label: str) -> Change:
+        _indicators, by_id = self._indicators()
+        with self.ledger.write(label) as writer:
+            for ids in orders.values():
+                for position, indicator_id in enumerate(ids, start=1):
+                    if by_id[indicator_id].position != position:
+                        writer.update("indicators", indicator_id, {"position": position})
+        return writer.change
+
+    def rename_section(self, old: str, new: str) -> Change:
+        """Rename a group for every indicator in it (retired ones too); joining an existing
+        group puts them after its own."""
+        new = str(new or "").strip()
+        if not new:
+            raise InputError("分组名称不能为空")
+        members = [i for i in self.all(include_retired=True) if i.section == old]
+        if not members:
+            raise NotFoundError(f"没有名为“{old}”的分组")
+        if new == old:
+            return Change("无修改")
+        start = int(self.ledger.scalar(
+            "SELECT coalesce(max(position), 0) FROM indicators WHERE section = ?", (new,)))
+        with self.ledger.write(f"分组“{old}”改名为“{new}”") as writer:
+            for offset, indicator in enumerate(members, start=1):
+                writer.update("indicators", indicator.id,
+                              {"section": new, "position": start + offset})
+        return writer.change
+
+    def validated(self, fields: dict[str, Any], exclude_id: str | None = None,
+                  known: dict[str, Indicator] | None = None) -> dict[str, Any]:
+        """The columns to store for `fields` (EDITABLE keys), or InputError saying why not.
+
+        `known` holds indicators not yet stored (a catalogue sheet's earlier rows) by name, for
+        a 占比 whose parts come in the same sheet."""
         unknown = set(fields) - set(EDITABLE)
         if unknown:
             raise InputError(f"指标没有这些属性：{'、'.join(sorted(unknown))}")
@@ -270,4 +383,50 @@ class Catalogue:
             out["rank_scope"] = str(out["rank_scope"] or "").strip() or None
         if "description" in out:
             out["description"] = str(out["description"] or "").strip()
+        self._ratio(out, exclude_id, known or {})
         return out
+
+    def _ratio(self, out: dict[str, Any], exclude_id: str | None,
+               known: dict[str, Indicator]) -> None:
+        """Turn the 占比 parts (names or ids) into the derivation; refuse what cannot be."""
+        from core.ratios import check, ratio_key
+
+        if not any(key in out for key in RATIO_FIELDS):
+            return
+        given = [str(out.pop(key, "") or "").strip() for key in RATIO_FIELDS]
+        current = self.get(exclude_id) if exclude_id is not None else None
+        builtin = current is not None and current.derivation is not None and (
+            current.ratio_parts is None)
+        if not any(given):
+            if current is not None and current.ratio_parts is not None:
+                out["derivation"] = None
+            return
+        if builtin:
+            raise InputError(f"「{out['name']}」由台账记录自动计算，不能再设为占比")
+        if not all(given):
+            raise InputError(f"「{out['name']}」的占比要同时填写分子和分母指标")
+        parts: list[Indicator] = []
+        for ref, what in zip(given, ("分子", "分母"), strict=True):
+            found = known.get(ref) or self._any(ref)
+            if found is None:
+                raise InputError(f"占比的{what}“{ref}”不在指标目录中")
+            parts.append(found)
+        if out.get("kind") not in NUMERIC_KINDS or out.get("kind") == "rank":
+            raise InputError(f"「{out['name']}」是占比，类型应为占比、增速或金额/数量")
+        check(self.ledger, exclude_id, parts[0], parts[1])
+        out["derivation"] = ratio_key(parts[0].id, parts[1].id)
+
+    def _any(self, ref: str) -> Indicator | None:
+        try:
+            return self.resolve(ref)
+        except NotFoundError:
+            return None
+
+
+def _shift(ids: list[str], chosen: set[str], *, up: bool) -> list[str]:
+    """One step of moving the chosen ids up or down past their unchosen neighbours."""
+    order = list(ids) if up else list(reversed(ids))
+    for index in range(1, len(order)):
+        if order[index] in chosen and order[index - 1] not in chosen:
+            order[index - 1], order[index] = order[index], order[index - 1]
+    return order if up else list(reversed(order))
