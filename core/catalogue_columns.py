@@ -52,8 +52,8 @@ _KIND_WORDS: dict[str, str] = {}
 for _key, _label in KINDS.items():
     _KIND_WORDS[_key] = _key
     _KIND_WORDS[_label] = _key
-    for _part in _label.split("/"):
-        _KIND_WORDS[_part] = _key
+    for _word in _label.split("/"):
+        _KIND_WORDS[_word] = _key
 _KIND_WORDS.update({"比重": "share", "增幅": "rate", "增长率": "rate", "位次": "rank",
                     "数量": "amount", "金额": "amount", "个数": "count", "数目": "count",
                     "名单": "list", "文本": "text"})
