@@ -218,13 +218,14 @@ class Catalogue:
         fields.update(zip(RATIO_FIELDS, parts, strict=True))
         return fields
 
-    def planned_update(self, indicator_id: str, changes: dict[str, Any]
-                       ) -> tuple[str, dict[str, Any]]:
-        """What `update` would write (its label and the validated columns), writing nothing."""
+    def planned_update(self, indicator_id: str, changes: dict[str, Any], *,
+                       active: bool = True) -> tuple[str, dict[str, Any]]:
+        """What `update` would write (its label and the validated columns), writing nothing.
+        `active`: whether it is in use afterwards (a retired one may share an active name)."""
         current = self.get(indicator_id)
         merged = self.current_fields(current)
         merged.update(changes)
-        fields = self.validated(merged, exclude_id=indicator_id)
+        fields = self.validated(merged, exclude_id=indicator_id, active=active)
         if fields["name"] != current.name:
             aliases = [n for n in current.former_names if n != fields["name"]]
             fields["former_names"] = json.dumps([*aliases, current.name], ensure_ascii=False)
@@ -341,7 +342,8 @@ class Catalogue:
         return writer.change
 
     def validated(self, fields: dict[str, Any], exclude_id: str | None = None,
-                  known: dict[str, Indicator] | None = None) -> dict[str, Any]:
+                  known: dict[str, Indicator] | None = None, *,
+                  active: bool = True) -> dict[str, Any]:
         """The columns to store for `fields` (EDITABLE keys), or InputError saying why not.
 
         `known` holds indicators not yet stored (a catalogue sheet's earlier rows) by name, for
@@ -355,7 +357,7 @@ class Catalogue:
             raise InputError("指标名称不能为空")
         if any(ch in name for ch in "【】{}|"):
             raise InputError("指标名称不能含有 【 】 { } | 这些字符（模板要用）")
-        clash = self.find(name)
+        clash = self.find(name) if active else None
         if clash is not None and clash.id != exclude_id:
             raise InputError(f"已有名为“{name}”的指标")
         out["name"] = name

@@ -21,6 +21,7 @@ from core import clock
 from core.changes import Change
 from core.errors import ConflictError, InputError
 from core.exchange.excel_export import MAX_CELL_TEXT
+from core.exchange.catalogue_sheet import CatalogueImporter
 from core.exchange.importers import (
     CHANGED,
     NEW,
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
 IMPORTERS: dict[str, type[RowImporter]] = {
     "enterprises": EnterpriseImporter, "honours": HonourImporter, "projects": ProjectImporter,
     "services": ServiceImporter, "indicators": IndicatorImporter, "plans": PlanImporter,
+    "catalogue": CatalogueImporter,
 }
 _TOTAL_WORDS = {"合计", "小计", "总计", "累计", "合计:", "总计:"}
 EMPTY_CELLS_NOTE = "空白单元格不会清除台账中已有的内容"
