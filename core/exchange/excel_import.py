@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 from core import clock
 from core.changes import Change
 from core.errors import ConflictError, InputError
-from core.exchange.excel_export import MAX_CELL_TEXT
 from core.exchange.catalogue_sheet import CatalogueImporter
+from core.exchange.excel_export import MAX_CELL_TEXT
 from core.exchange.importers import (
     CHANGED,
     NEW,
