@@ -432,3 +432,18 @@ def _shift(ids: list[str], chosen: set[str], *, up: bool) -> list[str]:
         if order[index] in chosen and order[index - 1] not in chosen:
             order[index - 1], order[index] = order[index], order[index - 1]
     return order if up else list(reversed(order))
+
+
+def unsaved(indicator_id: str, values: dict[str, Any]) -> Indicator:
+    """An indicator about to be stored (a catalogue sheet's row, a starter's): a later one's
+    占比 may name it before it is written."""
+    return Indicator(
+        id=indicator_id, code=None, name=values["name"], former_names=(),
+        unit=values["unit"], decimals=values["decimals"], kind=values["kind"],
+        section=values["section"], position=values["position"],
+        higher_is_better=bool(values.get("higher_is_better", 1)),
+        hard_min=values.get("hard_min"), hard_max=values.get("hard_max"),
+        soft_min=values.get("soft_min"), soft_max=values.get("soft_max"),
+        derivation=values.get("derivation"), rank_scope=values.get("rank_scope"),
+        description=values.get("description", ""), retired=bool(values["retired"]),
+    )

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from core.cli import _Parser, command
+from core.cli import _Parser, command, starter_name
 
 
 def add_commands(commands: Any) -> None:
@@ -26,6 +26,11 @@ def add_commands(commands: Any) -> None:
     import_.add_argument("--db", required=True, type=Path, help="台账文件")
     import_.add_argument("file", type=Path, help="Excel 文件（.xlsx）")
     import_.add_argument("--apply", action="store_true", help="检查全部通过后写入台账")
+
+    new = commands.add_parser("new", help="新建一个空台账（可选起步模板：指标目录和总结模板）")
+    new.add_argument("--db", required=True, type=Path, help="新台账文件（不能已存在）")
+    new.add_argument("--starter", type=starter_name, default=None,
+                     help="起步模板，如 区工信局、区科技局（默认区科工信局）")
 
 
 @command("catalogue")
@@ -76,3 +81,13 @@ def print_catalogue_plan(plan: Any, out: TextIO) -> None:
     for note in plan.notes:
         print(f"说明：{note}", file=out)
     print(f"合计：{plan.summary}", file=out)
+
+
+@command("new")
+def _new(args: argparse.Namespace, out: TextIO) -> int:
+    from core.starters import DEFAULT_STARTER, new_ledger
+
+    name = args.starter or DEFAULT_STARTER
+    new_ledger(args.db, name).close()
+    print(f"已新建台账：{args.db}（起步模板：{name}）", file=out)
+    return 0

@@ -16,7 +16,7 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core.catalogue import Indicator
+from core.catalogue import Indicator, unsaved
 from core.catalogue_columns import COLUMN_BY_KEY, COLUMNS, HEADERS
 from core.changes import new_id
 from core.default_catalogue import KINDS
@@ -178,7 +178,7 @@ class CatalogueImporter(RowImporter):
         indicator_id = row_id or new_id()
         values = {**out, "position": self._next_position(out["section"]),
                   "retired": int(retired), "former_names": "[]"}
-        self.known[name] = _unsaved(indicator_id, values)
+        self.known[name] = unsaved(indicator_id, values)
         self.names[indicator_id] = name
         detail = f"{KINDS[out['kind']]}，{out['section']}" + (
             f"，单位{out['unit']}" if out["unit"] else "") + ("，已停用" if retired else "")
@@ -218,16 +218,3 @@ class CatalogueImporter(RowImporter):
             return "无"
         return "÷".join(f"“{self.names.get(i, '?')}”" for i in found)
 
-
-def _unsaved(indicator_id: str, values: dict[str, Any]) -> Indicator:
-    """An indicator of this sheet before it is stored (a later row's 占比 may name it)."""
-    return Indicator(
-        id=indicator_id, code=None, name=values["name"], former_names=(),
-        unit=values["unit"], decimals=values["decimals"], kind=values["kind"],
-        section=values["section"], position=values["position"],
-        higher_is_better=bool(values.get("higher_is_better", 1)),
-        hard_min=values.get("hard_min"), hard_max=values.get("hard_max"),
-        soft_min=values.get("soft_min"), soft_max=values.get("soft_max"),
-        derivation=values.get("derivation"), rank_scope=values.get("rank_scope"),
-        description=values.get("description", ""), retired=bool(values["retired"]),
-    )
