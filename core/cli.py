@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--size", choices=("normal", "large"), default="normal",
                       help="large：十年、数万条记录的大台账（性能测试用）")
     demo.add_argument("--starter", type=starter_name, default=None,
-                      help="起步模板（指标目录和总结模板），如 区工信局、区科技局（默认区科工信局）")
+                      help="起步模板（指标目录和总结模板），如 区工信局（默认区科工信局）")
 
     check = commands.add_parser("check", help="完整性检查，并列出总结还缺的数据")
     check.add_argument("--db", required=True, type=Path, help="台账文件")
