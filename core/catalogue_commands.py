@@ -69,18 +69,10 @@ def _catalogue(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def print_catalogue_plan(plan: Any, out: TextIO) -> None:
-    """Every row of the dry run (a catalogue is a few dozen rows), refused ones first."""
-    from core.exchange.importers import ACTION_LABELS, CHANGED, NEW, REJECTED, UNCHANGED
+    from core.exchange.catalogue_sheet import plan_lines
 
-    print(f"文件：{plan.path.name}", file=out)
-    for action in (REJECTED, NEW, CHANGED, UNCHANGED):
-        for result in plan.results(action):
-            detail = f"——{result.detail}" if result.detail else ""
-            print(f"  {result.sheet} 第 {result.row} 行 {result.label}：{ACTION_LABELS[action]}"
-                  f"{detail}", file=out)
-    for note in plan.notes:
-        print(f"说明：{note}", file=out)
-    print(f"合计：{plan.summary}", file=out)
+    for line in plan_lines(plan):
+        print(line, file=out)
 
 
 @command("new")

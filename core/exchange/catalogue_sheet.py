@@ -22,8 +22,10 @@ from core.changes import new_id
 from core.default_catalogue import KINDS
 from core.errors import InputError, LedgerError
 from core.exchange.importers import (
+    ACTION_LABELS,
     CHANGED,
     NEW,
+    REJECTED,
     UNCHANGED,
     Context,
     Op,
@@ -100,6 +102,20 @@ def preview_catalogue(ledger: Ledger, path: Path, *, progress: Progress = no_pro
             f"“{workbook.path.name}”中没有找到指标目录的列（要有“名称”，以及“单位”“小数位数”"
             "“类型”“分组”等），未导入；可先导出指标目录，照它的表头填写")
     return preview(ledger, workbook, mappings=mappings, progress=progress)
+
+
+def plan_lines(plan: ImportPlan) -> list[str]:
+    """The dry run as the command prints it and the 指标目录 dialog shows it: every row (a
+    catalogue is a few dozen), refused ones first, then the notes and the totals."""
+    lines = [f"文件：{plan.path.name}"]
+    for action in (REJECTED, NEW, CHANGED, UNCHANGED):
+        for result in plan.results(action):
+            detail = f"——{result.detail}" if result.detail else ""
+            lines.append(f"  {result.sheet} 第 {result.row} 行 {result.label}："
+                         f"{ACTION_LABELS[action]}{detail}")
+    lines += [f"说明：{note}" for note in plan.notes]
+    lines.append(f"合计：{plan.summary}")
+    return lines
 
 
 class CatalogueImporter(RowImporter):
