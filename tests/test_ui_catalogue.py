@@ -27,7 +27,8 @@ def _choose(dialog: CatalogueDialog, names: list[str]) -> None:
         item = dialog.listing.item(row)
         if item.text().split(" · ", 1)[1] in names:
             item.setSelected(True)
-            dialog.listing.setCurrentItem(item, dialog.listing.selectionModel().SelectionFlag.Select)
+            flag = dialog.listing.selectionModel().SelectionFlag.Select
+            dialog.listing.setCurrentItem(item, flag)
 
 
 def test_retire_and_restore_several_rows_in_one_undoable_step(qtbot, ledger):
