@@ -126,3 +126,16 @@ def test_the_form_labels_are_the_sheet_headers(qtbot, ledger):
     labels = {w.text() for w in dialog.findChildren(type(dialog.origin))}
     assert {HEADERS[k] for k in ("name", "unit", "decimals", "kind", "section",
                                  "rank_scope", "description")} <= labels
+
+
+def test_drag_a_row_to_its_place(qtbot, ledger):
+    from PySide6.QtCore import QModelIndex
+
+    dialog, ops = _dialog(qtbot, ledger)
+    names = [i.name for i in ledger.catalogue.all() if i.section == "科技创新"]
+    _choose(dialog, [names[3]])
+    row = dialog.listing.currentRow()
+    assert dialog.listing.model().moveRow(QModelIndex(), row, QModelIndex(), row - 2)
+    assert [i.name for i in ledger.catalogue.all() if i.section == "科技创新"][:4] == \
+        [names[0], names[3], names[1], names[2]]
+    assert ops.stack.count() == 1

@@ -92,6 +92,9 @@ class CatalogueDialog(QDialog):
         self.listing = QListWidget(self)
         self.listing.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.listing.currentItemChanged.connect(self._show_selected)
+        if not ledger.readonly:  # drag a row to its place within its group
+            self.listing.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+            self.listing.model().rowsMoved.connect(self._dropped)
         self.show_retired = QCheckBox(tr("显示已停用的指标"), self)
         self.show_retired.toggled.connect(lambda _on: self.fill(self._current_id()))
 
@@ -358,6 +361,19 @@ class CatalogueDialog(QDialog):
         if ids and self._apply(lambda: self.ledger.catalogue.move(ids, steps)) is not None:
             self.fill(ids[0])
             self._select(ids)
+
+    def _dropped(self, *_where: Any) -> None:
+        """A drag ended: the moved rows' group takes the order the list now shows."""
+        moved = self.selected_ids()
+        if not moved:
+            return
+        catalogue = self.ledger.catalogue
+        section = catalogue.get(moved[0]).section
+        shown = [self.listing.item(row).data(Qt.ItemDataRole.UserRole)
+                 for row in range(self.listing.count())]
+        order = [i for i in shown if catalogue.get(i).section == section]
+        self._apply(lambda: catalogue.reorder(section, order))
+        self.fill(moved[0])  # a row dropped into another group goes back to its own
 
     def _select(self, ids: list[str]) -> None:
         for row in range(self.listing.count()):
