@@ -89,3 +89,34 @@ def test_cli_create_unknown(ledger_path: Path, tmp_path: Path,
     assert main(["import", "--db", str(ledger_path), str(bad), "--create-unknown", "百分比"],
                 io.StringIO()) == 1
     assert "「--create-unknown 的类型」应为" in capsys.readouterr().err
+
+
+def test_the_import_dialog_offers_unknown_names_and_creates_only_the_ticked(
+        qtbot, ledger: Ledger, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    from core.exchange.reading import read_workbook
+    from ui.dialogs.import_excel import ImportDialog
+    from ui.operations import Operations
+
+    ops = Operations()
+    ops.set_ledger(ledger)
+    dialog = ImportDialog(ledger, ops, read_workbook(_sheet(tmp_path)))
+    qtbot.addWidget(dialog)
+    ops.setParent(dialog)
+    dialog.year.setValue(2026)
+    qtbot.waitUntil(lambda: set(dialog.unknown.rows) == {"财政科技支出", "科技人才数"})
+    assert dialog.unknown.isVisibleTo(dialog) and not dialog.import_button.isEnabled()
+    box, kind = dialog.unknown.rows["财政科技支出"]
+    assert kind.currentData() == "amount"  # 万元 in the header: an amount, as the clerk may change
+    box.setChecked(True)
+    qtbot.waitUntil(lambda: "未通过 1 条" in dialog.summary.text())
+    other, other_kind = dialog.unknown.rows["科技人才数"]
+    other_kind.setCurrentIndex(other_kind.findData("count"))
+    other.setChecked(True)
+    qtbot.waitUntil(dialog.import_button.isEnabled)
+    dialog.import_button.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert ledger.catalogue.find("科技人才数").kind == "count"  # type: ignore[union-attr]
+    ops.stack.undo()
+    assert ledger.catalogue.find("财政科技支出") is None
