@@ -117,6 +117,11 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
             create = chosen_kinds(args.create_unknown, list(plan.unknown))
             plan = preview_file(ledger, args.file, year=args.year, create=create)
         print_plan(plan, out)
+        left = [name for name in plan.unknown if name not in plan.create]
+        if left:
+            print(f"如需新建这些指标，加 --create-unknown 名称=类型（如 --create-unknown "
+                  f"{left[0]}=计数；类型：计数、金额/数量、增速、占比、排名、文字、名单）",
+                  file=out)
         rejected = plan.count(REJECTED)
         if rejected:
             print(f"有 {rejected} 行未通过检查，未导入任何内容；请按提示修改表格后再导入",

@@ -76,6 +76,7 @@ def test_cli_create_unknown(ledger_path: Path, tmp_path: Path,
     out = io.StringIO()
     assert main(["import", "--db", str(ledger_path), str(sheet), "--year", "2026"], out) == 1
     assert "指标目录中没有 2 个指标" in out.getvalue()
+    assert "加 --create-unknown 名称=类型（如 --create-unknown 财政科技支出=计数" in out.getvalue()
     out = io.StringIO()
     assert main(["import", "--db", str(ledger_path), str(sheet), "--year", "2026",
                  "--create-unknown", "科技人才数=计数", "--create-unknown", "金额",
