@@ -121,3 +121,11 @@ def test_the_import_dialog_offers_unknown_names_and_creates_only_the_ticked(
     assert ledger.catalogue.find("科技人才数").kind == "count"  # type: ignore[union-attr]
     ops.stack.undo()
     assert ledger.catalogue.find("财政科技支出") is None
+
+
+@pytest.mark.parametrize("unit, kind", [("%", "rate"), ("家", "count"), ("人次", "count"),
+                                        ("", "count"), ("万元", "amount"), ("亿千瓦时", "amount")])
+def test_the_kind_first_offered_follows_the_unit(unit: str, kind: str) -> None:
+    from core.exchange.unknown import guess_kind
+
+    assert guess_kind(unit) == kind

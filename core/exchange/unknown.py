@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from core.exchange.importers import IndicatorImporter, Op
 
 SECTION = "新增指标"
+COUNT_UNITS = frozenset({"家", "个", "项", "人", "人次", "件", "条", "位", "次", "所", "名", "户"})
 DECIMALS = {"count": 0, "amount": 2, "rate": 1, "share": 1, "rank": 0, "text": 0, "list": 0}
 
 
@@ -36,6 +37,13 @@ class UnknownName:
         for sheet, row in self.rows:
             sheets.setdefault(sheet, []).append(str(row))
         return "；".join(f"工作表“{s}”第 {'、'.join(rows)} 行" for s, rows in sheets.items())
+
+
+def guess_kind(unit: str) -> str:
+    """The kind first offered for a new indicator of `unit` (the clerk chooses in the end)."""
+    if unit == "%":
+        return "rate"
+    return "count" if not unit or unit in COUNT_UNITS else "amount"
 
 
 def offer_unknown(importer: IndicatorImporter, name: str, number: int, values: dict[str, Any],

@@ -271,7 +271,9 @@ class CatalogueDialog(QDialog):
         self.denominator.setCurrentText(denominator)
         self.description.setPlainText(indicator.description if indicator else "")
         origin = ""
-        if indicator is not None and indicator.is_derived:
+        if indicator is not None and indicator.ratio_parts is not None:
+            origin = tr("该指标按每期的分子 ÷ 分母计算；填写数值即为手工修正。")
+        elif indicator is not None and indicator.is_derived:
             origin = tr("该指标可由台账记录自动计算；填写数值即为手工修正。")
         if indicator is not None and indicator.former_names:
             origin += f"曾用名：{'、'.join(indicator.former_names)}"
@@ -441,12 +443,12 @@ class CatalogueImportDialog(QDialog):
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         if plan.count("rejected"):
-            self.summary.setText(tr("有未通过的行时不会导入任何内容：请按说明修改表格后重新导入。"))
+            advice = tr("有未通过的行时不会导入任何内容：请按说明修改表格后重新导入。")
         elif not plan.ops:
-            self.summary.setText(tr("表格与指标目录一致，没有需要导入的内容。"))
+            advice = tr("表格与指标目录一致，没有需要导入的内容。")
         else:
-            self.summary.setText(tr("点“导入”后先自动备份台账，再一次写入全部内容；"
-                                    "可以用“撤销”整体撤回。"))
+            advice = tr("点“导入”后先自动备份台账，再一次写入全部内容；可以用“撤销”整体撤回。")
+        self.summary.setText(f"{tr('检查结果')}：{plan.summary}。{advice}")
         buttons = QDialogButtonBox(self)
         self.import_button = buttons.addButton(tr("导入"), QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QGroupBox, QLabel, QWidget
 
 from core.default_catalogue import KINDS
-from core.exchange.unknown import UnknownName
+from core.exchange.unknown import UnknownName, guess_kind
 from ui.i18n import tr
 
 
@@ -31,8 +31,7 @@ class UnknownNamesBox(QGroupBox):
             kind = QComboBox(self)
             for key, label in KINDS.items():
                 kind.addItem(label, key)
-            kind.setCurrentIndex(kind.findData("rate" if entry.unit == "%" else
-                                               "amount" if entry.unit else "count"))
+            kind.setCurrentIndex(kind.findData(guess_kind(entry.unit)))
             unit = tr("单位") + f"：{entry.unit}" if entry.unit else tr("表中未写单位")
             self.grid.addWidget(create, row, 0)
             self.grid.addWidget(kind, row, 1)
