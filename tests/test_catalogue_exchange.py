@@ -9,8 +9,12 @@ from pathlib import Path
 import pytest
 from excel_files import closed_digest, write_xlsx
 from helpers import dump
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from core.catalogue_columns import COLUMN_BY_KEY
 from core.cli import main
+from core.default_catalogue import KINDS
 from core.exchange.catalogue_sheet import export_catalogue, preview_catalogue
 from core.exchange.excel_import import apply_import
 from core.exchange.importers import CHANGED, NEW, REJECTED, UNCHANGED
@@ -206,3 +210,51 @@ def test_cli_export_dry_run_and_apply(ledger_path: Path, tmp_path: Path,
     assert main(["catalogue", "import", "--db", str(ledger_path), str(bad), "--apply"],
                 io.StringIO()) == 1
     assert "未作任何修改" in capsys.readouterr().err
+
+
+# -- properties ---------------------------------------------------------------------------------
+_SPACE = st.sampled_from(["", " ", "  ", "\u3000", "\t"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(sorted(KINDS)), _SPACE, _SPACE, st.booleans())
+def test_every_kind_reads_from_its_chinese_name_however_spaced(key: str, before: str, after: str,
+                                                               wide: bool) -> None:
+    import unicodedata
+
+    label = KINDS[key]
+    if wide:  # full-width slash of 金额／数量
+        label = label.replace("/", "／")
+    assert unicodedata.normalize("NFKC", label) == KINDS[key]
+    assert COLUMN_BY_KEY["kind"].read(f"{before}{label}{after}", "类型") == key
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 6), _SPACE, st.booleans())
+def test_decimals_read_in_any_digits(decimals: int, space: str, wide: bool) -> None:
+    text = chr(0xFF10 + decimals) if wide else str(decimals)
+    assert COLUMN_BY_KEY["decimals"].read(f"{space}{text}{space}", "小数位数") == decimals
+
+
+_NAMES = st.text(alphabet="甲乙丙丁戊己庚辛壬癸科技投资率额数𠮷", min_size=1, max_size=8)
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # a fresh ledger each
+@given(st.lists(st.tuples(_NAMES, st.sampled_from(["家", "万元", "亿元", "%", ""]),
+                          st.integers(0, 6), st.sampled_from(["count", "amount", "rate",
+                                                              "share", "text"]),
+                          st.sampled_from(["绩效指标", "新组", "科技 投入"]), st.booleans(),
+                          st.one_of(st.none(), st.floats(-1e6, 1e6, allow_nan=False)),
+                          st.text(alphabet="说明口径 -=+", max_size=12)),
+                min_size=1, max_size=4, unique_by=lambda t: t[0]))
+def test_export_then_import_changes_nothing_property(tmp_path_factory: pytest.TempPathFactory,
+                                                     rows: list[tuple]) -> None:  # type: ignore[type-arg]
+    folder = tmp_path_factory.mktemp("往返")
+    with Ledger.open(folder / "台账.db") as ledger:
+        for name, unit, decimals, kind, section, higher, low, description in rows:
+            ledger.catalogue.add(name, unit=unit, decimals=decimals, kind=kind, section=section,
+                                 higher_is_better=higher, hard_min=low, description=description)
+        path, _rows = export_catalogue(ledger, folder / "目录.xlsx")
+        plan = preview_catalogue(ledger, path)
+        assert not plan.ops and not plan.results(REJECTED), plan.results()
