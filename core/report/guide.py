@@ -3,7 +3,7 @@ so it never lists a field the builder does not know, nor misses one it does)."""
 
 from __future__ import annotations
 
-from core.report import plan_fields
+from core.report import conditions, number_style, plan_fields, project_fields
 from core.report.blocks import BLOCKS, NEEDS_OPTION
 from core.report.language import FORMS, GENERAL, LISTS
 
@@ -30,13 +30,18 @@ def guide() -> str:
         "  占比指标（指标目录中填了分子、分母）与其他指标写法相同，如【R&D经费投入强度】"
         "【R&D经费投入强度.同比】；每期按分子 ÷ 分母计算，缺一项时显示为【未填】。",
         "  新指标在“指标目录”中新增，或用 目录 → 从 Excel 导入 一次加入多个，加入后即可写进模板。",
+        f"  {number_style.DESCRIPTION}",
         "",
         "名单：名称后加“：”和选项",
         *(f"  【{name}：…】 {description}" for name, description in LISTS.items()),
+        f"  {project_fields.DESCRIPTION}",
+        *(f"    .{form} {description}" for form, description in project_fields.FORMS.items()),
         "",
         "工作计划（按督办日期的完成情况）",
         *(f"  【{name}】 {description}" for name, description in plan_fields.GENERAL.items()),
         *(f"  【{name}：…】 {description}" for name, description in plan_fields.LISTS.items()),
+        "",
+        conditions.DESCRIPTION,
         "",
         "段落块：单独写在一行",
         *(f"  【{name}{'：…' if name in NEEDS_OPTION else ''}】 {description}"
