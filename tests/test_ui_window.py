@@ -380,3 +380,18 @@ def test_first_run_starts_a_ledger_of_the_chosen_bureau(qtbot, data_dir):
     assert dialog.choice.name == "演示台账（区工信局）.db"
     with Ledger.open(dialog.choice) as ledger:
         assert ledger.catalogue.find("社会消费品零售总额") is not None
+
+
+def test_file_new_asks_which_bureau(qtbot, window, tmp_path, monkeypatch):
+    target = tmp_path / "王五" / "工信局台账.db"
+    target.parent.mkdir()
+    monkeypatch.setattr(opening, "ask_new_path", lambda *_a: target)
+    monkeypatch.setattr(first_run, "ask_starter", lambda _p: "区工信局")
+    window.new_ledger()
+    assert window.ledger.path == target
+    assert window.ledger.catalogue.find("技改投资占工业投资比重") is not None
+    monkeypatch.setattr(first_run, "ask_starter", lambda _p: None)  # cancelled: no file
+    other = tmp_path / "王五" / "另一个.db"
+    monkeypatch.setattr(opening, "ask_new_path", lambda *_a: other)
+    window.new_ledger()
+    assert not other.exists() and window.ledger.path == target

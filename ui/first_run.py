@@ -49,6 +49,28 @@ def new_ledger_path(starter: str) -> Path:
     return path
 
 
+def ask_starter(parent: QWidget | None) -> str | None:
+    """Which bureau a new ledger is for (None: the clerk cancelled)."""
+    from PySide6.QtWidgets import QInputDialog
+
+    names = starters.names()
+    labels = [f"{name}：{starters.starter(name).description}" for name in names]
+    chosen, ok = QInputDialog.getItem(parent, tr("新建台账"),
+                                      tr("单位类型（起步模板：指标目录和总结模板）"), labels, 0,
+                                      False)
+    return names[labels.index(chosen)] if ok and chosen in labels else None
+
+
+def create_ledger(parent: QWidget | None, path: Path, starter: str) -> bool:
+    """Make the new ledger file with the starter; a refusal is shown, nothing is left."""
+    try:
+        starters.new_ledger(path, starter).close()
+    except LedgerError as exc:
+        messages.warn(parent, exc.message)
+        return False
+    return True
+
+
 class FirstRunDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
