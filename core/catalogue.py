@@ -129,11 +129,10 @@ class Catalogue:
         """Every indicator (retired too) in catalogue order, and the same by id."""
         generation = self.ledger.table_generation("indicators")
         if self._snapshot is None or self._snapshot[0] != generation:
-            order = {name: i for i, name in enumerate(SECTIONS)}
-            indicators = [Indicator.from_row(r) for r in self.ledger.query(
-                "SELECT * FROM indicators")]
-            indicators.sort(key=lambda i: (order.get(i.section, len(order)), i.section,
-                                           i.position))
+            rows = self.ledger.query("SELECT rowid AS seq, * FROM indicators")
+            indicators = [Indicator.from_row(r) for r in rows]
+            key = section_order([(r["section"], r["seq"]) for r in rows])
+            indicators.sort(key=lambda i: (key[i.section], i.position))
             self._snapshot = (generation, indicators, {i.id: i for i in indicators})
         return self._snapshot[1], self._snapshot[2]
 
@@ -143,11 +142,9 @@ class Catalogue:
         return [i for i in indicators if include_retired or not i.retired]
 
     def sections(self) -> list[str]:
-        seen = list(SECTIONS)
-        for indicator in self.all(include_retired=True):
-            if indicator.section not in seen:
-                seen.append(indicator.section)
-        return seen
+        present = {i.section for i in self.all(include_retired=True)}
+        key = section_order([(s, 0) for s in (*SECTIONS, *present)])
+        return sorted(key, key=key.__getitem__)
 
     def get(self, indicator_id: str) -> Indicator:
         found = self._indicators()[1].get(indicator_id)
@@ -423,6 +420,20 @@ class Catalogue:
             return self.resolve(ref)
         except NotFoundError:
             return None
+
+
+def section_order(sections: list[tuple[str, int]]) -> dict[str, tuple[int, int, str]]:
+    """Each group's place: the default groups first, then the clerk's (or a starter's) in the
+    order they were first made (`sections`: a group with the rowid of one of its indicators),
+    and 工作打算 — next year's plans — always last."""
+    first: dict[str, int] = {}
+    for section, seq in sections:
+        first[section] = min(seq, first.get(section, seq))
+    defaults = {name: index for index, name in enumerate(SECTIONS)}
+    last = SECTIONS[-1]
+    return {section: (2, 0, "") if section == last else
+            (0, defaults[section], "") if section in defaults else (1, seq, section)
+            for section, seq in first.items()}
 
 
 def _shift(ids: list[str], chosen: set[str], *, up: bool) -> list[str]:

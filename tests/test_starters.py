@@ -115,3 +115,12 @@ def test_unknown_starter_and_existing_file_are_refused(tmp_path: Path,
     path.write_bytes(b"")
     with pytest.raises(BadFileError, match="已存在"):
         starters.new_ledger(path, "区工信局")
+
+
+def test_a_starters_groups_keep_its_order_and_plans_come_last(ledger: Ledger) -> None:
+    starters.apply_starter(ledger, "区科技局")
+    ledger.catalogue.add("在孵企业数", unit="家", section="孵化载体")  # the clerk's, made later
+    shown = list(dict.fromkeys(i.section for i in ledger.catalogue.all()))
+    assert shown == ["绩效指标", "科技创新", "科技投入", "高新技术产业", "创新平台", "科技人才",
+                     "孵化载体", "工作打算"]
+    assert ledger.catalogue.sections()[-1] == "工作打算"
