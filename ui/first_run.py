@@ -116,6 +116,9 @@ class FirstRunDialog(QDialog):
         chosen = starters.starter(self.starter.currentData())
         self.starter_note.setText(tr("指标目录和总结模板") + f"：{chosen.description}"
                                   + tr("（以后可在“指标目录”中增删、导入）"))
+        if self.isVisible():  # a longer description must not squeeze the text above it
+            self.layout().activate()
+            self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     def new_empty(self) -> None:
         self._choose(lambda: new_ledger_path(self.starter.currentData()))
