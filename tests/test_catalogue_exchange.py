@@ -56,7 +56,12 @@ def test_dry_run_lists_every_kind_of_row_and_writes_nothing(ledger: Ledger,
     actions = [r.action for r in plan.results()]
     assert actions == [NEW, CHANGED, UNCHANGED, REJECTED]
     changed = plan.results(CHANGED)[0]
-    assert "单位：万元 → 亿元" in changed.detail
+    assert "单位：万元 → 亿元" in changed.detail and "不会换算" not in changed.detail
+    ledger.metrics.set("技术合同交易额", Period(2026, 6), "value", "3500")
+    again = _plan(ledger, tmp_path, [["技术合同交易额", "亿元", 2, "金额", "科技创新"]],
+                  name="再查.xlsx")
+    assert "已填的数值按原数字保留，不会换算成新单位" in again.results(CHANGED)[0].detail
+    before = dump(ledger.conn)
     refused = plan.results(REJECTED)[0]
     assert refused.row == 5 and "「小数位数」应为 0–6 的整数" in refused.detail
     assert dump(ledger.conn) == before

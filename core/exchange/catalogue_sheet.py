@@ -180,6 +180,8 @@ class CatalogueImporter(RowImporter):
             return RowResult(self.worksheet, number, UNCHANGED, label)
         detail = "；".join(self._change_text(k, before.get(k), v) for k, v in changes.items()
                           if k not in ("former_names", "position"))
+        if "unit" in changes and self.catalogue.has_values(stored.id):
+            detail += "（已填的数值按原数字保留，不会换算成新单位，请核对）"
         return RowResult(self.worksheet, number, CHANGED, label, detail,
                          (Op("indicators", stored.id, changes, False),))
 
