@@ -276,8 +276,14 @@ class MainWindow(QMainWindow):
             self.open_path(path)
 
     def new_ledger(self) -> None:
+        """文件 → 新建台账…: a file name, then which bureau it is for (core.starters)."""
+        from ui.first_run import ask_starter, create_ledger
+
         path = opening.ask_new_path(self)
-        if path is not None:
+        if path is None:
+            return
+        starter = ask_starter(self)
+        if starter is not None and create_ledger(self, path, starter):
             self.open_path(path)
 
     def save_as(self) -> None:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from core import clock
 from core.changes import Change, Writer
 from core.errors import ConflictError, InputError
+from core.exchange.catalogue_sheet import CatalogueImporter
 from core.exchange.excel_export import MAX_CELL_TEXT
 from core.exchange.importers import (
     CHANGED,
@@ -55,6 +56,7 @@ from core.exchange.reading import (
     no_progress,
     read_workbook,
 )
+from core.exchange.unknown import UnknownName, unknown_note
 
 if TYPE_CHECKING:
     from core.ledger import Ledger
@@ -62,6 +64,7 @@ if TYPE_CHECKING:
 IMPORTERS: dict[str, type[RowImporter]] = {
     "enterprises": EnterpriseImporter, "honours": HonourImporter, "projects": ProjectImporter,
     "services": ServiceImporter, "indicators": IndicatorImporter, "plans": PlanImporter,
+    "catalogue": CatalogueImporter,
 }
 _TOTAL_WORDS = {"合计", "小计", "总计", "累计", "合计:", "总计:"}
 EMPTY_CELLS_NOTE = "空白单元格不会清除台账中已有的内容"
@@ -89,6 +92,10 @@ class ImportPlan:
     sheets: list[SheetPlan]
     formulas: int  # formula cells whose saved values were used
     audit_mark: int  # the ledger's newest audit row when the plan was made
+    # indicator names the catalogue lacks, and those the clerk chose to create (core.exchange.
+    # unknown): name → what the file said of it / name → kind
+    unknown: dict[str, UnknownName] = field(default_factory=dict)
+    create: dict[str, str] = field(default_factory=dict)
 
     def results(self, action: str | None = None) -> list[RowResult]:
         return [r for sheet in self.sheets for r in sheet.results
@@ -140,6 +147,8 @@ class ImportPlan:
             if sheet.wide:
                 notes.append(f"工作表“{sheet.title}”超过 {MAX_COLUMNS} 列：第 {MAX_COLUMNS} 列"
                              f"（{column_name(MAX_COLUMNS)}）之后的内容未读取，也未导入")
+        if unknown_note(self.unknown, self.create):
+            notes.append(unknown_note(self.unknown, self.create))
         notes.append(EMPTY_CELLS_NOTE)
         return notes
 
@@ -164,20 +173,25 @@ def guess_mappings(workbook: RawWorkbook) -> dict[str, Mapping | None]:
 
 
 def preview_file(ledger: Ledger, path: Path, *, year: int | None = None,
-                 progress: Progress = no_progress) -> ImportPlan:
-    return preview(ledger, read_workbook(path, progress), year=year, progress=progress)
+                 progress: Progress = no_progress, create: dict[str, str] | None = None
+                 ) -> ImportPlan:
+    return preview(ledger, read_workbook(path, progress), year=year, progress=progress,
+                   create=create)
 
 
 def preview(ledger: Ledger, workbook: RawWorkbook, *,
             mappings: dict[str, Mapping | None] | None = None,
-            year: int | None = None, progress: Progress = no_progress) -> ImportPlan:
+            year: int | None = None, progress: Progress = no_progress,
+            create: dict[str, str] | None = None) -> ImportPlan:
     """The dry run: what importing `workbook` would do, row by row. Writes nothing.
 
+    `create`: indicator names the catalogue lacks that the clerk chose to create (name →
+    kind); any other unknown name is refused and listed in `ImportPlan.unknown`.
     Raises ImportRefused when no worksheet has a recognised (or given) mapping.
     """
     chosen = guess_mappings(workbook)
     chosen.update(mappings or {})
-    context = Context(ledger, year or default_year(ledger))
+    context = Context(ledger, year or default_year(ledger), create=dict(create or {}))
     importers: dict[str, RowImporter] = {}
     plans = {sheet.title: _sheet_plan(sheet, chosen.get(sheet.title)) for sheet in workbook.sheets}
     if all(plan.mapping is None for plan in plans.values()):
@@ -196,7 +210,7 @@ def preview(ledger: Ledger, workbook: RawWorkbook, *,
     return ImportPlan(
         path=workbook.path, ledger_path=ledger.path, year=context.year,
         sheets=[plans[sheet.title] for sheet in workbook.sheets], formulas=workbook.formulas,
-        audit_mark=_audit_mark(ledger),
+        audit_mark=_audit_mark(ledger), unknown=context.unknown, create=context.create,
     )
 
 

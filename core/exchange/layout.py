@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core import units
+from core.catalogue_columns import COLUMNS as CATALOGUE_COLUMNS
+from core.catalogue_columns import REQUIRED as CATALOGUE_REQUIRED
+from core.catalogue_columns import SHEET_TITLE as CATALOGUE_TITLE
 from core.derived import ENTERPRISE_FLAGS
 from core.enterprises import Enterprises, Honours
 from core.fields import Field
@@ -202,11 +205,18 @@ PLANS = Sheet("plans", "工作计划", (
     Column("evidence", "佐证材料", width=30),
 ), required=("section", "title"))
 
+# The indicator catalogue itself (core.catalogue_columns): imported and exported on its own
+# (core.exchange.catalogue_sheet), never guessed for a data workbook.
+CATALOGUE = Sheet("catalogue", CATALOGUE_TITLE, tuple(
+    Column(c.key, c.header, width=c.width, synonyms=c.synonyms, hidden=c.hidden)
+    for c in CATALOGUE_COLUMNS), required=CATALOGUE_REQUIRED)
+
 SHEETS: tuple[Sheet, ...] = (INDICATORS, PROJECTS, ENTERPRISES, HONOURS, SERVICES, PLANS)
-SHEET_BY_KIND = {sheet.kind: sheet for sheet in SHEETS}
-# Import order: enterprises first, so that the other sheets of the same file may name them;
-# plans after projects, whose new names their 推进项目 may give.
-IMPORT_ORDER = ("enterprises", "projects", "honours", "services", "indicators", "plans")
+SHEET_BY_KIND = {sheet.kind: sheet for sheet in (*SHEETS, CATALOGUE)}
+# Import order: the catalogue and enterprises first, so that the other sheets of the same file
+# may name them; plans after projects, whose new names their 推进项目 may give.
+IMPORT_ORDER = ("catalogue", "enterprises", "projects", "honours", "services", "indicators",
+                "plans")
 
 
 # -- recognising headers -------------------------------------------------------------------------
@@ -247,7 +257,7 @@ def _base(text: str) -> str:
 _LOOKUP: dict[str, dict[str, str]] = {
     sheet.kind: {_base(name): column.key for column in sheet.columns
                  for name in (column.header, *column.synonyms)}
-    for sheet in SHEETS
+    for sheet in (*SHEETS, CATALOGUE)
 }
 
 

@@ -53,6 +53,7 @@ from core.exchange.reading import ImportCancelled, Progress, RawSheet, RawWorkbo
 from core.ledger import Ledger
 from ui import messages
 from ui.background import running
+from ui.dialogs.unknown_names import UnknownNamesBox
 from ui.i18n import tr
 from ui.operations import Operations
 
@@ -356,6 +357,7 @@ class ImportDialog(QDialog):
             page = SheetPage(sheet, guessed.get(sheet.title), self.schedule_preview, self)
             self.pages[sheet.title] = page
             self.tabs.addTab(page, sheet.title)
+        self.unknown = UnknownNamesBox(self.schedule_preview, self)
         self.notes = QLabel(self)
         self.notes.setWordWrap(True)
         self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -379,6 +381,7 @@ class ImportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(year_row)
         layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.unknown)
         layout.addWidget(self.notes)
         layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
@@ -396,12 +399,12 @@ class ImportDialog(QDialog):
         self._timer.start(0)
 
     def _dry_run(self, mappings: dict[str, Mapping | None], year: int,
-                 progress: Progress) -> ImportPlan:
+                 progress: Progress, create: dict[str, str] | None = None) -> ImportPlan:
         """In the worker: the dry run through a read-only connection of its own."""
         reader = Ledger.reader(self.ledger.path)
         try:
             return preview(reader, self.workbook, mappings=mappings, year=year,
-                           progress=progress)
+                           progress=progress, create=create)
         finally:
             reader.close()
 
@@ -411,11 +414,12 @@ class ImportDialog(QDialog):
             return
         mappings = {title: page.mapping() for title, page in self.pages.items()}
         year = self.year.value()
+        create = self.unknown.choices()
         failure: list[LedgerError] = []
 
         def dry_run(progress: Progress) -> ImportPlan | None:
             try:
-                return self._dry_run(mappings, year, progress)
+                return self._dry_run(mappings, year, progress, create)
             except ImportCancelled:
                 raise
             except LedgerError as exc:  # shown in the dialog, not in a message box
@@ -445,6 +449,7 @@ class ImportDialog(QDialog):
             self.summary.setText(exc.message)
             self.import_button.setEnabled(False)
             return
+        self.unknown.show_names(self.plan.unknown)
         for sheet in self.plan.sheets:
             self.pages[sheet.title].show_plan(sheet.results, sheet.skipped)
         self.notes.setText("\n".join(f"· {note}" for note in self.plan.notes))
