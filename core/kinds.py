@@ -343,14 +343,16 @@ class Kind:
         """What parse_references reads back: 全市平均6.1、全省平均5.8."""
         return "、".join(f"{name}{self.text(indicator, value)}" for name, value in refs.items())
 
-    def versus_reference(self, figure: Figure, name: str) -> Verdict | None:
+    def versus_reference(self, figure: Figure, name: str, decimals: int | None = None
+                         ) -> Verdict | None:
         """比全市平均: 高于全市平均12.3% (counts, amounts: the gap as a % of the reference) /
         与全市平均持平; None when the value or the reference is missing, or the reference is 0."""
         value, reference = figure.value, figure.reference(name)
         if value is None or reference is None or reference == 0:
             return None
-        percent = rounded((value - reference) / abs(reference) * 100, GROWTH_DECIMALS)
-        return _gap_verdict(percent, GROWTH_DECIMALS, "%", name, figure.indicator)
+        places = GROWTH_DECIMALS if decimals is None else decimals
+        percent = rounded((value - reference) / abs(reference) * 100, places)
+        return _gap_verdict(percent, places, "%", name, figure.indicator)
 
     # -- showing --------------------------------------------------------------------------------
     def text(self, indicator: Indicator, value: float | None) -> str:
@@ -453,12 +455,14 @@ class Rate(Kind):
     def change_decimals(self, figure: Figure) -> int:
         return max(super().change_decimals(figure), 1)
 
-    def versus_reference(self, figure: Figure, name: str) -> Verdict | None:
+    def versus_reference(self, figure: Figure, name: str, decimals: int | None = None
+                         ) -> Verdict | None:
         """比全市平均 of a rate or share: 高于全市平均0.8个百分点 / 低于… / 与全市平均持平."""
         value, reference = figure.value, figure.reference(name)
         if value is None or reference is None:
             return None
-        places = max(figure.indicator.decimals, decimals_of(value), decimals_of(reference), 1)
+        places = (max(figure.indicator.decimals, decimals_of(value), decimals_of(reference), 1)
+                  if decimals is None else decimals)
         return _gap_verdict(rounded(value - reference, places), places, "个百分点", name,
                             figure.indicator)
 
@@ -522,7 +526,8 @@ class Rank(Kind):
         number = parse_rank(raw, field=f"{indicator.name}{what}")
         return None if number is None else float(number)
 
-    def versus_reference(self, figure: Figure, name: str) -> Verdict | None:
+    def versus_reference(self, figure: Figure, name: str, decimals: int | None = None
+                         ) -> Verdict | None:
         return None
 
     def computed_versus(self, figure: Figure, decimals: int | None = None) -> Verdict | None:
@@ -561,7 +566,8 @@ class Text(Kind):
     def computed_versus(self, figure: Figure, decimals: int | None = None) -> Verdict | None:
         return None
 
-    def versus_reference(self, figure: Figure, name: str) -> Verdict | None:
+    def versus_reference(self, figure: Figure, name: str, decimals: int | None = None
+                         ) -> Verdict | None:
         return None
 
     def completion(self, figure: Figure, target: float | None, decimals: int | None = None

@@ -154,3 +154,22 @@ def test_a_gap_in_the_ledger_is_printed_as_missing_never_as_zero(bureau: Ledger)
     text = "".join(b.text for b in document.blocks if isinstance(b, Paragraph))
     assert "【未填：工业增加值增速】" in text
     assert "【未填：规上工业产值（6月）】" in text and "0.00亿元" not in text
+
+
+@pytest.mark.parametrize("field, printed", [
+    (f"【{OUTPUT}.比全市平均】", "高于全市平均11.5%"),
+    (f"【{OUTPUT}.比全市平均：整数】", "高于全市平均12%"),
+    (f"【{GROWTH}.比全市平均：2位小数】", "高于全市平均0.70个百分点"),
+    (f"【{GROWTH}.比全省平均：不补零】", "与全省平均持平"),
+    (f"【{GROWTH}.参照.全市平均：2位小数】", "6.10%"),
+    (f"【{INVEST}.拉动.{FIXED}：2位小数】", "拉动增长2.50个百分点"),
+    (f"【{GROWTH}.排名.全省：阿拉伯数字】", "第12"),
+    (f"【{GROWTH}.排名.全省】", "第十二"),
+])
+def test_a_number_style_reaches_the_further_numbers(bureau: Ledger, field: str, printed: str
+                                                    ) -> None:
+    """The style after the ： is applied to 比全市平均, 参照, 拉动 and 排名.全省 too — never
+    silently ignored."""
+    [sentence] = [b.text for b in build(bureau, P, f"标题\n{field}").blocks
+                  if isinstance(b, Paragraph)]
+    assert sentence == printed

@@ -316,7 +316,7 @@ def _indicator_run(ref: FieldRef, figure: Figure, form: str, context: Context,
     if form in pacing_forms.FORMS:
         return pacing_forms.pacing_run(ref, figure, form, context)
     if extras is not None and number_forms.handles(form, extras):
-        return number_forms.run(ref, figure, form, extras, context, run, gap)
+        return number_forms.run(ref, figure, form, extras, context, run, gap, style)
 
     value = figure.value
     if form in ("", "数值") or units.dimension(form):

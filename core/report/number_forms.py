@@ -21,9 +21,11 @@ from typing import TYPE_CHECKING
 from core import units
 from core.errors import LedgerError
 from core.kinds import Rank, Verdict, all_words, kind_of, place_words, pull_words
+from core.numbers import format_number
 from core.periods import Period, single_span
 from core.report import phrasing
 from core.report.document import Run
+from core.report.number_style import PLAIN, NumberStyle
 
 if TYPE_CHECKING:
     from core.catalogue import Indicator
@@ -137,17 +139,21 @@ def handles(form: str, extras: Extras) -> bool:
 
 
 def run(ref: FieldRef, figure: Figure, form: str, extras: Extras, context: Context,
-        run_of: Callable[..., Run], gap: Callable[[str], Run]) -> Run:
-    """排名.范围, 位次变化.范围, 比…, 参照.… of one figure (`run_of`/`gap` as in language)."""
+        run_of: Callable[..., Run], gap: Callable[[str], Run], style: NumberStyle = PLAIN
+        ) -> Run:
+    """排名.范围, 位次变化.范围, 比…, 参照.… of one figure (`run_of`/`gap` as in language), the
+    number written in `style` (its decimals go to the kind's comparison, rounded once)."""
     from core.report.language import FieldProblem
 
     indicator, kind = figure.indicator, figure.kind
     name, argument = indicator.name, extras.argument
+    decimals = style.decimals
     if form == "排名":
         rank = figure.rank_in(argument)
         if rank is None:
             return gap(f"{name}（{argument}排名）")
-        return run_of(phrasing.ordinal(rank), float(rank), "位")
+        place = f"第{rank}" if style.numerals == "arabic" else phrasing.ordinal(rank)
+        return run_of(place, float(rank), "位")
     if form == "位次变化":
         period = figure.period
         if period.months == 1:
@@ -161,7 +167,7 @@ def run(ref: FieldRef, figure: Figure, form: str, extras: Extras, context: Conte
             return gap(f"{name}（{missing}{argument}排名）")
         return run_of(words, float(before - now), "位")
     if form == "拉动":
-        return _pull(ref, figure, extras, context, run_of, gap)
+        return _pull(ref, figure, extras, context, run_of, gap, decimals)
     if isinstance(kind, Rank):
         raise FieldProblem(ref.problem(
             f"“{name}”是排名，不与{argument or '参照值'}比较（可写【{name}.排名】）"))
@@ -169,8 +175,10 @@ def run(ref: FieldRef, figure: Figure, form: str, extras: Extras, context: Conte
     if form == "参照":
         if reference is None:
             return gap(f"{name}{argument}")
-        return run_of(kind.with_unit(indicator, reference), reference)
-    verdict = kind.versus_reference(figure, argument)
+        shown = (kind.with_unit(indicator, reference) if decimals is None
+                 else f"{format_number(reference, decimals)}{indicator.unit}")
+        return run_of(shown, reference)
+    verdict = kind.versus_reference(figure, argument, decimals)
     if verdict is None:
         if figure.value is None:
             return gap(name)
@@ -182,7 +190,8 @@ def run(ref: FieldRef, figure: Figure, form: str, extras: Extras, context: Conte
 
 
 def _pull(ref: FieldRef, figure: Figure, extras: Extras, context: Context,
-          run_of: Callable[..., Run], gap: Callable[[str], Run]) -> Run:
+          run_of: Callable[..., Run], gap: Callable[[str], Run], decimals: int | None = None
+          ) -> Run:
     """拉动: the part's change over last year as points of the whole's last-year value; the two
     must be counts or amounts in the same dimension of unit (converted to the whole's)."""
     from core.report.language import FieldProblem
@@ -207,7 +216,8 @@ def _pull(ref: FieldRef, figure: Figure, extras: Extras, context: Context,
             return value
         return units.convert(value, part.unit, whole_indicator.unit)
 
-    words = pull_words(converted(figure.value), converted(figure.last_year), whole.last_year)
+    words = pull_words(converted(figure.value), converted(figure.last_year), whole.last_year,
+                       1 if decimals is None else decimals)
     if words is None:
         return gap(f"{whole_indicator.name}上年同期（为0，无法计算拉动）")
     return run_of(words, None, "个百分点")
