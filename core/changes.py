@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from core.errors import ConflictError, NotFoundError
+from core.errors import ConflictError, NotFoundError, PeriodLockedError
+
+PERIOD_LOCKED = "WL_PERIOD_LOCKED"  # the marker of core.schema's lock triggers
 
 Row = dict[str, Any]
 
@@ -212,6 +214,10 @@ class Writer:
                 self.conn.executemany(sql, rows)
         except sqlite3.IntegrityError as exc:
             text = str(exc)
+            if PERIOD_LOCKED in text:  # the lock triggers (core.schema): one sentence for all
+                from core.editions import locked_message
+
+                raise PeriodLockedError(locked_message(self.conn)) from exc
             if "FOREIGN KEY" in text:
                 raise ConflictError("该记录仍被其他记录引用，不能删除或修改") from exc
             if "UNIQUE" in text:
