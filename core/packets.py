@@ -280,6 +280,7 @@ def make_return(packet: Path, out: Path) -> ReturnResult:
     for change in changes_of(changeset):
         rows += 1
         values = change.new if change.old is None else change.old
+        assert values is not None
         row_id = str(values[0])
         who.setdefault(change.name, {})[row_id] = latest.get((change.name, row_id),
                                                             [os_user(), now_text()])
