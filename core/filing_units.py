@@ -55,8 +55,9 @@ class FilingUnits:
 
     # -- units --------------------------------------------------------------------------------
     def all(self) -> list[FilingUnit]:
-        return [FilingUnit(r["id"], r["name"], r["kind"], r["note"]) for r in self.ledger.query(
-            "SELECT id, name, kind, note FROM filing_units ORDER BY kind, name")]
+        found = [FilingUnit(r["id"], r["name"], r["kind"], r["note"]) for r in self.ledger.query(
+            "SELECT id, name, kind, note FROM filing_units ORDER BY name")]
+        return sorted(found, key=lambda unit: UNIT_KINDS.index(unit.kind))  # 科室 first
 
     def find(self, name: str) -> FilingUnit | None:
         wanted = " ".join(str(name).split())
