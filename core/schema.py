@@ -372,16 +372,16 @@ def _migration_4(db: Database) -> None:
 
 
 _SCHEMA_5 = f"""
-CREATE TABLE filing_units (
+CREATE TABLE IF NOT EXISTS filing_units (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
     kind TEXT NOT NULL DEFAULT '科室' CHECK (kind IN ('科室', '街道', '园区', '其他')),
     note TEXT NOT NULL DEFAULT '',
     {_TIMES}
 );
-CREATE UNIQUE INDEX filing_units_name ON filing_units (name);
+CREATE UNIQUE INDEX IF NOT EXISTS filing_units_name ON filing_units (name);
 
-CREATE TABLE filing_assignments (
+CREATE TABLE IF NOT EXISTS filing_assignments (
     id TEXT PRIMARY KEY,
     unit_id TEXT NOT NULL REFERENCES filing_units (id),
     year INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 2200),
@@ -392,11 +392,11 @@ CREATE TABLE filing_assignments (
     {_TIMES},
     CHECK ((indicator_id IS NULL) <> (tbl IS NULL))
 );
-CREATE UNIQUE INDEX filing_assignments_what ON filing_assignments
+CREATE UNIQUE INDEX IF NOT EXISTS filing_assignments_what ON filing_assignments
     (unit_id, year, months, coalesce(indicator_id, ''), coalesce(tbl, ''));
-CREATE INDEX filing_assignments_period ON filing_assignments (year, months);
+CREATE INDEX IF NOT EXISTS filing_assignments_period ON filing_assignments (year, months);
 
-CREATE TABLE packets_issued (
+CREATE TABLE IF NOT EXISTS packets_issued (
     id TEXT PRIMARY KEY,
     unit_id TEXT NOT NULL REFERENCES filing_units (id),
     year INTEGER NOT NULL,
@@ -406,9 +406,9 @@ CREATE TABLE packets_issued (
     due TEXT,
     {_TIMES}
 );
-CREATE INDEX packets_issued_unit ON packets_issued (unit_id, year, months);
+CREATE INDEX IF NOT EXISTS packets_issued_unit ON packets_issued (unit_id, year, months);
 
-CREATE TABLE packets_received (
+CREATE TABLE IF NOT EXISTS packets_received (
     id TEXT PRIMARY KEY,
     packet_id TEXT NOT NULL REFERENCES packets_issued (id),
     sha256 TEXT NOT NULL,
@@ -419,15 +419,15 @@ CREATE TABLE packets_received (
     conflicts INTEGER NOT NULL DEFAULT 0,
     {_TIMES}
 );
-CREATE UNIQUE INDEX packets_received_sha256 ON packets_received (sha256);
+CREATE UNIQUE INDEX IF NOT EXISTS packets_received_sha256 ON packets_received (sha256);
 
-CREATE TABLE packet_base (
+CREATE TABLE IF NOT EXISTS packet_base (
     id TEXT PRIMARY KEY,
     sha256 TEXT NOT NULL,
     data BLOB NOT NULL
 );
 
-CREATE TABLE editions (
+CREATE TABLE IF NOT EXISTS editions (
     id TEXT PRIMARY KEY,
     year INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 2200),
     months INTEGER NOT NULL CHECK (months BETWEEN 1 AND 12),
@@ -440,7 +440,7 @@ CREATE TABLE editions (
     UNIQUE (year, months, number)
 );
 
-CREATE TABLE period_locks (
+CREATE TABLE IF NOT EXISTS period_locks (
     id TEXT PRIMARY KEY,
     year INTEGER NOT NULL,
     months INTEGER NOT NULL,
@@ -468,8 +468,9 @@ def _lock_triggers() -> list[str]:
                             ("DELETE", ("OLD",))):
             when = " OR ".join(test.format(row=row) for row in rows)
             statements.append(
-                f"CREATE TRIGGER {table}_period_lock_{event.lower()} BEFORE {event} ON {table}"
-                f" WHEN {when} BEGIN SELECT RAISE(ABORT, '{PERIOD_LOCKED}'); END")
+                f"CREATE TRIGGER IF NOT EXISTS {table}_period_lock_{event.lower()}"
+                f" BEFORE {event} ON {table} WHEN {when}"
+                f" BEGIN SELECT RAISE(ABORT, '{PERIOD_LOCKED}'); END")
     return statements
 
 
@@ -477,7 +478,8 @@ def _migration_5(db: Database) -> None:
     """报送: 填报单位 and what each fills per period, fill-in packets issued and returned (a
     packet file keeps its base as issued in `packet_base`), 上报 editions with their snapshot,
     and locked periods (enforced by triggers). Every ledger gets a `ledger_id`, so a packet
-    knows which ledger it belongs to."""
+    knows which ledger it belongs to. Written to run again on a file that has it (a file whose
+    version number was set back)."""
     conn = db.conn
     for statement in [*_split(_SCHEMA_5), *_lock_triggers()]:
         conn.execute(statement)

@@ -103,3 +103,27 @@ def test_compare_lists_exactly_the_changed_figures(demo: Ledger, tmp_path: Path)
                  "1-6", "--out", str(out)], out=text) == 0
     printed = out.read_text(encoding="utf-8-sig")
     assert "与上报第1版比较" in printed and "改动 2 项" in printed and "→ 6.6" in printed
+
+
+def test_printouts_name_their_edition(demo: Ledger, tmp_path: Path) -> None:
+    from core.report.build import build
+    from core.report.store import DEFAULT_NAME, Templates
+    from core.report.writers import figures_json, html, text
+
+    def document() -> object:
+        return build(demo, PERIOD, Templates(demo).get(DEFAULT_NAME), render_chart=lambda _k: b"")
+
+    draft = document()
+    assert text.render(draft).rstrip().endswith("（版本：草稿）")  # type: ignore[arg-type]
+    editions.submit(demo, PERIOD)
+    sent = document()
+    assert "版本：第1版（上报版）" in text.render(sent)  # type: ignore[arg-type]
+    assert "版本：第1版（上报版）" in html.render(sent)  # type: ignore[arg-type]
+    assert figures_json.model(sent)["edition"] == "第1版"  # type: ignore[arg-type]
+    out = tmp_path / "李四" / "总结.docx"
+    out.parent.mkdir()
+    assert main(["report", "--db", str(demo.path), "--year", "2026", "--months", "1-6",
+                 "--out", str(out)], out=io.StringIO()) == 0
+    from docx import Document
+
+    assert Document(str(out)).sections[0].header.paragraphs[0].text == "版本：第1版（上报版）"
