@@ -207,6 +207,9 @@ class MergeDialog(QDialog):
                 box.currentIndexChanged.connect(self.update_state)
                 self.table.setCellWidget(row, 9, box)
                 self.choices[item.key] = box
+        if self.choices:
+            self.table.setColumnWidth(9, 140)
+        self.table.horizontalHeader().setStretchLastSection(True)
         header = QLabel(tr(f"{info.unit}　{info.period.label}　导出人 "
                            f"{plan.packet.meta.get('returned_by', '')}　{plan.summary}"), self)
         header.setWordWrap(True)
