@@ -53,7 +53,8 @@ def add_commands(commands: Any) -> None:
     return_.add_argument("--out", required=True, type=Path, help="报送包文件（.wlp）")
     apply = packets.add_parser("apply", help="导入报送包（不加 --apply 只检查不写入）")
     apply.add_argument("--db", required=True, type=Path, help="台账文件")
-    apply.add_argument("file", type=Path, help="报送包文件（.wlp）")
+    apply.add_argument("file", type=Path, nargs="+",
+                       help="报送包文件（.wlp，可多个：一次备份、一次写入、一步撤销）")
     apply.add_argument("--apply", action="store_true", help="写入台账")
     apply.add_argument("--take", action="append", default=[],
                        help="冲突的选择：theirs（全部采用报送值）、ours（全部保留台账现值），"
@@ -146,9 +147,11 @@ def _packet(args: argparse.Namespace, out: TextIO) -> int:
         if args.year is None or args.months is None:
             raise InputError("--year 与 --months 须同时给出")
         period = _period(args)
+    if len(args.file) > 1:
+        return _apply_many(args, period, out)
     # A dry run only reads: it works while the window has the ledger open.
     with Ledger.open(args.db, readonly=not args.apply, create=False) as ledger:
-        plan = packets.preview(ledger, args.file, period=period)
+        plan = packets.preview(ledger, args.file[0], period=period)
         if plan.already:
             print(f"{plan.already}，台账未作修改", file=out)
             return 0
@@ -161,6 +164,35 @@ def _packet(args: argparse.Namespace, out: TextIO) -> int:
         merged = packets.apply_merge(ledger, plan, take=take, take_all=take_all)
     print(f"已导入“{plan.info.unit}”的报送包：采用 {merged.applied} 项，保留台账现值 "
           f"{merged.kept} 项。导入前的台账已备份到：{merged.backup}", file=out)
+    return 0
+
+
+def _apply_many(args: argparse.Namespace, period: Period | None, out: TextIO) -> int:
+    from core import packets
+    from core.ledger import Ledger
+
+    take_all = None
+    for text in args.take:
+        if text not in (packets.THEIRS, packets.OURS):
+            raise InputError("一次导入多个报送包时，冲突只能统一选择：--take theirs 或 --take ours")
+        take_all = text
+    with Ledger.open(args.db, readonly=not args.apply, create=False) as ledger:
+        if not args.apply:
+            for path in args.file:
+                plan = packets.preview(ledger, path, period=period)
+                if plan.already:
+                    print(f"{path.name}：{plan.already}", file=out)
+                else:
+                    print_merge_plan(plan, out)
+            print("以上为逐个检查的结果，台账未作修改；确认无误后加 --apply 一次导入", file=out)
+            return 0
+        batch = packets.apply_many(ledger, args.file, take_all=take_all, period=period)
+    for path, merged in batch.merged:
+        print(f"已导入“{path.name}”：采用 {merged.applied} 项，保留台账现值 {merged.kept} 项",
+              file=out)
+    for path, why in batch.skipped:
+        print(f"未导入“{path.name}”：{why}", file=out)
+    print(f"导入前的台账已备份到：{batch.backup}", file=out)
     return 0
 
 

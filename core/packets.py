@@ -690,11 +690,12 @@ class MergeResult:
 
 
 def apply_merge(ledger: Ledger, plan: MergePlan, *, take: dict[str, str] | None = None,
-                take_all: str | None = None) -> MergeResult:
+                take_all: str | None = None, backup: Path | None = None) -> MergeResult:
     """Merge `plan` as chosen: one transaction after a backup, audited with the unit's name.
 
     `take` maps an Item.key of a conflict to THEIRS or OURS; `take_all` decides every conflict
-    not in `take`. Any conflict left undecided refuses the whole merge."""
+    not in `take`. Any conflict left undecided refuses the whole merge. `backup`: the copy
+    already taken for this merge (apply_many takes one for all), else one is taken now."""
     from core.backup import automatic_backup
 
     ledger.require_writable()
@@ -730,28 +731,30 @@ def apply_merge(ledger: Ledger, plan: MergePlan, *, take: dict[str, str] | None 
                                {k: v for k, v in op.values.items() if k in keys}))
         else:
             ready.append(op)
-    backup = automatic_backup(ledger.conn, ledger.path, BACKUP_REASON)
+    if backup is None:
+        backup = automatic_backup(ledger.conn, ledger.path, BACKUP_REASON)
     label = (f"导入“{info.unit}”的{info.period.label}报送包（采用 {applied} 项，"
              f"保留台账现值 {kept} 项）")
     with ledger.write(label) as writer:
-        inserts: list[RowOp] = []
+        # consecutive inserts (updates) of one table go in bulk, in order
+        group: list[RowOp] = []
         steps: list[RowOp | None] = [*ready, None]
         for step in steps:
-            if step is not None and step.kind == "insert" and (
-                    not inserts or inserts[0].table == step.table):
-                inserts.append(step)
+            if step is not None and step.kind != "delete" and (not group or (
+                    group[0].table, group[0].kind) == (step.table, step.kind)):
+                group.append(step)
                 continue
-            if inserts:
-                writer.insert_many(inserts[0].table, [o.values for o in inserts])
-                inserts = []
+            if group and group[0].kind == "insert":
+                writer.insert_many(group[0].table, [o.values for o in group])
+            elif group:
+                writer.update_many(group[0].table, [(o.row_id, o.values) for o in group])
+            group = []
             if step is None:
                 break
-            if step.kind == "insert":
-                inserts.append(step)
-            elif step.kind == "update":
-                writer.update(step.table, step.row_id, step.values)
-            else:
+            if step.kind == "delete":
                 writer.delete(step.table, step.row_id)
+            else:
+                group.append(step)
         meta = plan.packet.meta
         writer.insert("packets_received", {
             "packet_id": info.packet_id, "sha256": plan.packet.sha256,
@@ -759,6 +762,37 @@ def apply_merge(ledger: Ledger, plan: MergePlan, *, take: dict[str, str] | None 
             "returned_at": str(meta.get("returned_at", "")), "applied": applied,
             "changed": len(ready), "conflicts": len(plan.conflicts)})
     return MergeResult(writer.change, backup, applied, kept)
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    change: Change
+    backup: Path
+    merged: list[tuple[Path, MergeResult]]
+    skipped: list[tuple[Path, str]]  # returns merged before, with when
+
+
+def apply_many(ledger: Ledger, paths: list[Path], *, take_all: str | None = None,
+               period: Period | None = None) -> BatchResult:
+    """Merge several returns at once: one backup, one transaction, one undo step; each is
+    checked against the ledger as the ones before it left it. Any refusal or undecided
+    conflict (only `take_all` decides here) leaves the ledger as it was."""
+    from core.backup import automatic_backup
+
+    ledger.require_writable()
+    for path in paths:  # a damaged or foreign one is refused before anything is done
+        read_return(path)
+    backup = automatic_backup(ledger.conn, ledger.path, BACKUP_REASON)
+    merged: list[tuple[Path, MergeResult]] = []
+    skipped: list[tuple[Path, str]] = []
+    with ledger.write(f"导入 {len(paths)} 个报送包") as writer:
+        for path in paths:
+            plan = preview(ledger, path, period=period)  # after the ones before it
+            if plan.already:
+                skipped.append((path, plan.already))
+                continue
+            merged.append((path, apply_merge(ledger, plan, take_all=take_all, backup=backup)))
+    return BatchResult(writer.change, backup, merged, skipped)
 
 
 def show(value: Any) -> str:

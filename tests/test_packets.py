@@ -357,3 +357,52 @@ def test_any_order_of_non_conflicting_packets_gives_the_same_ledger(
                 packets.apply_merge(ledger, packets.preview(ledger, backs[index]))
             states.append(_state(ledger))
     assert states[0] == states[1]
+
+
+def test_several_returns_at_once_are_one_backup_and_one_undo(bureau: Ledger,
+                                                             tmp_path: Path) -> None:
+    issued = _issue_all(bureau, tmp_path)
+    _fill(issued["工业科"], {"规上工业总产值": {"value": "3210"}}, services=3)
+    _fill(issued["科技科"], {"技术合同交易额": {"value": "12.5"}})
+    _fill(issued["星河街道"], {"双创大赛报名企业数": {"value": "42"}}, services=2)
+    backs = [packets.make_return(path, tmp_path / f"{name}回.wlp").path
+             for name, path in issued.items()]
+    state = _state(bureau)
+    bureau.metrics.set("技术合同交易额", PERIOD, "value", "8")  # a conflict in the second
+    with pytest.raises(InputError, match="冲突尚未选择"):
+        packets.apply_many(bureau, backs)
+    assert _figure(bureau, "规上工业总产值") != 3210  # the first one was rolled back too
+    batch = packets.apply_many(bureau, [*backs, backs[0]], take_all=packets.OURS)
+    assert [path for path, _ in batch.merged] == backs and batch.skipped[0][0] == backs[0]
+    assert _figure(bureau, "规上工业总产值") == 3210 and _figure(bureau, "技术合同交易额") == 8
+    assert bureau.scalar("SELECT count(*) FROM services WHERE description LIKE '%走访%'"
+                         " AND description LIKE '%填报包%'") == 5
+    bureau.revert(batch.change)  # one undo step for all three
+    assert _figure(bureau, "规上工业总产值") != 3210
+    bureau.metrics.set("技术合同交易额", PERIOD, "value", None)
+    assert _state(bureau)["services"] == state["services"]
+    bureau.close()  # the command opens it itself
+    out = io.StringIO()
+    assert main(["packet", "apply", "--db", str(bureau.path), *map(str, backs), "--apply",
+                 "--take", "theirs"], out=out) == 0
+    assert out.getvalue().count("已导入") == 3
+
+
+def test_update_many_is_update_row_by_row(demo: Ledger) -> None:
+    rows = demo.query("SELECT id, value FROM indicator_values WHERE year = 2026 LIMIT 40")
+    edits = [(r["id"], {"value": (r["value"] or 0) + n % 3, "note": "批量" if n % 2 else ""})
+             for n, r in enumerate(rows)]
+    with demo.write("批量") as writer:
+        changed = writer.update_many("indicator_values", edits)
+    bulk = {r.row_id: r.after for r in writer.change.rows}
+    demo.revert(writer.change)
+    with demo.write("逐条") as writer:
+        one_by_one = sum(writer.update("indicator_values", row_id, values)
+                         for row_id, values in edits)
+    single = {r.row_id: r.after for r in writer.change.rows}
+    assert changed == one_by_one == len(bulk)
+
+    def strip(row: dict[str, Any] | None) -> dict[str, Any]:
+        return {k: v for k, v in (row or {}).items() if k != "updated_at"}
+
+    assert {k: strip(v) for k, v in bulk.items()} == {k: strip(v) for k, v in single.items()}
