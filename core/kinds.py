@@ -236,31 +236,35 @@ class Kind:
         return max([indicator.decimals, *(decimals_of(v) for v in (figure.value, figure.last_year)
                                          if v is not None)])
 
-    def versus_last_year(self, figure: Figure) -> Verdict | None:
-        """同比: growth in % over last year's value; an absolute change when that was 0."""
+    def versus_last_year(self, figure: Figure, decimals: int | None = None) -> Verdict | None:
+        """同比: growth in % over last year's value; an absolute change when that was 0.
+        `decimals` (a template's number style, 【名称.同比：2位小数】) overrides the usual ones."""
         value, last = figure.value, figure.last_year
         if value is None or last is None:
             return None
         indicator = figure.indicator
         if last == 0:
-            places = self.change_decimals(figure)
+            places = self.change_decimals(figure) if decimals is None else decimals
             difference = rounded(value - last, places)
             if difference == 0:
                 return Verdict("持平", 0.0, indicator.unit)
             word = "增加" if difference > 0 else "减少"
             return Verdict(f"{word}{format_number(abs(difference), places)}{indicator.unit}",
                            difference, indicator.unit, _good(difference, indicator, False))
-        percent = rounded((value - last) / abs(last) * 100, GROWTH_DECIMALS)
-        return Verdict(growth_words(percent), percent, "%",
+        places = GROWTH_DECIMALS if decimals is None else decimals
+        percent = rounded((value - last) / abs(last) * 100, places)
+        return Verdict(growth_words(percent, places), percent, "%",
                        _good(percent, indicator, percent == 0))
 
-    def completion(self, figure: Figure, target: float | None) -> Verdict | None:
+    def completion(self, figure: Figure, target: float | None, decimals: int | None = None
+                   ) -> Verdict | None:
         """完成目标: the share of the target reached, for a target above 0."""
         value = figure.value
         if value is None or target is None or target <= 0:
             return None
-        ratio = rounded(value / target * 100, GROWTH_DECIMALS)
-        return Verdict(f"{format_number(ratio, GROWTH_DECIMALS)}%", ratio, "%",
+        places = GROWTH_DECIMALS if decimals is None else decimals
+        ratio = rounded(value / target * 100, places)
+        return Verdict(f"{format_number(ratio, places)}%", ratio, "%",
                        (ratio >= 100) == figure.indicator.higher_is_better)
 
     @property
@@ -285,22 +289,24 @@ class Rate(Kind):
     def change_decimals(self, figure: Figure) -> int:
         return max(super().change_decimals(figure), 1)
 
-    def versus_last_year(self, figure: Figure) -> Verdict | None:
+    def versus_last_year(self, figure: Figure, decimals: int | None = None) -> Verdict | None:
         value, last = figure.value, figure.last_year
         if value is None or last is None:
             return None
-        places = self.change_decimals(figure)
+        places = self.change_decimals(figure) if decimals is None else decimals
         difference = rounded(value - last, places)
         return Verdict(points_words(difference, places), difference, "个百分点",
                        _good(difference, figure.indicator, difference == 0))
 
-    def completion(self, figure: Figure, target: float | None) -> Verdict | None:
+    def completion(self, figure: Figure, target: float | None, decimals: int | None = None
+                   ) -> Verdict | None:
         """A rate against its target is a gap in 个百分点, never a ratio of rates."""
         value = figure.value
         if value is None or target is None:
             return None
         indicator = figure.indicator
-        places = max(indicator.decimals, decimals_of(value), decimals_of(target), 1)
+        places = (max(indicator.decimals, decimals_of(value), decimals_of(target), 1)
+                  if decimals is None else decimals)
         gap = rounded(value - target, places)
         if gap == 0:
             return Verdict("达到目标", 0.0, "个百分点", True)
@@ -342,7 +348,7 @@ class Rank(Kind):
         number = parse_rank(raw, field=f"{indicator.name}{what}")
         return None if number is None else float(number)
 
-    def versus_last_year(self, figure: Figure) -> Verdict | None:
+    def versus_last_year(self, figure: Figure, decimals: int | None = None) -> Verdict | None:
         value, last = figure.value, figure.last_year
         if value is None or last is None:
             return None
@@ -352,7 +358,8 @@ class Rank(Kind):
         word = "提升" if places > 0 else "下降"
         return Verdict(f"位次{word}{abs(places)}位", float(places), "位", places > 0)
 
-    def completion(self, figure: Figure, target: float | None) -> Verdict | None:
+    def completion(self, figure: Figure, target: float | None, decimals: int | None = None
+                   ) -> Verdict | None:
         value = figure.value
         if value is None or target is None:
             return None
@@ -374,10 +381,11 @@ class Text(Kind):
     def parse(self, indicator: Indicator, raw: Any, *, what: str = "") -> float | None:
         raise InputError(f"「{indicator.name}」为文字指标，请填写文字内容")
 
-    def versus_last_year(self, figure: Figure) -> Verdict | None:
+    def versus_last_year(self, figure: Figure, decimals: int | None = None) -> Verdict | None:
         return None
 
-    def completion(self, figure: Figure, target: float | None) -> Verdict | None:
+    def completion(self, figure: Figure, target: float | None, decimals: int | None = None
+                   ) -> Verdict | None:
         return None
 
 

@@ -115,6 +115,17 @@ def test_the_field_picker_writes_the_field(opened) -> None:
     charts = submenu(tab.field_menu, "图表")
     next(a for a in charts.actions() if a.text() == "近三年趋势").trigger()
     assert tab.editor.toPlainText() == "标题\n【规上工业总产值.同比】\n【图表：近三年趋势】"
+    # One project's figure, and a whole-passage condition on lines of their own.
+    tab.editor.setPlainText("标题\n")
+    tab.editor.moveCursor(tab.editor.textCursor().MoveOperation.End)
+    name = tab.ledger.projects.names()[0][1]
+    project = submenu(submenu(tab.field_menu, "单个项目"), name)
+    next(a for a in project.actions() if a.text().startswith("累计投资")).trigger()
+    wording = submenu(tab.field_menu, "条件和数字写法")
+    next(a for a in wording.actions() if a.text().startswith("整段条件")).trigger()
+    lines = tab.editor.toPlainText().split("\n")
+    assert lines[1] == f"【项目：{name}.累计投资】"
+    assert lines[2:] == ["【如果：指标名称.完成率达到100】", "……", "【否则】", "……", "【结束】"]
 
 
 def test_choosing_a_chart_for_the_template(qtbot, opened) -> None:

@@ -32,7 +32,7 @@ from core.charts import CHARTS
 from core.enterprises import HONOUR_CATEGORIES
 from core.kinds import kind_of
 from core.ledger import Ledger
-from core.report import plan_fields
+from core.report import conditions, number_style, plan_fields, project_fields
 from core.report.blocks import BLOCKS, NEEDS_OPTION
 from core.report.language import FORMS, GENERAL, LISTS, PROJECT_STATUSES
 from core.report.template import COMMENT_MARKS, HEADING1_MARK, HEADING2_MARK, Problem
@@ -42,6 +42,7 @@ FIELD_INK = QColor("#1f4e8c")
 ERROR_GROUND = QColor("#fde2e2")
 ERROR_INK = QColor("#c00000")
 NUMBER_INK = QColor("#8a8f98")
+PROJECT_MENU_LIMIT = 60  # a menu longer than the screen helps nobody; the rest are typed
 
 _FIELD = re.compile("【[^【】]*】")
 Pick = Callable[[str, bool], None]  # (text to insert, whether it is a block on its own line)
@@ -221,6 +222,24 @@ def fill_field_menu(menu: QMenu, ledger: Ledger | None, pick: Pick) -> None:
         group = lists.addMenu(name)
         for option in options:
             add(group, option, f"【{name}：{option}】", description)
+    if ledger is not None and (names := [name for _id, name in ledger.projects.names()]):
+        projects = menu.addMenu("单个项目")
+        for name in names[:PROJECT_MENU_LIMIT]:
+            forms = projects.addMenu(name)
+            for form, description in project_fields.FORMS.items():
+                text = f"【项目：{name}.{form}】"
+                add(forms, f"{form}　{text}", text, description)
+    wording = menu.addMenu("条件和数字写法")
+    for label, text, block in (
+            ("句中条件", "【如果：指标名称.同比增长】……【否则】……【结束】", False),
+            ("整段条件（单独几行）", "【如果：指标名称.完成率达到100】\n……\n【否则】\n……\n【结束】",
+             True),
+            ("保留2位小数", "【指标名称.同比：2位小数】", False),
+            ("不补零（12%不印成12.0%）", "【指标名称：不补零】", False),
+            ("中文数字（六十六家）", "【指标名称：中文数字】", False),
+            ("阿拉伯数字排名（第2）", "【指标名称.排名：阿拉伯数字】", False)):
+        add(wording, label, text, conditions.DESCRIPTION if "条件" in label
+            else number_style.DESCRIPTION, block=block)
     plan = menu.addMenu("工作计划")
     for name, description in plan_fields.GENERAL.items():
         add(plan, f"【{name}】　{description}", f"【{name}】")

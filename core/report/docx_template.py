@@ -30,11 +30,12 @@ from typing import TYPE_CHECKING, Any
 
 from core import clock
 from core.errors import InputError, LedgerError
+from core.report import conditions
 from core.report.attachments import project_values
 from core.report.blocks import BLOCKS
 from core.report.document import plain
 from core.report.language import FORM_SEPARATORS, Context, FieldProblem, inline
-from core.report.template import FieldRef, field_ref
+from core.report.template import FieldRef, Problem, field_ref
 from core.report.writers import replace_atomically
 
 if TYPE_CHECKING:
@@ -220,15 +221,28 @@ def _fill(place: _Place, context: Context, problems: list[str], item: dict[str, 
           in_marked_row: bool = False) -> None:
     """Replace the fields of one paragraph: all but list fields (item None), or only the list
     fields, with `item`'s values."""
+    found: list[Problem] = []
+    branches = conditions.Branches(context, found)  # 【如果：…】…【否则】…【结束】 in the paragraph
     for run in place.paragraph.runs:
         text = run.text
         if "【" not in text:
+            if not branches.printing and text:
+                run.text = ""  # inside a branch that does not print
             continue
         pieces: list[str] = []
         last = 0
         for match in FIELD.finditer(text):
-            pieces.append(text[last:match.start()])
+            if branches.printing:
+                pieces.append(text[last:match.start()])
+            last = match.end()
             ref = field_ref(match[1])
+            if ref is not None and ref.name in conditions.WORDS and item is None:
+                missing = branches.mark(ref)
+                if missing is not None:
+                    pieces.append(missing.text)
+                continue
+            if not branches.printing:
+                continue
             if ref is None:
                 problems.append(f"{place.where}：空的字段【】")
                 pieces.append(match[0])
@@ -239,11 +253,13 @@ def _fill(place: _Place, context: Context, problems: list[str], item: dict[str, 
                 except FieldProblem as exc:
                     problems.append(f"{place.where}：{exc.problem.message}")
                     pieces.append(match[0])
-            last = match.end()
-        pieces.append(text[last:])
+        if branches.printing:
+            pieces.append(text[last:])
         new = "".join(pieces)
         if new != text:
             run.text = new
+    branches.close("段末")
+    problems.extend(f"{place.where}：{problem.message}" for problem in found)
 
 
 # -- repeating rows ------------------------------------------------------------------------------

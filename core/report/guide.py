@@ -3,7 +3,7 @@ so it never lists a field the builder does not know, nor misses one it does)."""
 
 from __future__ import annotations
 
-from core.report import plan_fields
+from core.report import conditions, number_style, plan_fields, project_fields
 from core.report.blocks import BLOCKS, NEEDS_OPTION
 from core.report.language import FORMS, GENERAL, LISTS
 
@@ -27,13 +27,18 @@ def guide() -> str:
           for form, description in FORMS.items()),
         "  .亿元 .万元 .万个 … 换算成另一个单位，如【技术合同交易额.亿元】",
         "  指标改名后，旧名称仍然可用。",
+        f"  {number_style.DESCRIPTION}",
         "",
         "名单：名称后加“：”和选项",
         *(f"  【{name}：…】 {description}" for name, description in LISTS.items()),
+        f"  {project_fields.DESCRIPTION}",
+        *(f"    .{form} {description}" for form, description in project_fields.FORMS.items()),
         "",
         "工作计划（按督办日期的完成情况）",
         *(f"  【{name}】 {description}" for name, description in plan_fields.GENERAL.items()),
         *(f"  【{name}：…】 {description}" for name, description in plan_fields.LISTS.items()),
+        "",
+        conditions.DESCRIPTION,
         "",
         "段落块：单独写在一行",
         *(f"  【{name}{'：…' if name in NEEDS_OPTION else ''}】 {description}"
