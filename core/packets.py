@@ -496,6 +496,12 @@ class _Planner:
     def run(self) -> None:
         changes = sorted(changes_of(self.plan.packet.changeset),
                          key=lambda c: TRACKED.index(c.name) if c.name in TRACKED else 99)
+        # our rows of every changed row, read in batches (not one query per row)
+        self.current: dict[str, dict[str, dict[str, Any]]] = {}
+        for table in ("indicator_values", "services"):
+            ids = [str((c.new if c.old is None else c.old)[0]) for c in changes  # type: ignore[index]
+                   if c.name == table]
+            self.current[table] = self._fetch(table, ids)
         values = {(r["indicator_id"], r["year"], r["months"]): r for r in self.ledger.query(
             "SELECT * FROM indicator_values WHERE year = ? AND months = ?",
             (self.period.year, self.period.months))}
@@ -517,6 +523,15 @@ class _Planner:
         lock = lock_of(self.ledger, self.period)
         if lock is not None:
             self.plan.notes.append(f"{self.period.label}已上报（第{lock}版）并锁定：须先解锁才能导入")
+
+    def _fetch(self, table: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for row in self.ledger.query(f'SELECT * FROM "{table}" WHERE id IN'
+                                         f' ({", ".join("?" for _ in chunk)})', chunk):
+                found[str(row["id"])] = row
+        return found
 
     @staticmethod
     def _row(columns: list[str], values: tuple[Any, ...]) -> dict[str, Any]:
@@ -597,8 +612,7 @@ class _Planner:
             ours_row = values.get((full["indicator_id"], full["year"], full["months"]))
             scope = full
         else:  # an update's or delete's row was issued: ours has it, unless deleted since
-            found = self.ledger.query("SELECT * FROM indicator_values WHERE id = ?", (row_id,))
-            ours_row = found[0] if found else None
+            ours_row = self.current["indicator_values"].get(row_id)
             scope = ours_row or {}
         in_scope = (scope.get("indicator_id") in self.info.indicator_ids
                     and (scope.get("year"), scope.get("months")) == (self.period.year,
@@ -633,8 +647,7 @@ class _Planner:
         full = new if kind == "INSERT" else old
         assert full is not None
         row_id = str(full["id"])
-        ours_row = self.ledger.query("SELECT * FROM services WHERE id = ?", (row_id,))
-        ours = ours_row[0] if ours_row else None
+        ours = self.current["services"].get(row_id)
         dated = [r.get("date") for r in (old, new, ours) if r and r.get("date")]
         what = f"企业服务记录（{(new or ours or old or {}).get('date', '')}）"
         if "services" not in self.info.tables or not all(
