@@ -127,3 +127,17 @@ def test_printouts_name_their_edition(demo: Ledger, tmp_path: Path) -> None:
     from docx import Document
 
     assert Document(str(out)).sections[0].header.paragraphs[0].text == "版本：第1版（上报版）"
+
+
+def test_the_pdf_names_its_edition(qapp: object, demo: Ledger, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    import main as entry
+
+    editions.submit(demo, PERIOD)
+    out = tmp_path / "李四" / "总结𠮷.pdf"
+    out.parent.mkdir()
+    assert entry.main(["report", "--db", str(demo.path), "--year", "2026", "--months", "1-6",
+                       "--out", str(out)]) == 0
+    first = PdfReader(str(out)).pages[0].extract_text()
+    assert "第1版" in first.replace(" ", "")

@@ -399,6 +399,21 @@ class SummaryLayout:
             self._paint_table(painter, table, index)
         painter.restore()
         self._paint_page_number(painter, index)
+        self._paint_edition(painter)
+
+    def _paint_edition(self, painter: QPainter) -> None:
+        """版本：草稿 / 第N版 (core.editions) in 12 pt at the top right, above the text."""
+        if not self.document.edition:
+            return
+        from core.report.writers.text import edition_line
+
+        mark = QTextLayout(edition_line(self.document.edition), _font("body", 12),
+                           _layout_device())
+        mark.beginLayout()
+        line = mark.createLine()
+        mark.endLayout()
+        x = LEFT_MM * MM + TEXT_WIDTH - line.naturalTextWidth()
+        mark.draw(painter, QPointF(x, TOP_MM * MM / 2))
 
     def _rows(self, table: QTextTable) -> list[tuple[float, float]]:
         """Each row's top and bottom: the extent of its cells' text blocks (where Qt draws the
