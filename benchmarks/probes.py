@@ -451,10 +451,14 @@ def packets(ledger_path: Path, runs: int) -> dict[str, Any]:
         dry = timed(lambda: plans.extend(wlp.preview(ledger, path) for path in returns))
         assert not any(plan.conflicts for plan in plans)
         applied = timed(lambda: wlp.apply_many(ledger, returns))  # one backup, one transaction
+        from core.backup import BEFORE_IMPORT, automatic_backup
+
+        backup = timed(lambda: automatic_backup(ledger.conn, ledger.path, BEFORE_IMPORT))
         merged = ledger.scalar("SELECT count(*) FROM services WHERE description LIKE '报送走访%'")
     shutil.rmtree(work, ignore_errors=True)
     assert merged == rows * len(periods), merged
-    return {"dry_run": dry, "apply": applied, "floor": floor_seconds, "packets": len(periods),
+    return {"dry_run": dry, "apply": applied, "floor": floor_seconds, "backup": backup,
+            "packets": len(periods),
             "values": sum(len(u) for u, _ in floor_rows), "records": rows * len(periods)}
 
 

@@ -175,7 +175,8 @@ def evaluate(work: Path, quick: bool, runs: int, say: Callable[[str], None]) -> 
         f"merge {merge['packets']} return packets ({merge['values']:,} values,"
         f" {merge['records']:,} records): dry run / apply ÷ plain executemany",
         f"{dry_ratio:.2f} / {apply_ratio:.2f} ({merge['dry_run']:.2f} s / "
-        f"{merge['apply']:.2f} s / {merge['floor']:.2f} s)", "≤ 3 each",
+        f"{merge['apply']:.2f} s, of it the backup first {merge['backup']:.2f} s / "
+        f"{merge['floor']:.2f} s)", "≤ 3 each",
         dry_ratio <= 3 and apply_ratio <= 3))
 
     say("memory …")
