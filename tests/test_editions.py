@@ -129,7 +129,8 @@ def test_printouts_name_their_edition(demo: Ledger, tmp_path: Path) -> None:
     assert Document(str(out)).sections[0].header.paragraphs[0].text == "版本：第1版（上报版）"
 
 
-def test_the_pdf_names_its_edition(qapp: object, demo: Ledger, tmp_path: Path) -> None:
+def test_the_pdf_names_its_edition_on_its_first_page(qapp: object, demo: Ledger,
+                                                     tmp_path: Path) -> None:
     from pypdf import PdfReader
 
     import main as entry
