@@ -21,6 +21,22 @@ if TYPE_CHECKING:
 
 NUMERIC_KINDS = ("count", "amount", "rate", "share", "rank")
 RANK_SCOPES = ("城区", "全市", "全省", "全国")
+_SCOPE_SEPARATORS = "、，,；;/ "
+
+
+def parse_scopes(raw: Any, *, field: str = "排名范围") -> tuple[str, ...]:
+    """"全市、全省" → ("全市", "全省"): the scopes an indicator is ranked in, the default first."""
+    text = str(raw or "")
+    for separator in _SCOPE_SEPARATORS[1:]:
+        text = text.replace(separator, "、")
+    scopes: list[str] = []
+    for part in (p.strip() for p in text.split("、")):
+        if not part or part in scopes:
+            continue
+        if len(part) > 20 or any(ch.isdigit() for ch in part):
+            raise InputError(f"「{field}」“{part}”不是排名范围（如：{'、'.join(RANK_SCOPES)}）")
+        scopes.append(part)
+    return tuple(scopes)
 
 
 @dataclass(frozen=True)
@@ -43,6 +59,7 @@ class Indicator:
     rank_scope: str | None
     description: str
     retired: bool
+    rank_scopes_text: str = ""  # the catalogue's rank_scopes column: "全市、全省"
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Indicator:
@@ -56,7 +73,16 @@ class Indicator:
             soft_min=row["soft_min"], soft_max=row["soft_max"],
             derivation=row["derivation"], rank_scope=row["rank_scope"],
             description=row["description"], retired=bool(row["retired"]),
+            rank_scopes_text=row.get("rank_scopes") or "",
         )
+
+    @property
+    def rank_scopes(self) -> tuple[str, ...]:
+        """The scopes the indicator is ranked in, the default (its rank_scope) first."""
+        scopes = parse_scopes(self.rank_scopes_text) if self.rank_scopes_text else ()
+        if self.rank_scope:
+            return (self.rank_scope, *(s for s in scopes if s != self.rank_scope))
+        return scopes
 
     @property
     def is_numeric(self) -> bool:
@@ -103,7 +129,7 @@ class Indicator:
 
 # What the catalogue dialog may change, with how each is read.
 EDITABLE = ("name", "unit", "decimals", "kind", "section", "higher_is_better", "hard_min",
-            "hard_max", "soft_min", "soft_max", "rank_scope", "description")
+            "hard_max", "soft_min", "soft_max", "rank_scope", "rank_scopes", "description")
 
 
 class Catalogue:
@@ -197,7 +223,12 @@ class Catalogue:
     def update(self, indicator_id: str, **changes: Any) -> Change:
         """Change catalogue fields; a new name keeps the old one as an alias for templates."""
         current = self.get(indicator_id)
-        merged = {key: getattr(current, key) for key in EDITABLE}
+        merged = {key: getattr(current, key) for key in EDITABLE if key != "rank_scopes"}
+        merged["rank_scopes"] = "、".join(current.rank_scopes)
+        if "rank_scope" in changes and "rank_scopes" not in changes:  # a new default scope
+            new = str(changes["rank_scope"] or "").strip()
+            merged["rank_scopes"] = "、".join(
+                [new, *(s for s in current.rank_scopes if s != new)] if new else [])
         merged.update(changes)
         fields = self._validated(merged, exclude_id=indicator_id)
         if fields["name"] != current.name:
@@ -268,6 +299,12 @@ class Catalogue:
                 raise InputError(f"「{name}」的下限大于上限")
         if "rank_scope" in out:
             out["rank_scope"] = str(out["rank_scope"] or "").strip() or None
+        if "rank_scope" in out and "rank_scopes" not in out:
+            out["rank_scopes"] = out["rank_scope"] or ""
+        if "rank_scopes" in out:  # "全市、全省": the first is the default scope
+            scopes = parse_scopes(out["rank_scopes"], field=f"{name}排名范围")
+            out["rank_scopes"] = "、".join(scopes)
+            out["rank_scope"] = scopes[0] if scopes else None
         if "description" in out:
             out["description"] = str(out["description"] or "").strip()
         return out

@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
 # Modules that add sub-commands: each has `add_commands(subparsers)` that adds its parsers and
 # registers its handlers with @command(name). Keep their imports light (load work lazily).
 COMMAND_MODULES: list[str] = ["core.safety_commands", "core.report.commands",
-                              "core.packet_commands"]
+                              "core.name_commands", "core.packet_commands"]
 _HANDLERS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {}
 
 
@@ -207,6 +207,11 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
             print(f"{len(notes)} 项自动计算数据采用了手工填报数：", file=out)
             for note in notes:
                 print(f"  - {note}", file=out)
+        if not problems:
+            from core.lookalikes import find_lookalikes
+            from core.name_commands import print_lookalikes
+
+            print_lookalikes(find_lookalikes(ledger), out)
     finally:
         ledger.close()
     if problems:
@@ -237,6 +242,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     _log_to_file()
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:2] == ["report", "propose-marks"]:  # the form the help of `report` names
+        argv = argv[1:]
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: usage already on stderr

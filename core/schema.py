@@ -371,7 +371,34 @@ def _migration_4(db: Database) -> None:
                                  (scrub(_REPLACED.sub("\ufffd", value)), rowid))
 
 
-_SCHEMA_5 = f"""
+_COLUMNS_5 = (
+    ("indicator_values", "month_value", "REAL"),
+    ("indicator_values", "forecast", "REAL"),
+    ("indicator_values", "official_growth", "REAL"),
+    ("indicator_values", "other_ranks", "TEXT NOT NULL DEFAULT ''"),
+    ("indicator_values", "refs", "TEXT NOT NULL DEFAULT ''"),
+    ("indicators", "rank_scopes", "TEXT NOT NULL DEFAULT ''"),
+)
+
+
+def _migration_5(db: Database) -> None:
+    """More than one number per figure (issue 13): the single month N's value beside the
+    1-N月 one (month_value), a forecast kept beside the actual (forecast), the statistics
+    bureau's official growth rate (official_growth, in %), ranks in further scopes
+    (other_ranks: JSON scope → rank) and reference values such as 全市平均 (refs: JSON name →
+    value). The catalogue names an indicator's rank scopes (rank_scopes, "全市、全省"; the
+    first is the default), filled from its one rank_scope. A column already there (a file
+    whose version number was set back by hand) is left as it is."""
+    conn = db.conn
+    for table, column, declaration in _COLUMNS_5:
+        existing = {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+        if column not in existing:
+            conn.execute(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {declaration}')
+    conn.execute("UPDATE indicators SET rank_scopes = rank_scope WHERE rank_scopes = ''"
+                 " AND rank_scope IS NOT NULL AND rank_scope != ''")
+
+
+_SCHEMA_6 = f"""
 CREATE TABLE IF NOT EXISTS filing_units (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -474,14 +501,14 @@ def _lock_triggers() -> list[str]:
     return statements
 
 
-def _migration_5(db: Database) -> None:
+def _migration_6(db: Database) -> None:
     """报送: 填报单位 and what each fills per period, fill-in packets issued and returned (a
     packet file keeps its base as issued in `packet_base`), 上报 editions with their snapshot,
     and locked periods (enforced by triggers). Every ledger gets a `ledger_id`, so a packet
     knows which ledger it belongs to. Written to run again on a file that has it (a file whose
     version number was set back)."""
     conn = db.conn
-    for statement in [*_split(_SCHEMA_5), *_lock_triggers()]:
+    for statement in [*_split(_SCHEMA_6), *_lock_triggers()]:
         conn.execute(statement)
     stamp = now_text()
     conn.execute(
@@ -496,7 +523,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "工作总结模板", _migration_2),
     Migration(3, "工作计划督办：节点、进展、佐证材料", _migration_3),
     Migration(4, "清除文字中无法打印的控制字符", _migration_4),
-    Migration(5, "填报单位、报送包、上报版本与期间锁定", _migration_5),
+    Migration(5, "指标的当月数、预计数、公布增速、多个排名和参照值", _migration_5),
+    Migration(6, "填报单位、报送包、上报版本与期间锁定", _migration_6),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

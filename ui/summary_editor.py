@@ -32,7 +32,7 @@ from core.charts import CHARTS
 from core.enterprises import HONOUR_CATEGORIES
 from core.kinds import kind_of
 from core.ledger import Ledger
-from core.report import conditions, number_style, plan_fields, project_fields
+from core.report import conditions, number_forms, number_style, plan_fields, project_fields
 from core.report.blocks import BLOCKS, NEEDS_OPTION
 from core.report.language import FORMS, GENERAL, LISTS, PROJECT_STATUSES
 from core.report.template import COMMENT_MARKS, HEADING1_MARK, HEADING2_MARK, Problem
@@ -42,6 +42,7 @@ FIELD_INK = QColor("#1f4e8c")
 ERROR_GROUND = QColor("#fde2e2")
 ERROR_INK = QColor("#c00000")
 NUMBER_INK = QColor("#8a8f98")
+REFERENCES = ("全市平均", "全省平均")  # the usual 参照值 of a 区 bureau; others are typed
 PROJECT_MENU_LIMIT = 60  # a menu longer than the screen helps nobody; the rest are typed
 
 _FIELD = re.compile("【[^【】]*】")
@@ -215,7 +216,7 @@ def fill_field_menu(menu: QMenu, ledger: Ledger | None, pick: Pick) -> None:
                 forms = group.addMenu(indicator.name)
                 for form, label in _forms_of(indicator):
                     text = f"【{indicator.name}{'.' + form if form else ''}】"
-                    add(forms, f"{label}　{text}", text, FORMS.get(form, ""))
+                    add(forms, f"{label}　{text}", text, _form_tip(form))
     lists = menu.addMenu("名单")
     for name, description in LISTS.items():
         options = HONOUR_CATEGORIES if name == "荣誉" else PROJECT_STATUSES
@@ -259,6 +260,15 @@ def fill_field_menu(menu: QMenu, ledger: Ledger | None, pick: Pick) -> None:
         add(charts, title, f"【图表：{title}】", BLOCKS["图表"], block=True)
 
 
+def _form_tip(form: str) -> str:
+    """The guide's words for a form; 排名.全省 and 比全省平均 under their general entries."""
+    if form in FORMS:
+        return FORMS[form]
+    general = ("排名.范围" if form.startswith("排名.") else "比全市平均" if form.startswith("比")
+               else form.split(".")[-1])
+    return number_forms.FORMS.get(general, "")
+
+
 def _forms_of(indicator: Indicator) -> list[tuple[str, str]]:
     """The forms that make sense for this indicator, with a short label each."""
     if indicator.kind in ("list", "text"):
@@ -270,6 +280,11 @@ def _forms_of(indicator: Indicator) -> list[tuple[str, str]]:
              if indicator.rank_scope or form not in ("排名", "排名范围")]
     if kind_of(indicator).paced:
         forms += [("序时进度", "序时进度"), ("时间过半", "时间过半、任务过半")]
+    # The further numbers of a figure (core.report.number_forms): forecast, months, scopes.
+    forms += [("预计", "预计数"), ("全年.预计", "全年预计数"), ("当月", "当月数"),
+              ("上月", "上月数")]
+    forms += [(f"排名.{scope}", f"{scope}排名") for scope in indicator.rank_scopes[1:]]
+    forms += [(f"比{reference}", f"与{reference}比较") for reference in REFERENCES]
     forms += [(unit, f"换算为{unit}") for unit in units.units_of_dimension(indicator.unit)
               if unit != indicator.unit and units.dimension(indicator.unit)]
     return forms

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core import clock
-from core.changes import Change
+from core.changes import Change, Writer
 from core.errors import ConflictError, InputError
 from core.exchange.excel_export import MAX_CELL_TEXT
 from core.exchange.importers import (
@@ -274,35 +274,53 @@ def _audit_mark(ledger: Ledger) -> int:
     return int(ledger.scalar("SELECT coalesce(max(id), 0) FROM audit"))
 
 
-def apply_import(ledger: Ledger, plan: ImportPlan) -> ImportResult:
-    """Write a fully valid plan in one transaction, after a backup; refuse anything else."""
+def apply_import(ledger: Ledger, plan: ImportPlan,
+                 progress: Progress = no_progress) -> ImportResult:
+    """Write a fully valid plan in one transaction, after a backup; refuse anything else.
+
+    `progress` is told how far the writing is (every PROGRESS_EVERY rows) and may raise
+    ImportCancelled until the very end: the transaction is then rolled back and the ledger is
+    exactly as before (the backup copy taken first stays)."""
     from core.backup import BEFORE_IMPORT, automatic_backup
 
     ledger.require_writable()
     rejected = plan.count(REJECTED)
     if rejected:
         raise InputError(f"有 {rejected} 行未通过检查，未导入任何内容；请按提示修改表格后重新检查")
-    if not plan.ops:
+    ops = plan.ops
+    if not ops:
         raise InputError("表格中没有需要导入的新内容或修改")
     if plan.ledger_path != ledger.path or plan.audit_mark != _audit_mark(ledger):
         raise ConflictError("检查之后台账又有修改，请重新检查后再导入")
+    progress("正在备份台账", 0, 0)
     backup = automatic_backup(ledger.conn, ledger.path, BEFORE_IMPORT)
     new, changed = plan.count(NEW), plan.count(CHANGED)
     label = f"从 Excel 导入“{plan.path.name}”（新增 {new} 条，修改 {changed} 条）"
     with ledger.write(label) as writer:
-        inserts: list[Op] = []  # consecutive inserts into one table go in bulk, in order
-        for op in [*plan.ops, None]:
-            if op is not None and op.insert and (not inserts or inserts[0].table == op.table):
-                inserts.append(op)
-                continue
-            if inserts:
-                writer.insert_many(inserts[0].table,
-                                   [{"id": o.row_id, **o.values} for o in inserts])
-                inserts = []
-            if op is None:
-                break
-            if op.insert:
-                inserts.append(op)
-            else:
-                writer.update(op.table, op.row_id, op.values)
+        progress(WRITING, 0, len(ops))
+        for start in range(0, len(ops), PROGRESS_EVERY):
+            _write_ops(writer, ops[start:start + PROGRESS_EVERY])
+            progress(WRITING, min(start + PROGRESS_EVERY, len(ops)), len(ops))
     return ImportResult(writer.change, backup, new, changed)
+
+
+WRITING = "正在写入台账"
+
+
+def _write_ops(writer: Writer, ops: list[Op]) -> None:
+    """`ops` in order; consecutive inserts into one table go in bulk."""
+    inserts: list[Op] = []
+    for op in [*ops, None]:
+        if op is not None and op.insert and (not inserts or inserts[0].table == op.table):
+            inserts.append(op)
+            continue
+        if inserts:
+            writer.insert_many(inserts[0].table,
+                               [{"id": o.row_id, **o.values} for o in inserts])
+            inserts = []
+        if op is None:
+            break
+        if op.insert:
+            inserts.append(op)
+        else:
+            writer.update(op.table, op.row_id, op.values)

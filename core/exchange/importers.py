@@ -422,8 +422,10 @@ class ServiceImporter(RecordImporter):
 class IndicatorImporter(RowImporter):
     kind = "indicators"
     _FIELDS = ("value", "target_committed", "target_stretch", "last_year_value", "rank",
-               "rank_scope", "estimate", "note", "reason")
-    _NUMERIC = ("value", "target_committed", "target_stretch", "last_year_value")
+               "rank_scope", "estimate", "note", "reason", "month_value", "forecast",
+               "official_growth", "other_ranks", "refs")
+    _NUMERIC = ("value", "target_committed", "target_stretch", "last_year_value",
+                "month_value", "forecast")
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)

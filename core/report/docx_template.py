@@ -151,21 +151,28 @@ def _table_places(table: Any, where: str) -> Iterator[_Place]:
 # -- runs split inside a field ------------------------------------------------------------------
 def _join_split_fields(place: _Place, problems: list[str]) -> None:
     """Move every 【…】 that spans runs into the run holding its 【 (its formatting wins)."""
+    full = "".join(run.text for run in place.paragraph.runs)
+    if "【" in full:
+        gather(place, [match.span() for match in FIELD.finditer(full)], problems)
+
+
+def gather(place: _Place, spans: list[tuple[int, int]], problems: list[str]) -> bool:
+    """Move each span of the paragraph's text (offsets into its runs' joined text) into the
+    run holding its first character, whose formatting then covers it; the other runs keep
+    theirs. False (and a problem named) when a run to be changed holds a picture or a field:
+    then nothing is changed."""
     runs = place.paragraph.runs
     texts = [run.text for run in runs]
     full = "".join(texts)
-    if "【" not in full:
-        return
     owner = [index for index, text in enumerate(texts) for _char in text]
     changed = False
-    for match in FIELD.finditer(full):
-        start, end = match.span()
+    for start, end in spans:
         first = owner[start]
         if owner[end - 1] != first:
             owner[start:end] = [first] * (end - start)
             changed = True
     if not changed:
-        return
+        return True
     new_texts = [""] * len(runs)
     for char, index in zip(full, owner, strict=True):
         new_texts[index] += char
@@ -173,9 +180,9 @@ def _join_split_fields(place: _Place, problems: list[str]) -> None:
         if old == new:
             continue
         if any(child.tag.rsplit("}", 1)[-1] not in _TEXT_TAGS for child in run._r):
-            problems.append(f"{place.where}：字段“{old}”所在的文字含有图片或域，请删除后重新"
-                            "输入这个字段")
-            return
+            problems.append(f"{place.where}：“{old}”所在的文字含有图片或域，请删除后重新"
+                            "输入")
+            return False
     for run, old, new in zip(runs, texts, new_texts, strict=True):
         if old == new:
             continue
@@ -183,6 +190,7 @@ def _join_split_fields(place: _Place, problems: list[str]) -> None:
             run.text = new
         else:
             run._r.getparent().remove(run._r)
+    return True
 
 
 # -- filling -------------------------------------------------------------------------------------

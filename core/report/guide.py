@@ -3,7 +3,7 @@ so it never lists a field the builder does not know, nor misses one it does)."""
 
 from __future__ import annotations
 
-from core.report import conditions, number_style, plan_fields, project_fields
+from core.report import conditions, number_forms, number_style, plan_fields, project_fields
 from core.report.blocks import BLOCKS, NEEDS_OPTION
 from core.report.language import FORMS, GENERAL, LISTS
 
@@ -28,6 +28,14 @@ def guide() -> str:
         "  .亿元 .万元 .万个 … 换算成另一个单位，如【技术合同交易额.亿元】",
         "  指标改名后，旧名称仍然可用。",
         f"  {number_style.DESCRIPTION}",
+        "  另一个期间：.全年 .上半年 .一季度 .前三季度 .1-N月 .上期，"
+        "如【规上工业总产值.全年.确保目标】",
+        "",
+        "指标的其他数：预计数、单月和单季、其他范围的排名、参照值",
+        *(f"  .{form} {description}" for form, description in number_forms.FORMS.items()),
+        *(f"  【{name}：…】 {description}" for name, description in number_forms.OPTIONS.items()),
+        "  例：【工业投资.上半年.预计】【工业投资.当月.同比】【工业增加值增速.排名.全省】"
+        "【工业增加值增速.比全市平均】",
         "",
         "名单：名称后加“：”和选项",
         *(f"  【{name}：…】 {description}" for name, description in LISTS.items()),

@@ -39,7 +39,7 @@ from core.kinds import (
 from core.metrics import Figure
 from core.numbers import format_number
 from core.periods import Period, is_period_word, named_period
-from core.report import pacing_forms, phrasing, plan_fields, project_fields
+from core.report import number_forms, pacing_forms, phrasing, plan_fields, project_fields
 from core.report.closing import date_words
 from core.report.document import FigureMark, Run
 from core.report.number_style import PLAIN, NumberStyle, StyleError, parse_style
@@ -58,6 +58,7 @@ GENERAL: dict[str, str] = {
     "下年": "报告年份的下一年，如 2027（工作打算用）",
     "期间": "报告期间，如 2026年1-11月；全年为 2026年",
     "月份": "月份范围，如 1-11月；全年为“全年”",
+    "当月": "报告期的最后一个月，如 11月（写单月数时用：【当月】当月完成【名称.当月】）",
     "区名": "设置中的区名，如 星河区",
     "市名": "设置中的市名，如 江州市",
     "单位": "设置中的单位名称，如 星河区科工信局",
@@ -158,6 +159,8 @@ def inline(ref: FieldRef, context: Context) -> tuple[Run, ...]:
         return (project_fields.inline(ref, context),)
     if ref.has_option and ref.name in LISTS:
         return (_list(ref, context),)
+    if ref.has_option and ref.name in number_forms.OPTIONS:  # 【均：A、B】
+        return (number_forms.all_run(ref, context),)
     style = PLAIN
     if ref.has_option:  # 【名称.同比：2位小数】: the field without its option, in a style
         if ref.name in GENERAL or context.indicator(_before_form(ref.name)) is None:
@@ -171,14 +174,15 @@ def inline(ref: FieldRef, context: Context) -> tuple[Run, ...]:
         ref = dataclasses.replace(ref, option="", has_option=False)
     if ref.name in GENERAL:
         return (_general(ref.name, context),)
-    indicator, period, form = _split_form(ref, context)
+    indicator, period, form, extras = _split_form(ref, context)
     if period is None:
         figure = context.figure(indicator)
     elif period is _NO_PERIOD:  # 上期 of 1月: there is none
         return (context.missing_run(f"{indicator.name}（上期）"),)
     else:
         figure = context.ledger.metrics.figure(indicator, period)
-    return (indicator_run(ref, figure, form, context, style),)
+    figure = number_forms.chosen(figure, extras, context)
+    return (indicator_run(ref, figure, form, context, style, extras),)
 
 
 def _before_form(name: str) -> str:
@@ -190,12 +194,14 @@ def _before_form(name: str) -> str:
 _NO_PERIOD = Period(1900, 1)  # 【名称.上期】 printed for 1月
 
 
-def _split_form(ref: FieldRef, context: Context) -> tuple[Indicator, Period | None, str]:
+def _split_form(ref: FieldRef, context: Context
+                ) -> tuple[Indicator, Period | None, str, number_forms.Extras]:
     """【名称】, 【名称.形式】, 【名称.期间】 or 【名称.期间.形式】 → the indicator, the other
-    period it names (None: the one printed) and the form. A name may itself hold a dot."""
+    period it names (None: the one printed), the form and the further numbers it asks for
+    (number_forms: .预计, .当月, .排名.全省 …). A name may itself hold a dot."""
     whole = context.indicator(ref.name)
     if whole is not None:
-        return whole, None, ""
+        return whole, None, "", number_forms.Extras()
     name = ref.name
     cuts = [n for n, char in enumerate(name) if char in FORM_SEPARATORS and n > 0]
     indicator, rest = None, []
@@ -211,21 +217,26 @@ def _split_form(ref: FieldRef, context: Context) -> tuple[Indicator, Period | No
                 f"不认识的字段{ref.source}：指标目录中没有“{name}”，也不是通用字段"))
         raise FieldProblem(ref.problem(f"指标目录中没有“{name[:cuts[0]].strip()}”（{ref.source}）"))
     period: Period | None = None
-    if rest and is_period_word(rest[0]):
+    if rest and is_period_word(rest[0]) and not number_forms.is_span(rest[0], context):
         try:
             period = named_period(rest[0], context.period) or _NO_PERIOD
         except LedgerError as exc:
             raise FieldProblem(ref.problem(f"{ref.source}：{exc.message}")) from exc
         rest = rest[1:]
+    rest, extras, problem = number_forms.split_extras(ref, indicator, rest, context,
+                                                      period is not None)
+    if problem:
+        raise FieldProblem(ref.problem(problem))
     if len(rest) > 1:
         raise FieldProblem(ref.problem(
             f"{ref.source}：期间之后只能再写一个写法，如【{indicator.name}.全年.确保目标】"))
     form = _FORM_ALIASES.get(rest[0], rest[0]) if rest else ""
-    if form not in FORMS and units.dimension(form) is None:
+    if form not in FORMS and units.dimension(form) is None \
+            and not number_forms.handles(form, extras):
         raise FieldProblem(ref.problem(
             f"{ref.source}中的“{form}”不是可用的写法（可用：{'、'.join(f for f in FORMS if f)}，"
             "期间如 全年、上半年、1-6月、上期，或换算单位如 亿元、万元）"))
-    return indicator, period, form
+    return indicator, period, form, extras
 
 
 def _general(name: str, context: Context) -> Run:
@@ -239,20 +250,22 @@ def _general(name: str, context: Context) -> Run:
     values = {
         "年份": str(period.year), "上年": str(period.year - 1), "下年": str(period.year + 1),
         "期间": period.label, "月份": period.months_label,
+        "当月": f"{period.months}月",
         "日期": date_words(context.today),
     }
     return Run(values[name])
 
 
 def indicator_run(ref: FieldRef, figure: Figure, form: str, context: Context,
-                  style: NumberStyle = PLAIN) -> Run:
+                  style: NumberStyle = PLAIN, extras: number_forms.Extras | None = None
+                  ) -> Run:
     """One indicator in one form, phrased by its kind (core.kinds) and written in `style`; a
     gap in the ledger gives a 【未填：…】 run naming exactly what is missing (the value, last
     year's, the target …)."""
     if style.decimals is not None and form in _NO_DECIMALS:
         raise FieldProblem(ref.problem(
             f"{ref.source}：“.{form}”不能指定小数位数（可用于数值、目标、同比、完成率、较上期）"))
-    printed = _indicator_run(ref, figure, form, context, style)
+    printed = _indicator_run(ref, figure, form, context, style, extras)
     if printed.missing or style == PLAIN:
         return printed
     return dataclasses.replace(printed, text=style.text(printed.text))
@@ -263,7 +276,7 @@ _NO_DECIMALS = {"连续增长", "位次变化", "排名", "排名范围", "个�
 
 
 def _indicator_run(ref: FieldRef, figure: Figure, form: str, context: Context,
-                   style: NumberStyle) -> Run:
+                   style: NumberStyle, extras: number_forms.Extras | None = None) -> Run:
     indicator = figure.indicator
     kind = figure.kind
     name, unit = indicator.name, indicator.unit
@@ -283,8 +296,8 @@ def _indicator_run(ref: FieldRef, figure: Figure, form: str, context: Context,
         return Run(text, mark=mark(value, value_unit))
 
     def gap(label: str) -> Run:
-        if figure.period != context.period:  # 【名称.全年】: say which period is missing
-            label = f"{label}（{figure.period.months_label}）"
+        if figure.view or figure.period != context.period:  # 【名称.全年】: say which period
+            label = f"{label}（{figure.period_label}）"
         return context.missing_run(label, mark(None, source="missing"))
 
     if not kind.numeric:
@@ -302,6 +315,8 @@ def _indicator_run(ref: FieldRef, figure: Figure, form: str, context: Context,
         raise FieldProblem(ref.problem(f"“{name}”不是名单，不能写“.个数”"))
     if form in pacing_forms.FORMS:
         return pacing_forms.pacing_run(ref, figure, form, context)
+    if extras is not None and number_forms.handles(form, extras):
+        return number_forms.run(ref, figure, form, extras, context, run, gap)
 
     value = figure.value
     if form in ("", "数值") or units.dimension(form):

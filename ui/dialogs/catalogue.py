@@ -76,7 +76,9 @@ class CatalogueDialog(QDialog):
         self.section = self._combo(ledger.catalogue.sections(), editable=True)
         self.higher = QCheckBox(tr("数值越大越好（同比上升显示为绿色）"), self)
         self.bounds = {key: QLineEdit(self) for key, _label in BOUNDS}
+        # One or more scopes, "全市、全省": the first is the default 排名 (core.catalogue)
         self.rank_scope = self._combo(("", *RANK_SCOPES), editable=True)
+        self.rank_scope.setToolTip(tr("可填多个，用“、”分开，如 全市、全省；第一个为默认排名范围"))
         self.description = QPlainTextEdit(self)
         self.description.setFixedHeight(self.fontMetrics().height() * 4)
         self.origin = QLabel(self)
@@ -191,7 +193,7 @@ class CatalogueDialog(QDialog):
         self.higher.setChecked(indicator.higher_is_better if indicator else True)
         for key, box in self.bounds.items():
             box.setText(_number(getattr(indicator, key)) if indicator else "")
-        self.rank_scope.setCurrentText(indicator.rank_scope or "" if indicator else "")
+        self.rank_scope.setCurrentText("、".join(indicator.rank_scopes) if indicator else "")
         self.description.setPlainText(indicator.description if indicator else "")
         origin = ""
         if indicator is not None and indicator.is_derived:
@@ -210,7 +212,7 @@ class CatalogueDialog(QDialog):
             "decimals": self.decimals.value(), "kind": self.kind.currentData(),
             "section": self.section.currentText(), "higher_is_better": self.higher.isChecked(),
             **{key: box.text().strip() for key, box in self.bounds.items()},
-            "rank_scope": self.rank_scope.currentText(),
+            "rank_scopes": self.rank_scope.currentText(),
             "description": self.description.toPlainText(),
         }
 

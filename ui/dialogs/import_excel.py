@@ -52,6 +52,7 @@ from core.exchange.layout import HEADER_SCAN_ROWS, SHEET_BY_KIND, SHEETS, Mappin
 from core.exchange.reading import ImportCancelled, Progress, RawSheet, RawWorkbook, read_workbook
 from core.ledger import Ledger
 from ui import messages
+from ui.background import running
 from ui.i18n import tr
 from ui.operations import Operations
 
@@ -313,10 +314,11 @@ def run_in_background(parent: QWidget | None, title: str,
         loop.quit()
 
     timer.timeout.connect(poll)
-    worker.start()
-    timer.start()
-    loop.exec()
-    worker.join()
+    with running(title):  # the main window waits for it before closing
+        worker.start()
+        timer.start()
+        loop.exec()
+        worker.join()
     dialog.close()
     dialog.deleteLater()
     error = outcome.get("error")
@@ -464,18 +466,46 @@ class ImportDialog(QDialog):
         return text + tr("点“导入”后先自动备份台账，再一次写入全部内容；可以用“撤销”整体撤回。")
 
     def apply(self) -> None:
+        """导入: the writing runs off the window's thread through a connection of its own, with
+        progress and 取消 (before the commit: the ledger stays exactly as it was)."""
         plan = self.plan
-        if plan is None or not plan.can_apply:
+        if plan is None or not plan.can_apply or self._busy:
             return
+        if self.ledger.readonly:  # the companion could write what the window may not
+            messages.warn(self, f"台账以只读方式打开（{self.ledger.readonly_reason}），不能导入")
+            return
+        path = self.ledger.path
+        failure: list[LedgerError] = []
 
-        def write() -> Any:
-            self.imported = apply_import(self.ledger, plan)
-            return self.imported.change
+        def write(progress: Progress) -> ImportResult | None:
+            try:
+                companion = Ledger.companion(path)
+                try:
+                    return apply_import(companion, plan, progress)
+                finally:
+                    companion.close()
+            except ImportCancelled:
+                raise
+            except LedgerError as exc:  # shown once, below
+                failure.append(exc)
+                return None
 
+        self._busy = True
+        self.import_button.setEnabled(False)
         try:
-            self.ops.apply(write)
-        except LedgerError as exc:
-            messages.warn(self, exc.message)
-            self.refresh()
+            result = run_in_background(self, tr("正在导入"), write)
+        finally:
+            self._busy = False
+        if result is None:
+            self.ledger.invalidate()  # a failed or cancelled write changed nothing; be sure
+            if failure:
+                messages.warn(self, failure[0].message)
+                self.refresh()
+            else:
+                self.summary.setText(tr("导入已取消，台账未作任何修改。"))
+                self.import_button.setEnabled(self.plan is not None and self.plan.can_apply)
             return
+        self.ledger.invalidate()  # written through the companion connection
+        self.imported = result
+        self.ops.apply(lambda: result.change)
         self.accept()
