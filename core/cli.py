@@ -99,7 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
 # Modules that add sub-commands: each has `add_commands(subparsers)` that adds its parsers and
 # registers its handlers with @command(name). Keep their imports light (load work lazily).
 COMMAND_MODULES: list[str] = ["core.safety_commands", "core.report.commands",
-                               "core.name_commands", "core.catalogue_commands"]
+                               "core.name_commands", "core.catalogue_commands",
+                               "core.packet_commands"]
 _HANDLERS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {}
 
 

@@ -67,10 +67,13 @@ class Ledger:
         writable open of each day leaves a backup copy (core.backup.daily_backup).
         """
         from core.backup import backup_before_migration, daily_backup
+        from core.network import network_reason
 
         target = Path(path)
         lock = None
-        if not readonly and (create or target.exists()):
+        # on a network folder nothing is written beside the ledger either (storage opens it
+        # read-only, with the reason)
+        if not readonly and (create or target.exists()) and not network_reason(target):
             lock = WriterLock.acquire(target)
         try:
             opened = storage.open_file(

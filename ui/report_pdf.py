@@ -333,6 +333,8 @@ class SummaryLayout:
 
     def paint_page(self, painter: QPainter, index: int) -> None:
         """Page `index` (from 0); the painter's coordinates are points from the paper's corner."""
+        if index == 0:
+            self._paint_edition(painter)
         painter.save()
         painter.translate(LEFT_MM * MM, TOP_MM * MM - index * TEXT_HEIGHT)
         for origin, line in self._pages().get(index, []):
@@ -341,6 +343,21 @@ class SummaryLayout:
             self._paint_table(painter, table, index)
         painter.restore()
         self._paint_page_number(painter, index)
+
+    def _paint_edition(self, painter: QPainter) -> None:
+        """版本：草稿 / 第N版 (core.editions) in 12 pt at the top right of the first page, above
+        the title (painted before the text, so a PDF's text reads it first)."""
+        if not self.document.edition:
+            return
+        from core.report.writers.text import edition_line
+
+        mark = QTextLayout(edition_line(self.document.edition), print_font("body", 12),
+                           layout_device())
+        mark.beginLayout()
+        line = mark.createLine()
+        mark.endLayout()
+        x = LEFT_MM * MM + TEXT_WIDTH - line.naturalTextWidth()
+        mark.draw(painter, QPointF(x, TOP_MM * MM / 2))
 
     def _rows(self, table: QTextTable) -> list[tuple[float, float]]:
         """Each row's top and bottom: the extent of its cells' text blocks (where Qt draws the

@@ -85,7 +85,10 @@ def build(ledger: Ledger, period: Period, template: Template | str, *,
         note, pages = attachments.pages(names, context)
         body.append(note)
         rest.extend(pages)
-    return Document(tuple(_numbered(body + rest)), tuple(context.missing))
+    from core.editions import edition_label
+
+    return Document(tuple(_numbered(body + rest)), tuple(context.missing),
+                    edition=edition_label(ledger, period))
 
 
 def default_renderer(ledger: Ledger, period: Period) -> ChartRenderer:
