@@ -380,8 +380,90 @@ def hostile_xlsx(ledger_path: Path, runs: int) -> dict[str, Any]:
     return {"seconds": seconds, "peak": peak_rss(), "size": source.stat().st_size}
 
 
+# -- 报送: merging return packets -----------------------------------------------------------------
+def packets(ledger_path: Path, runs: int) -> dict[str, Any]:
+    """Merge return packets (every indicator and WORKLEDGER_BENCH_PACKET_ROWS service records
+    apiece, one period each) into a copy of the ledger: the dry runs, then the applies, against
+    a plain executemany of the same rows into another copy."""
+    import shutil
+    import sqlite3
+    import uuid
+
+    from core import packets as wlp
+    from core.filing_units import FilingUnits
+    from core.ledger import Ledger
+    from core.periods import Period
+
+    count = int(os.environ.get("WORKLEDGER_BENCH_PACKETS", "20"))
+    rows = int(os.environ.get("WORKLEDGER_BENCH_PACKET_ROWS", "500"))
+    work = Path(tempfile.mkdtemp(prefix="报送包"))
+    target = work / "台账.db"
+    shutil.copyfile(ledger_path, target)
+    periods = [Period(year, months) for year in (2025, 2026) for months in range(1, 11)][:count]
+    returns: list[Path] = []
+    floor_rows: list[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]] = []
+    with Ledger.open(target) as ledger:
+        units = FilingUnits(ledger)
+        indicators = [i.name for i in ledger.catalogue.all()]
+        enterprise = ledger.scalar("SELECT id FROM enterprises LIMIT 1")
+        for number, period in enumerate(periods):
+            name = f"单位{number + 1}"
+            units.add(name)
+            units.assign(name, period, indicators=indicators, tables=["services"])
+            packet = wlp.issue(ledger, name, period, work / f"{name}.wlp").path
+            conn = sqlite3.connect(packet)  # the unit fills everything
+            conn.execute("UPDATE indicator_values SET value = coalesce(value, 0) + 1,"
+                         " note = '核实' WHERE year = ? AND months = ?",
+                         (period.year, period.months))
+            updates = conn.execute("SELECT value, note, id FROM indicator_values WHERE"
+                                   " year = ? AND months = ?",
+                                   (period.year, period.months)).fetchall()
+            stamp = "2026-07-01T00:00:00"
+            inserts = [(str(uuid.uuid4()), f"{period.year}-{1 + n % period.months:02d}-15",
+                        enterprise, "走访", 1 + n % 5, 0, f"报送走访{n}", stamp, stamp)
+                       for n in range(rows)]
+            conn.executemany("INSERT INTO services (id, date, enterprise_id, kind,"
+                             " person_times, problems, description, created_at, updated_at)"
+                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", inserts)
+            conn.commit()
+            conn.close()
+            returns.append(wlp.make_return(packet, work / f"{name}回.wlp").path)
+            floor_rows.append((updates, inserts))
+    floor_copy = work / "对照.db"
+    shutil.copyfile(target, floor_copy)
+
+    def floor() -> None:
+        conn = sqlite3.connect(floor_copy, isolation_level=None)
+        conn.execute("PRAGMA synchronous = FULL")
+        for updates, inserts in floor_rows:
+            conn.execute("BEGIN")
+            conn.executemany("UPDATE indicator_values SET value = ?, note = ? WHERE id = ?",
+                             updates)
+            conn.executemany("INSERT INTO services (id, date, enterprise_id, kind,"
+                             " person_times, problems, description, created_at, updated_at)"
+                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", inserts)
+            conn.execute("COMMIT")
+        conn.close()
+
+    floor_seconds = timed(floor)
+    with Ledger.open(target) as ledger:
+        plans: list[Any] = []
+        dry = timed(lambda: plans.extend(wlp.preview(ledger, path) for path in returns))
+        assert not any(plan.conflicts for plan in plans)
+        applied = timed(lambda: wlp.apply_many(ledger, returns))  # one backup, one transaction
+        from core.backup import BEFORE_IMPORT, automatic_backup
+
+        backup = timed(lambda: automatic_backup(ledger.conn, ledger.path, BEFORE_IMPORT))
+        merged = ledger.scalar("SELECT count(*) FROM services WHERE description LIKE '报送走访%'")
+    shutil.rmtree(work, ignore_errors=True)
+    assert merged == rows * len(periods), merged
+    return {"dry_run": dry, "apply": applied, "floor": floor_seconds, "backup": backup,
+            "packets": len(periods),
+            "values": sum(len(u) for u, _ in floor_rows), "records": rows * len(periods)}
+
+
 PROBES = {"gui": gui, "edit": edit, "report": report, "excel": excel, "memory": memory,
-          "hostile_xlsx": hostile_xlsx}
+          "hostile_xlsx": hostile_xlsx, "packets": packets}
 
 if __name__ == "__main__":
     name, ledger = sys.argv[1], Path(sys.argv[2])

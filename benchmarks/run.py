@@ -94,8 +94,10 @@ def ms(seconds: float) -> str:
 
 def evaluate(work: Path, quick: bool, runs: int, say: Callable[[str], None]) -> list[Target]:
     data = work / "数据"
-    if quick:  # a short run: smaller sheets too
+    if quick:  # a short run: smaller sheets and fewer packets too
         os.environ["WORKLEDGER_BENCH_ROWS"] = "1000"
+        os.environ["WORKLEDGER_BENCH_PACKETS"] = "3"
+        os.environ["WORKLEDGER_BENCH_PACKET_ROWS"] = "50"
     large, small = work / "大台账.db", work / "小台账.db"
     say("writing the ledgers …")
     write_demo(large, period=PERIOD, size=NORMAL if quick else LARGE).close()
@@ -165,6 +167,17 @@ def evaluate(work: Path, quick: bool, runs: int, say: Callable[[str], None]) -> 
     targets.append(Target("10× more data: open / slowest tab switch",
                           f"{open_ratio:.2f}× / {switch_ratio:.2f}×", "≤ 2× each",
                           open_ratio <= 2 and switch_ratio <= 2))
+
+    say("报送包 …")
+    merge = probe("packets", large, 1, data)
+    dry_ratio, apply_ratio = (merge["dry_run"] / merge["floor"], merge["apply"] / merge["floor"])
+    targets.append(Target(
+        f"merge {merge['packets']} return packets ({merge['values']:,} values,"
+        f" {merge['records']:,} records): dry run / apply ÷ plain executemany",
+        f"{dry_ratio:.2f} / {apply_ratio:.2f} ({merge['dry_run']:.2f} s / "
+        f"{merge['apply']:.2f} s, of it the backup first {merge['backup']:.2f} s / "
+        f"{merge['floor']:.2f} s)", "≤ 3 each",
+        dry_ratio <= 3 and apply_ratio <= 3))
 
     say("memory …")
     peak = probe("memory", large, 1, data)["peak"]

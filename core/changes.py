@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from core.errors import ConflictError, NotFoundError
+from core.errors import ConflictError, NotFoundError, PeriodLockedError
+
+PERIOD_LOCKED = "WL_PERIOD_LOCKED"  # the marker of core.schema's lock triggers
 
 Row = dict[str, Any]
 
@@ -165,15 +167,7 @@ class Writer:
             self._run_many(f'INSERT INTO "{table}" ({names}) VALUES ({marks})',
                            [[record[k] for k in keys] for record in group])
         ids = [str(record["id"]) for record in prepared]
-        stored: dict[str, Row] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            cursor = self.conn.execute(
-                f'SELECT * FROM "{table}" WHERE id IN ({", ".join("?" for _ in chunk)})', chunk)
-            names_read = [d[0] for d in cursor.description]
-            for values in cursor.fetchall():
-                row = dict(zip(names_read, values, strict=True))
-                stored[str(row["id"])] = row
+        stored = self._fetch_many(table, ids)
         self._record_many([RowChange(table, row_id, None, stored[row_id]) for row_id in ids])
         return ids
 
@@ -196,6 +190,47 @@ class Writer:
         self._record(RowChange(table, row_id, before, after))
         return True
 
+    def update_many(self, table: str, edits: list[tuple[str, Row]]) -> int:
+        """Like `update` for many rows at once (a packet merge): the rows read before and after
+        in batches, one statement per set of changed fields; returns how many rows changed."""
+        before = self._fetch_many(table, [row_id for row_id, _values in edits])
+        shapes: dict[tuple[str, ...], list[list[Any]]] = {}
+        changed_ids: list[str] = []
+        stamp = now_text()
+        for row_id, values in edits:
+            row = before.get(row_id)
+            if row is None:
+                raise NotFoundError("该记录已不存在（可能已被删除）")
+            unknown = set(values) - set(row)
+            if unknown:
+                raise ValueError(f"unknown columns for {table}: {sorted(unknown)}")
+            changed = {k: v for k, v in values.items() if not _same(row[k], v)}
+            if not changed or set(changed) <= set(TIMESTAMPS):
+                continue
+            if "updated_at" in row and "updated_at" not in values:
+                changed["updated_at"] = stamp
+            shapes.setdefault(tuple(changed), []).append([*changed.values(), row_id])
+            changed_ids.append(row_id)
+        for keys, rows in shapes.items():
+            assignments = ", ".join(f'"{k}" = ?' for k in keys)
+            self._run_many(f'UPDATE "{table}" SET {assignments} WHERE id = ?', rows)
+        after = self._fetch_many(table, changed_ids)
+        self._record_many([RowChange(table, row_id, before[row_id], after[row_id])
+                           for row_id in changed_ids])
+        return len(changed_ids)
+
+    def _fetch_many(self, table: str, ids: list[str]) -> dict[str, Row]:
+        found: dict[str, Row] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            cursor = self.conn.execute(
+                f'SELECT * FROM "{table}" WHERE id IN ({", ".join("?" for _ in chunk)})', chunk)
+            names = [d[0] for d in cursor.description]
+            for values in cursor.fetchall():
+                row = dict(zip(names, values, strict=True))
+                found[str(row["id"])] = row
+        return found
+
     def delete(self, table: str, row_id: str) -> None:
         before = self.require(table, row_id)
         self._run(f'DELETE FROM "{table}" WHERE id = ?', [row_id])
@@ -212,6 +247,10 @@ class Writer:
                 self.conn.executemany(sql, rows)
         except sqlite3.IntegrityError as exc:
             text = str(exc)
+            if PERIOD_LOCKED in text:  # the lock triggers (core.schema): one sentence for all
+                from core.editions import locked_message
+
+                raise PeriodLockedError(locked_message(self.conn)) from exc
             if "FOREIGN KEY" in text:
                 raise ConflictError("该记录仍被其他记录引用，不能删除或修改") from exc
             if "UNIQUE" in text:

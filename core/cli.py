@@ -62,6 +62,15 @@ def _months(text: str) -> int:
         raise argparse.ArgumentTypeError(exc.message) from exc
 
 
+def starter_name(text: str) -> str:
+    from core.starters import names
+
+    if text.strip() not in names():
+        raise argparse.ArgumentTypeError(
+            f"没有名为“{text}”的起步模板（可选：{'、'.join(names())}）")
+    return text.strip()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="workledger", description=f"{APP_TITLE}：命令行（不打开窗口）")
     parser.add_argument("--version", action="version", version=f"{APP_TITLE} {__version__}")
@@ -74,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--months", type=_months, help="最近年份填到几月，如 1-11（默认本月）")
     demo.add_argument("--size", choices=("normal", "large"), default="normal",
                       help="large：十年、数万条记录的大台账（性能测试用）")
+    demo.add_argument("--starter", type=starter_name, default=None,
+                      help="起步模板（指标目录和总结模板），如 区工信局（默认区科工信局）")
 
     check = commands.add_parser("check", help="完整性检查，并列出总结还缺的数据")
     check.add_argument("--db", required=True, type=Path, help="台账文件")
@@ -87,7 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Modules that add sub-commands: each has `add_commands(subparsers)` that adds its parsers and
 # registers its handlers with @command(name). Keep their imports light (load work lazily).
-COMMAND_MODULES: list[str] = ["core.safety_commands", "core.report.commands"]
+COMMAND_MODULES: list[str] = ["core.safety_commands", "core.report.commands",
+                               "core.name_commands", "core.catalogue_commands",
+                               "core.packet_commands"]
 _HANDLERS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {}
 
 
@@ -146,7 +159,10 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
         from core.demo import LARGE
 
         size = LARGE
-    ledger = write_demo(args.db, period=period, size=size)
+    from core.starters import DEFAULT_STARTER
+
+    ledger = write_demo(args.db, period=period, size=size,
+                        starter=args.starter or DEFAULT_STARTER)
     try:
         counts = {table: ledger.scalar(f"SELECT count(*) FROM {table}") for table in
                   ("enterprises", "projects", "services", "indicator_values", "plan_items")}
@@ -206,6 +222,11 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
             print(f"{len(notes)} 项自动计算数据采用了手工填报数：", file=out)
             for note in notes:
                 print(f"  - {note}", file=out)
+        if not problems:
+            from core.lookalikes import find_lookalikes
+            from core.name_commands import print_lookalikes
+
+            print_lookalikes(find_lookalikes(ledger), out)
     finally:
         ledger.close()
     if problems:
@@ -236,6 +257,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     _log_to_file()
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:2] == ["report", "propose-marks"]:  # the form the help of `report` names
+        argv = argv[1:]
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: usage already on stderr

@@ -22,6 +22,8 @@ from core.ledger import Ledger
 from core.periods import Period, current_period
 from core.registers import REGISTERS
 from core.registers import SETTING as COMPLETE_SETTING
+from core.starters import DEFAULT_STARTER, Starter, apply_starter
+from core.starters import starter as load_starter
 
 DISTRICT = "星河区"
 CITY = "江州市"
@@ -87,14 +89,18 @@ LARGE = DemoSize(enterprises=2000, projects=5000, services_per_year=5000, extra_
 
 
 def write_demo(path: str | Path, *, period: Period | None = None, seed: int = 2021,
-               size: DemoSize = NORMAL) -> Ledger:
-    """Create a new ledger at `path` filled with the fictional district. Refuses existing files."""
+               size: DemoSize = NORMAL, starter: str = DEFAULT_STARTER) -> Ledger:
+    """Create a new ledger at `path` filled with the fictional district, shaped by a starter
+    (core.starters: its catalogue, template and demo figures). Refuses existing files."""
     target = Path(path)
     if target.exists():
         raise BadFileError(f"“{target.name}”已存在，演示数据不会覆盖已有文件，请换一个文件名")
+    chosen = load_starter(starter)  # an unknown name is refused before a file is made
     ledger = Ledger.open(target)
     try:
-        _Builder(ledger, period or current_period(), random.Random(seed), size).build()
+        if chosen.name != DEFAULT_STARTER:
+            apply_starter(ledger, chosen.name)
+        _Builder(ledger, period or current_period(), random.Random(seed), size, chosen).build()
     except BaseException:
         ledger.close()
         for leftover in (target, *(target.with_name(target.name + s) for s in ("-wal", "-shm"))):
@@ -104,8 +110,10 @@ def write_demo(path: str | Path, *, period: Period | None = None, seed: int = 20
 
 
 class _Builder:
-    def __init__(self, ledger: Ledger, period: Period, rng: random.Random, size: DemoSize) -> None:
+    def __init__(self, ledger: Ledger, period: Period, rng: random.Random, size: DemoSize,
+                 starter: Starter) -> None:
         self.ledger = ledger
+        self.starter = starter
         self.conn = ledger.conn
         self.period = period
         self.rng = rng
@@ -115,8 +123,9 @@ class _Builder:
         self.stamp = now_text()
         self.enterprises: list[dict[str, Any]] = []
         self.projects: list[dict[str, Any]] = []
+        # the default indicators the starter keeps (a retired one gets no demo figures)
         self.indicators = {r["code"]: r for r in ledger.query(
-            "SELECT id, code, name FROM indicators WHERE code IS NOT NULL")}
+            "SELECT id, code, name FROM indicators WHERE code IS NOT NULL AND retired = 0")}
 
     def build(self) -> None:
         self.conn.execute("BEGIN IMMEDIATE")
@@ -128,6 +137,7 @@ class _Builder:
             self._projects()
             self._services()
             self._indicator_values()
+            self._starter_values()
             self._plans()
             self.conn.execute(
                 "INSERT INTO audit (at, user, label, action, tbl, row_id, field, old, new)"
@@ -169,7 +179,8 @@ class _Builder:
     def _settings(self) -> None:
         # The fictional district keeps every register whole: marked complete for each year.
         complete = {register: self.years for register in REGISTERS}
-        for key, value in (("district", DISTRICT), ("bureau", f"{DISTRICT}科工信局"),
+        bureau = f"{DISTRICT}{self.starter.bureau.removeprefix('区')}"
+        for key, value in (("district", DISTRICT), ("bureau", bureau),
                            ("city", CITY), (COMPLETE_SETTING, complete)):
             self.conn.execute(
                 "INSERT INTO settings (id, value, created_at, updated_at) VALUES (?, ?, ?, ?)"
@@ -407,6 +418,8 @@ class _Builder:
             for month in range(1, self._months_of(year) + 1):
                 progress = month / 12
                 for code, series in annual.items():
+                    if code not in ids:  # retired by the starter
+                        continue
                     value = series[slot]
                     if code in ("above_scale_output", "tech_contract_turnover"):
                         value = value * progress * rng.uniform(0.97, 1.03)
@@ -454,9 +467,47 @@ class _Builder:
             if e.get("above_scale_since") is not None and e["above_scale_since"] <= self.year
             and (e.get("above_scale_until") is None or e["above_scale_until"] >= self.year)
         )
-        rows.append({"indicator_id": ids["above_scale_count"], "year": self.year,
-                     "months": self.period.months, "value": float(derived_count + 1),
-                     "note": "以统计局反馈口径为准（含一家年中纳统企业）"})
+        if "above_scale_count" in ids:
+            rows.append({"indicator_id": ids["above_scale_count"], "year": self.year,
+                         "months": self.period.months, "value": float(derived_count + 1),
+                         "note": "以统计局反馈口径为准（含一家年中纳统企业）"})
+        self._insert("indicator_values", rows)
+
+    def _starter_values(self) -> None:
+        """The starter's own indicators, from its demo series (a random stream of their own,
+        so the default district stays as it was)."""
+        rng = random.Random(self.year * 7 + len(self.starter.demo))
+        catalogue = self.ledger.catalogue
+        rows: list[dict[str, Any]] = []
+        for name, series in self.starter.demo.items():
+            indicator = catalogue.find(name)
+            if indicator is None:
+                continue
+            offset = len(self.years) - len(series.annual)
+            for index, year in enumerate(self.years):
+                slot = min(len(series.annual) - 1, max(0, index - offset))
+                for month in range(1, self._months_of(year) + 1):
+                    progress = month / 12
+                    value = series.annual[slot]
+                    if series.cumulative:
+                        value = value * progress * rng.uniform(0.97, 1.03)
+                    else:
+                        value = value * (0.9 + 0.1 * progress)
+                    row: dict[str, Any] = {
+                        "indicator_id": indicator.id, "year": year, "months": month,
+                        "value": round(value, indicator.decimals),
+                        "estimate": int(year == self.year and month == self.period.months
+                                        and month < 12)}
+                    if series.targets is not None and year == self.year:
+                        scale = progress if series.cumulative else 1.0
+                        row["target_committed"] = round(series.targets[0] * scale,
+                                                        indicator.decimals)
+                        row["target_stretch"] = round(series.targets[1] * scale,
+                                                      indicator.decimals)
+                    if series.rank:
+                        row["rank"] = series.rank[min(len(series.rank) - 1, slot)]
+                        row["rank_scope"] = indicator.rank_scope or "全市"
+                    rows.append(row)
         self._insert("indicator_values", rows)
 
     # -- plans --------------------------------------------------------------------------------
@@ -510,7 +561,7 @@ class _Builder:
                         "result_note": "按计划推进" if result else "",
                         "target_indicator_id": None, "target_value": None,
                     }
-                    if isinstance(target_code, str):
+                    if isinstance(target_code, str) and target_code in ids:
                         row["target_indicator_id"] = ids[target_code]
                         row["target_value"] = extra
                     children: list[tuple[str, list[dict[str, Any]]]] = []
@@ -554,8 +605,8 @@ class _Builder:
                  "text": "赴企业现场调度，协调解决用地和资金问题", "who": "李四"}])]
 
 
-def ensure_demo_file(path: Path) -> Path:
+def ensure_demo_file(path: Path, starter: str = DEFAULT_STARTER) -> Path:
     """Write the demo ledger at `path` unless it exists (the first-run offer of the window)."""
     if not path.exists():
-        write_demo(path).close()
+        write_demo(path, starter=starter).close()
     return path

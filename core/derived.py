@@ -68,6 +68,10 @@ def _compute(ledger: Ledger, key: str, period: Period) -> Derived:
         return _growth(ledger, key.removeprefix("growth."), period)
     if key.startswith("plans.target."):
         return _plan_target(ledger, key.removeprefix("plans.target."), period)
+    if key.startswith("ratio."):  # 占比 of two indicators (core.ratios)
+        from core import ratios
+
+        return ratios.compute(ledger, key, period)
     func = DERIVATIONS.get(key)
     if func is None:
         return Derived(None, basis=f"未知的计算方式 {key}", has_data=False)
@@ -75,7 +79,7 @@ def _compute(ledger: Ledger, key: str, period: Period) -> Derived:
 
 
 def is_known(key: str) -> bool:
-    return key in DERIVATIONS or key.startswith(("growth.", "plans.target."))
+    return key in DERIVATIONS or key.startswith(("growth.", "plans.target.", "ratio."))
 
 
 # -- enterprises ----------------------------------------------------------------------------

@@ -40,7 +40,7 @@ class Enterprises(RecordTable):
         if field.key == "credit_code":
             return {"credit_code": normalise_credit_code(value)}
         if field.key == "name":
-            return {"name": _clean_name(value)}
+            return {"name": clean_enterprise_name(value)}
         return super().to_columns(field, value)
 
     def check_row(self, row: Row) -> None:
@@ -79,7 +79,7 @@ class Enterprises(RecordTable):
     # -- lookups ------------------------------------------------------------------------------
     def id_for_name(self, name: str) -> str:
         """The id of the enterprise called `name` (or with that credit code)."""
-        cleaned = _clean_name(name)
+        cleaned = clean_enterprise_name(name)
         found = self.ledger.scalar(
             "SELECT id FROM enterprises WHERE name = ? OR credit_code = ?",
             (cleaned, cleaned.upper()),
@@ -173,7 +173,7 @@ class Honours(RecordTable):
         return writer.change
 
 
-def _clean_name(text: Any) -> str:
+def clean_enterprise_name(text: Any) -> str:
     """Enterprise names compare after NFKC (full-width brackets) and without spaces."""
     value = unicodedata.normalize("NFKC", str(text or "")).strip()
     value = value.replace("(", "（").replace(")", "）")  # company names use full-width brackets

@@ -58,3 +58,12 @@ class LockedError(LedgerError):
     def __init__(self, message: str, holder: object | None = None) -> None:
         super().__init__(message)
         self.holder = holder
+
+
+class PeriodLockedError(ConflictError):
+    """A write to a period that was 上报 (sent up) and is locked until it is unlocked."""
+
+
+class PacketRefused(LedgerError):
+    """A packet that does not belong here (another ledger, period, unit), is damaged or was
+    altered: nothing was changed."""

@@ -17,6 +17,9 @@ Computed figures (from records, growth rates, completion) are rounded once, here
 
 from __future__ import annotations
 
+import json
+import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -32,7 +35,11 @@ GROWTH_DECIMALS = 1  # 同比增长5.9%, 完成率101.2%
 RANK_MAX = 10_000  # no scope has more members than this: a longer number is a typing slip
 
 # The value fields of an indicator (core.metrics.VALUE_FIELDS) that hold numbers of its unit.
-NUMERIC_FIELDS = ("value", "target_committed", "target_stretch", "last_year_value")
+NUMERIC_FIELDS = ("value", "target_committed", "target_stretch", "last_year_value",
+                  "month_value", "forecast")
+# The statistics bureau's growth rate (统计局公布增速, in %): above −100 (nothing falls by more
+# than all of it), and no more than this; a longer number is a typing slip.
+GROWTH_MAX = 100_000.0
 
 
 def decimals_of(value: float) -> int:
@@ -167,6 +174,91 @@ def all_words(verdicts: list[Verdict | None]) -> str | None:
     return None
 
 
+def reference_words(gap: float, decimals: int, unit: str, name: str) -> str:
+    """高于全市平均0.8个百分点 / 低于全省平均12.3% / 与全市平均持平 (gap already rounded)."""
+    if _is_zero(gap, decimals):
+        return f"与{name}持平"
+    return f"{'高于' if gap > 0 else '低于'}{name}{format_number(abs(gap), decimals)}{unit}"
+
+
+def _gap_verdict(gap: float, decimals: int, unit: str, name: str, indicator: Indicator
+                 ) -> Verdict:
+    level = _is_zero(gap, decimals)
+    return Verdict(reference_words(gap, decimals, unit, name), 0.0 if level else gap, unit,
+                   _good(gap, indicator, level))
+
+
+def parse_other_ranks(indicator: Indicator, raw: Any) -> dict[str, int]:
+    """其他排名: "全省第12、全国第30" → {"全省": 12, "全国": 30}; only scopes the catalogue names
+    for the indicator (its rank_scopes), never its default one (that is the 排名 column)."""
+    from core.fields import parse_rank
+
+    label = f"{indicator.name}其他排名"
+    scopes = indicator.rank_scopes
+    out: dict[str, int] = {}
+    for scope, number in split_pairs(raw, field=label, example="全省第12、全国第30",
+                                     marker="第"):
+        if scopes and scope == scopes[0]:
+            raise InputError(f"「{label}」：{scope}是默认排名范围，请填在“排名”一栏", field=label)
+        if scope not in scopes[1:]:
+            named = "、".join(scopes[1:]) or "（无）"
+            raise InputError(f"「{indicator.name}」的其他排名范围为 {named}，没有“{scope}”；"
+                             "可在指标目录中增加", field=label)
+        rank = parse_rank(number, field=f"{indicator.name}{scope}排名")
+        if rank is not None:
+            out[scope] = rank
+    return out
+
+
+def other_ranks_text(ranks: dict[str, int]) -> str:
+    """What parse_other_ranks reads back: 全省第12、全国第30."""
+    return "、".join(f"{scope}第{rank}" for scope, rank in ranks.items())
+
+
+def decode_pairs(text: str | None) -> dict[str, Any]:
+    """A stored JSON object (other ranks, reference values) → dict; '' is none."""
+    if not text:
+        return {}
+    try:
+        loaded = json.loads(text)
+    except ValueError:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def encode_pairs(pairs: dict[str, Any]) -> str:
+    return json.dumps(pairs, ensure_ascii=False) if pairs else ""
+
+
+_PAIR_SEPARATORS = re.compile(r"[、，,；;\n]+")
+_PAIR = re.compile(r"^\s*(?P<name>[^\d+\-−.．]+?)\s*[:：=]?\s*(?P<number>[-+−]?[\d.．].*)$")
+
+
+def split_pairs(raw: Any, *, field: str, example: str, marker: str = ""
+                ) -> list[tuple[str, str]]:
+    """"全省第12、全国第三" (marker 第) / "全市平均6.1；全省平均5.8" → [(名称, 数字部分)]."""
+    pairs: list[tuple[str, str]] = []
+    for part in _PAIR_SEPARATORS.split(unicodedata.normalize("NFKC", str(raw or ""))):
+        if not part.strip():
+            continue
+        if marker and marker in part:
+            name, number = (p.strip() for p in part.split(marker, 1))
+            match = None if not name or not number else _PAIR.match(f"{name}0")
+        else:
+            match = _PAIR.match(part.strip())
+            name, number = (("", "") if match is None else
+                            (match.group("name").strip(), match.group("number").strip()))
+        if match is None:
+            raise InputError(f"「{field}」应写作“{example}”这样的“名称+数字”，收到“{part.strip()}”",
+                             field=field)
+        if len(name) > 20:
+            raise InputError(f"「{field}」中的名称“{name}”过长", field=field)
+        if name in (n for n, _ in pairs):
+            raise InputError(f"「{field}」中“{name}”写了两次", field=field)
+        pairs.append((name, number))
+    return pairs
+
+
 def _good(difference: float, indicator: Indicator, level: bool) -> bool | None:
     if level:
         return None
@@ -187,7 +279,8 @@ class Kind:
     # Which value fields of the 指标 tab the clerk may type into for this kind.
     fields: ClassVar[frozenset[str]] = frozenset(
         {"value", "target_committed", "target_stretch", "last_year_value", "rank",
-         "rank_scope", "note", "follow_up", "estimate", "reason"})
+         "rank_scope", "note", "follow_up", "estimate", "reason", "month_value", "forecast",
+         "official_growth", "other_ranks", "refs"})
 
     # -- reading what the clerk typed -----------------------------------------------------------
     def parse(self, indicator: Indicator, raw: Any, *, what: str = "") -> float | None:
@@ -212,6 +305,55 @@ class Kind:
     def editable(self, field_name: str) -> bool:
         return field_name in self.fields
 
+    def parse_growth(self, indicator: Indicator, raw: Any) -> float | None:
+        """The statistics bureau's growth rate for this figure, in % ("6.5", "6.5%", "-2.1")."""
+        label = f"{indicator.name}公布增速"
+        if "official_growth" not in self.fields:
+            raise InputError(f"「{indicator.name}」是{self.label}，本身按百分点比较，"
+                             "没有另行公布的增速", field=label)
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            number = parse_number(raw, field=label)
+            number = None if number is None else rounded(number, MAX_DECIMALS)
+        else:
+            exact = None if raw is None else parse_decimal(str(raw), field=label, unit="%")
+            places = None if exact is None else exact.normalize().as_tuple().exponent
+            if isinstance(places, int) and -places > MAX_DECIMALS:
+                raise InputError(f"「{label}」最多保留 {MAX_DECIMALS} 位小数，收到“{raw}”",
+                                 field=label)
+            number = None if exact is None else float(exact)
+        if number is not None and not -100 < number <= GROWTH_MAX:
+            raise InputError(f"「{label}」应大于 -100%（下降不会超过全部），收到“{raw}”",
+                             field=label)
+        return number
+
+    def parse_references(self, indicator: Indicator, raw: Any) -> dict[str, float]:
+        """参照值: "全市平均6.1、全省平均5.8" → {"全市平均": 6.1, …}, each in the indicator's
+        unit and kind (so 5000万 reads as 0.5 for a figure kept in 亿元)."""
+        label = f"{indicator.name}参照值"
+        if "refs" not in self.fields:
+            raise InputError(f"「{indicator.name}」是{self.label}，没有参照值", field=label)
+        out: dict[str, float] = {}
+        for name, number in split_pairs(raw, field=label, example="全市平均6.1、全省平均5.8"):
+            value = self.parse(indicator, number, what=name)
+            if value is not None:
+                out[name] = value
+        return out
+
+    def references_text(self, indicator: Indicator, refs: dict[str, float]) -> str:
+        """What parse_references reads back: 全市平均6.1、全省平均5.8."""
+        return "、".join(f"{name}{self.text(indicator, value)}" for name, value in refs.items())
+
+    def versus_reference(self, figure: Figure, name: str, decimals: int | None = None
+                         ) -> Verdict | None:
+        """比全市平均: 高于全市平均12.3% (counts, amounts: the gap as a % of the reference) /
+        与全市平均持平; None when the value or the reference is missing, or the reference is 0."""
+        value, reference = figure.value, figure.reference(name)
+        if value is None or reference is None or reference == 0:
+            return None
+        places = GROWTH_DECIMALS if decimals is None else decimals
+        percent = rounded((value - reference) / abs(reference) * 100, places)
+        return _gap_verdict(percent, places, "%", name, figure.indicator)
+
     # -- showing --------------------------------------------------------------------------------
     def text(self, indicator: Indicator, value: float | None) -> str:
         """The number as the tab shows it and the summary prints it (no unit)."""
@@ -225,6 +367,12 @@ class Kind:
         """A value computed from the records, rounded as the indicator is kept."""
         return rounded(value, indicator.decimals)
 
+    def difference(self, indicator: Indicator, later: float, earlier: float) -> float:
+        """A single month or quarter from two cumulative values (1-6月 less 1-3月), rounded to
+        the decimals of the two numbers."""
+        places = max([indicator.decimals, decimals_of(later), decimals_of(earlier)])
+        return rounded(later - earlier, places)
+
     def excel_decimals(self, indicator: Indicator, value: float | None) -> int:
         return indicator.decimals if value is None else max(indicator.decimals,
                                                             decimals_of(value))
@@ -236,31 +384,52 @@ class Kind:
         return max([indicator.decimals, *(decimals_of(v) for v in (figure.value, figure.last_year)
                                          if v is not None)])
 
-    def versus_last_year(self, figure: Figure) -> Verdict | None:
-        """同比: growth in % over last year's value; an absolute change when that was 0."""
+    def versus_last_year(self, figure: Figure, decimals: int | None = None) -> Verdict | None:
+        """同比 as printed everywhere: the statistics bureau's official growth rate when one was
+        entered for the figure, else the one worked out from the two values (computed_versus).
+        This is the one place that decides; the summary, charts, Excel and the tab call it.
+        `decimals` (a template's number style, 【名称.同比：2位小数】) overrides the usual ones."""
+        official = self.official_versus(figure, decimals)
+        return official if official is not None else self.computed_versus(figure, decimals)
+
+    def official_versus(self, figure: Figure, decimals: int | None = None) -> Verdict | None:
+        growth = figure.official_growth
+        if growth is None or "official_growth" not in self.fields:
+            return None
+        places = max(GROWTH_DECIMALS, decimals_of(growth)) if decimals is None else decimals
+        amount = rounded(growth, places)
+        return Verdict(growth_words(amount, places), amount, "%",
+                       _good(amount, figure.indicator, _is_zero(amount, places)))
+
+    def computed_versus(self, figure: Figure, decimals: int | None = None) -> Verdict | None:
+        """同比 worked out: growth in % over last year's value; an absolute change when that
+        was 0."""
         value, last = figure.value, figure.last_year
         if value is None or last is None:
             return None
         indicator = figure.indicator
         if last == 0:
-            places = self.change_decimals(figure)
+            places = self.change_decimals(figure) if decimals is None else decimals
             difference = rounded(value - last, places)
             if difference == 0:
                 return Verdict("持平", 0.0, indicator.unit)
             word = "增加" if difference > 0 else "减少"
             return Verdict(f"{word}{format_number(abs(difference), places)}{indicator.unit}",
                            difference, indicator.unit, _good(difference, indicator, False))
-        percent = rounded((value - last) / abs(last) * 100, GROWTH_DECIMALS)
-        return Verdict(growth_words(percent), percent, "%",
+        places = GROWTH_DECIMALS if decimals is None else decimals
+        percent = rounded((value - last) / abs(last) * 100, places)
+        return Verdict(growth_words(percent, places), percent, "%",
                        _good(percent, indicator, percent == 0))
 
-    def completion(self, figure: Figure, target: float | None) -> Verdict | None:
+    def completion(self, figure: Figure, target: float | None, decimals: int | None = None
+                   ) -> Verdict | None:
         """完成目标: the share of the target reached, for a target above 0."""
         value = figure.value
         if value is None or target is None or target <= 0:
             return None
-        ratio = rounded(value / target * 100, GROWTH_DECIMALS)
-        return Verdict(f"{format_number(ratio, GROWTH_DECIMALS)}%", ratio, "%",
+        places = GROWTH_DECIMALS if decimals is None else decimals
+        ratio = rounded(value / target * 100, places)
+        return Verdict(f"{format_number(ratio, places)}%", ratio, "%",
                        (ratio >= 100) == figure.indicator.higher_is_better)
 
     @property
@@ -281,26 +450,40 @@ class Rate(Kind):
     """A growth rate (%): compared in 个百分点; against its target by the gap."""
 
     key, label, percentage, paced = "rate", "增速", True, False
+    fields = Kind.fields - {"official_growth"}
 
     def change_decimals(self, figure: Figure) -> int:
         return max(super().change_decimals(figure), 1)
 
-    def versus_last_year(self, figure: Figure) -> Verdict | None:
+    def versus_reference(self, figure: Figure, name: str, decimals: int | None = None
+                         ) -> Verdict | None:
+        """比全市平均 of a rate or share: 高于全市平均0.8个百分点 / 低于… / 与全市平均持平."""
+        value, reference = figure.value, figure.reference(name)
+        if value is None or reference is None:
+            return None
+        places = (max(figure.indicator.decimals, decimals_of(value), decimals_of(reference), 1)
+                  if decimals is None else decimals)
+        return _gap_verdict(rounded(value - reference, places), places, "个百分点", name,
+                            figure.indicator)
+
+    def computed_versus(self, figure: Figure, decimals: int | None = None) -> Verdict | None:
         value, last = figure.value, figure.last_year
         if value is None or last is None:
             return None
-        places = self.change_decimals(figure)
+        places = self.change_decimals(figure) if decimals is None else decimals
         difference = rounded(value - last, places)
         return Verdict(points_words(difference, places), difference, "个百分点",
                        _good(difference, figure.indicator, difference == 0))
 
-    def completion(self, figure: Figure, target: float | None) -> Verdict | None:
+    def completion(self, figure: Figure, target: float | None, decimals: int | None = None
+                   ) -> Verdict | None:
         """A rate against its target is a gap in 个百分点, never a ratio of rates."""
         value = figure.value
         if value is None or target is None:
             return None
         indicator = figure.indicator
-        places = max(indicator.decimals, decimals_of(value), decimals_of(target), 1)
+        places = (max(indicator.decimals, decimals_of(value), decimals_of(target), 1)
+                  if decimals is None else decimals)
         gap = rounded(value - target, places)
         if gap == 0:
             return Verdict("达到目标", 0.0, "个百分点", True)
@@ -331,6 +514,7 @@ class Rank(Kind):
     """A position (第3): an integer from 1 up; a change reads 提升/下降 N位."""
 
     key, label, integer, paced = "rank", "排名", True, False
+    fields = Kind.fields - {"official_growth", "refs"}
 
     def parse(self, indicator: Indicator, raw: Any, *, what: str = "") -> float | None:
         from core.fields import parse_rank
@@ -342,7 +526,11 @@ class Rank(Kind):
         number = parse_rank(raw, field=f"{indicator.name}{what}")
         return None if number is None else float(number)
 
-    def versus_last_year(self, figure: Figure) -> Verdict | None:
+    def versus_reference(self, figure: Figure, name: str, decimals: int | None = None
+                         ) -> Verdict | None:
+        return None
+
+    def computed_versus(self, figure: Figure, decimals: int | None = None) -> Verdict | None:
         value, last = figure.value, figure.last_year
         if value is None or last is None:
             return None
@@ -352,7 +540,8 @@ class Rank(Kind):
         word = "提升" if places > 0 else "下降"
         return Verdict(f"位次{word}{abs(places)}位", float(places), "位", places > 0)
 
-    def completion(self, figure: Figure, target: float | None) -> Verdict | None:
+    def completion(self, figure: Figure, target: float | None, decimals: int | None = None
+                   ) -> Verdict | None:
         value = figure.value
         if value is None or target is None:
             return None
@@ -374,10 +563,15 @@ class Text(Kind):
     def parse(self, indicator: Indicator, raw: Any, *, what: str = "") -> float | None:
         raise InputError(f"「{indicator.name}」为文字指标，请填写文字内容")
 
-    def versus_last_year(self, figure: Figure) -> Verdict | None:
+    def computed_versus(self, figure: Figure, decimals: int | None = None) -> Verdict | None:
         return None
 
-    def completion(self, figure: Figure, target: float | None) -> Verdict | None:
+    def versus_reference(self, figure: Figure, name: str, decimals: int | None = None
+                         ) -> Verdict | None:
+        return None
+
+    def completion(self, figure: Figure, target: float | None, decimals: int | None = None
+                   ) -> Verdict | None:
         return None
 
 

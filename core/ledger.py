@@ -54,6 +54,7 @@ class Ledger:
         self._memo: dict[Hashable, Any] = {}  # see memo(); emptied by every write
         self._table_memo: dict[Hashable, tuple[tuple[tuple[int, int], ...], Any]] = {}
         self.writer_lock: WriterLock | None = None  # held while open for writing
+        self._companion = False  # a worker's connection beside the window's (see companion)
 
     # -- opening and closing ------------------------------------------------------------------
     @classmethod
@@ -66,10 +67,13 @@ class Ledger:
         writable open of each day leaves a backup copy (core.backup.daily_backup).
         """
         from core.backup import backup_before_migration, daily_backup
+        from core.network import network_reason
 
         target = Path(path)
         lock = None
-        if not readonly and (create or target.exists()):
+        # on a network folder nothing is written beside the ledger either (storage opens it
+        # read-only, with the reason)
+        if not readonly and (create or target.exists()) and not network_reason(target):
             lock = WriterLock.acquire(target)
         try:
             opened = storage.open_file(
@@ -87,6 +91,12 @@ class Ledger:
                 lock.release()
         else:
             ledger.writer_lock = lock
+            if lock is not None and opened.created:
+                try:  # the new file has an identity now: its hard links meet this lock
+                    lock.cover_new_file(target)
+                except BaseException:
+                    ledger.close()
+                    raise
             if not opened.created:
                 try:
                     daily_backup(ledger)  # its copy is checked: damage of the ledger shows
@@ -109,6 +119,22 @@ class Ledger:
         return cls(target, storage.OpenedFile(conn, readonly=True, readonly_reason="后台读取"))
 
     @classmethod
+    def companion(cls, path: str | Path) -> Ledger:
+        """One more writable connection to a ledger this process already has open for writing
+        (it holds the writer lock and has checked the file): for a long write off the window's
+        thread (an import), which may not share the window's connection. Its transaction is all
+        or nothing like any other; the window's connection sees it once committed (call
+        `invalidate` there). Closing it leaves the WAL and the lock to the window's ledger."""
+        target = Path(path)
+        try:
+            conn = storage.connect_writable(target)
+        except sqlite3.DatabaseError as exc:
+            raise storage.file_error(exc, target, "无法写入") from exc
+        ledger = cls(target, storage.OpenedFile(conn, readonly=False))
+        ledger._companion = True
+        return ledger
+
+    @classmethod
     def open_for_reading(cls, path: str | Path) -> Ledger:
         """Read-only (the window may have it open), after upgrading an older ledger once.
 
@@ -124,7 +150,7 @@ class Ledger:
     def close(self) -> None:
         if self.conn is not None:
             clean = False
-            if not self.readonly:
+            if not self.readonly and not self._companion:
                 try:  # fold the WAL back so the file is complete on its own (USB sticks)
                     busy = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
                     clean = busy == 0

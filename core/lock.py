@@ -5,6 +5,12 @@ or the PC loses power, so a lock left behind by a crash never blocks the clerk. 
 content only says who holds the lock (JSON: user, host, pid, since) for the message the second
 opener reads. Opening read-only takes no lock and always works.
 
+Two hard links to one ledger are two paths of one file: besides the lock file beside the path,
+the writer takes a second lock keyed by the file's identity (st_dev/st_ino on POSIX; on Windows
+the volume serial and file index os.stat gives) in a folder every user of the PC may write
+(/tmp; %ProgramData%/WorkLedger/locks; in portable mode the stick's data folder), so every
+name of the file meets the same lock.
+
 POSIX uses flock() on the whole file. Windows locks are mandatory, so a byte far past the JSON is
 locked there and the JSON stays readable. Where the file system cannot lock at all (some network
 shares), the ledger opens without the lock and the log says so: SQLite's own locking still keeps
@@ -73,6 +79,31 @@ def lock_path(ledger: Path) -> Path:
     return real.with_name(real.name + LOCK_SUFFIX)
 
 
+def identity_lock_path(ledger: Path) -> Path | None:
+    """The lock file keyed by the ledger file's identity (the same for all its hard links), or
+    None when the file does not exist yet or the file system gives no identity."""
+    try:
+        found = os.stat(ledger)
+    except OSError:
+        return None
+    if not found.st_ino:  # a file system without file ids: the path's lock alone
+        return None
+    return _shared_lock_folder() / f"workledger-{found.st_dev:x}-{found.st_ino:x}{LOCK_SUFFIX}"
+
+
+def _shared_lock_folder() -> Path:
+    from core import paths
+
+    if paths.is_portable():  # nothing is written to the PC: the stick's data folder
+        return paths.data_dir() / "locks"
+    if sys.platform == "win32":
+        import tempfile
+
+        base = os.environ.get("ProgramData") or os.environ.get("ALLUSERSPROFILE")
+        return Path(base) / "WorkLedger" / "locks" if base else Path(tempfile.gettempdir())
+    return Path("/tmp")  # every user's, whatever TMPDIR a user has set
+
+
 @dataclass(frozen=True)
 class LockInfo:
     """Who holds a ledger open for writing."""
@@ -122,9 +153,9 @@ def unknown_holder_message(ledger_name: str) -> str:
             "可以以只读方式打开查看，或等对方关闭后再试")
 
 
-def read_holder(ledger: Path) -> LockInfo | None:
+def _read_info(path: Path) -> LockInfo | None:
     try:
-        return LockInfo.parse(lock_path(ledger).read_bytes()[:4096])
+        return LockInfo.parse(path.read_bytes()[:4096])
     except OSError:
         return None
 
@@ -135,6 +166,7 @@ class WriterLock:
     def __init__(self, path: Path, fd: int) -> None:
         self.path = path
         self._fd: int | None = fd
+        self.identity: WriterLock | None = None  # the lock by file identity (hard links)
 
     @classmethod
     def acquire(cls, ledger: Path) -> WriterLock | None:
@@ -144,7 +176,31 @@ class WriterLock:
         locks): the caller then goes on as before; a read-only folder opens read-only anyway.
         """
         ledger = Path(ledger)
-        path = lock_path(ledger)
+        lock = cls._take(ledger, lock_path(ledger))
+        try:  # then the one every hard link of the file meets
+            identity = cls.by_identity(ledger)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        if lock is None:
+            return identity
+        lock.identity = identity
+        return lock
+
+    @classmethod
+    def by_identity(cls, ledger: Path) -> WriterLock | None:
+        """The lock keyed by the file's identity alone (None: no file yet, no file id)."""
+        path = identity_lock_path(ledger)
+        return cls._take(ledger, path) if path is not None else None
+
+    def cover_new_file(self, ledger: Path) -> None:
+        """Once a ledger made under this lock exists: take its identity lock as well."""
+        if self.identity is None:
+            self.identity = WriterLock.by_identity(ledger)
+
+    @classmethod
+    def _take(cls, ledger: Path, path: Path) -> WriterLock | None:
         for _attempt in range(5):  # the holder may delete the file between our open and lock
             fd = _open_lock_file(ledger, path)
             if fd is None:
@@ -155,7 +211,7 @@ class WriterLock:
                 if exc.errno in _UNSUPPORTED:
                     os.close(fd)
                     log.warning("file system cannot lock %s (%s): opened without lock",
-                                ledger.name, exc)
+                                path.name, exc)
                     return None
                 # any other failure (an unknown or unset error number, as Windows' locking
                 # may give): someone else may hold it — "locked, holder unknown"
@@ -163,7 +219,7 @@ class WriterLock:
                 locked = False
             if not locked:
                 os.close(fd)
-                holder = read_holder(ledger)
+                holder = _read_info(path)
                 message = holder.message(ledger.name) if holder else unknown_holder_message(
                     ledger.name)
                 raise LockedError(message, holder)
@@ -191,16 +247,18 @@ class WriterLock:
     def release(self) -> None:
         """Give the lock up and remove its file (kept if another opener has it open)."""
         fd, self._fd = self._fd, None
-        if fd is None:
-            return
-        if sys.platform == "win32":  # an open file cannot be deleted there: close first
-            _unlock(fd)
-            os.close(fd)
-            _remove(self.path)
-        else:  # delete while still holding it; a waiting opener sees the file is gone
-            _remove(self.path)
-            _unlock(fd)
-            os.close(fd)
+        identity, self.identity = self.identity, None
+        if fd is not None:
+            if sys.platform == "win32":  # an open file cannot be deleted there: close first
+                _unlock(fd)
+                os.close(fd)
+                _remove(self.path)
+            else:  # delete while still holding it; a waiting opener sees the file is gone
+                _remove(self.path)
+                _unlock(fd)
+                os.close(fd)
+        if identity is not None:
+            identity.release()
 
 
 def _open_lock_file(ledger: Path, path: Path) -> int | None:

@@ -18,7 +18,16 @@ from core.changes import Change
 from core.derived import Derived
 from core.errors import InputError, NeedsReason
 from core.fields import BatchError, parse_bool
-from core.kinds import KINDS, NUMERIC_FIELDS, Kind, Verdict, kind_of
+from core.kinds import (
+    KINDS,
+    NUMERIC_FIELDS,
+    Kind,
+    Verdict,
+    decode_pairs,
+    encode_pairs,
+    kind_of,
+    parse_other_ranks,
+)
 from core.periods import Period
 from core.text import clean_text
 
@@ -38,6 +47,11 @@ VALUE_FIELDS = {
     "follow_up": "需跟进",
     "estimate": "预计数",
     "reason": "超范围原因",
+    "month_value": "当月数值",
+    "forecast": "预计值",
+    "official_growth": "公布增速",
+    "other_ranks": "其他排名",
+    "refs": "参照值",
 }
 
 SOURCE_LABELS = {
@@ -66,6 +80,18 @@ class Figure:
     estimate: bool = False
     reason: str = ""
     history: tuple[tuple[int, float | None], ...] = field(default=())
+    # More than one number per figure (issue 13): the single month N's value beside 1-N月, a
+    # forecast kept beside the actual, the statistics bureau's growth rate, ranks in further
+    # scopes and reference values (全市平均 …).
+    month_value: float | None = None
+    forecast: float | None = None
+    official_growth: float | None = None
+    other_ranks: tuple[tuple[str, int], ...] = field(default=())
+    refs: tuple[tuple[str, float], ...] = field(default=())
+    # "" for the figure itself; else what this figure is a view of: "预计" (the forecast read as
+    # the value), "5月" (a single month), "二季度" (a single quarter) — see Metrics.forecast
+    # and Metrics.single.
+    view: str = ""
 
     # -- the value ----------------------------------------------------------------------------
     @property
@@ -141,10 +167,40 @@ class Figure:
         """同比增长 % for counts and amounts (None for rates, shares and ranks)."""
         if self.kind.percentage or self.indicator.kind == "rank":
             return None
+        if self.growth_source == "official":
+            return self.official_growth
         if self.value is None or self.last_year in (None, 0):
             return None
         assert self.last_year is not None
         return (self.value - self.last_year) / abs(self.last_year) * 100
+
+    @property
+    def computed_versus(self) -> Verdict | None:
+        """同比 worked out from the two values, shown beside an official growth rate."""
+        return self.kind.computed_versus(self)
+
+    @property
+    def growth_source(self) -> str:
+        """Which 同比 is used: "official" (公布增速), "computed" or "" (none)."""
+        if self.kind.official_versus(self) is not None:
+            return "official"
+        return "computed" if self.kind.computed_versus(self) is not None else ""
+
+    def rank_in(self, scope: str | None = None) -> int | None:
+        """The rank in `scope` (None: the default one, the 排名 column)."""
+        if scope is None or scope == (self.rank_scope or None):
+            return self.rank
+        return dict(self.other_ranks).get(scope)
+
+    def reference(self, name: str) -> float | None:
+        return dict(self.refs).get(name)
+
+    @property
+    def period_label(self) -> str:
+        """Which period the figure speaks of, for 【未填：…】: 1-6月, 5月, 二季度, 1-6月预计."""
+        if self.view == "预计":
+            return f"{self.period.months_label}预计"
+        return self.view or self.period.months_label
 
     @property
     def improved(self) -> bool | None:
@@ -259,7 +315,50 @@ class Metrics:
             note=row.get("note") or "", follow_up=bool(row.get("follow_up")),
             estimate=bool(row.get("estimate")), reason=row.get("reason") or "",
             history=tuple(span),
+            month_value=row.get("month_value"), forecast=row.get("forecast"),
+            official_growth=row.get("official_growth"),
+            other_ranks=tuple((str(k), int(v)) for k, v in
+                              decode_pairs(row.get("other_ranks")).items()),
+            refs=tuple((str(k), float(v)) for k, v in decode_pairs(row.get("refs")).items()),
         )
+
+    # -- views: a forecast, a single month or quarter, read as a figure ---------------------------
+    def forecast(self, figure: Figure) -> Figure:
+        """The forecast read as the figure's value (【名称.预计】, 【名称.上半年.预计.同比】): the
+        actual, when it arrives, is the figure's value; the forecast stays, printable here."""
+        return dataclasses.replace(figure, entered=figure.forecast, derived=None,
+                                   official_growth=None, view="预计")
+
+    def single(self, ref: str | Indicator, year: int, first: int, last: int,
+               label: str) -> Figure:
+        """Months first…last of `year` alone (5月, 二季度, 下半年) as a figure, with the same span
+        of last year as its 上年同期: see span_value."""
+        indicator = self.ledger.catalogue.resolve(ref)
+        value = self.span_value(indicator, year, first, last)
+        last_year = self.span_value(indicator, year - 1, first, last) if year > 1900 else None
+        return Figure(indicator=indicator, period=Period(year, last), entered=value,
+                      last_year=last_year, last_year_source="record" if last_year is not None
+                      else "", rank_scope=indicator.rank_scope or "", view=label)
+
+    def span_value(self, indicator: Indicator, year: int, first: int, last: int
+                   ) -> float | None:
+        """The value of months first…last alone. A single month: the 当月数值 typed for it;
+        from 1月 on: the cumulative figure itself; else, for figures that add up through the
+        year (counts, amounts), the cumulative 1-last月 less 1-(first−1)月, when both are in
+        the ledger. A rate's single month or quarter is never worked out: None (missing)."""
+        kind = kind_of(indicator)
+        if first == last:
+            row = self._rows(Period(year, last)).get(indicator.id) or {}
+            if row.get("month_value") is not None:
+                return float(row["month_value"])
+        if first == 1:
+            return self.figure(indicator, Period(year, last)).value
+        if not kind.paced:
+            return None
+        later = self.figure(indicator, Period(year, last)).value
+        earlier = self.figure(indicator, Period(year, first - 1)).value
+        return None if later is None or earlier is None else kind.difference(
+            indicator, later, earlier)
 
     def history(self, ref: str | Indicator, period: Period, years: int = 3
                 ) -> list[tuple[Period, float | None]]:
@@ -283,12 +382,25 @@ class Metrics:
                 kind.parse(indicator, raw, what=what)  # says why in the kind's words
                 raise InputError(f"「{indicator.name}」没有“{VALUE_FIELDS[field_name]}”")
             value = kind.parse(indicator, raw, what=what)
-            # Soft bounds are about the actual value; targets and last year only meet hard ones.
+            # Soft bounds are about the actual value; targets, last year, a single month and a
+            # forecast only meet hard ones.
             indicator.check_bounds(value, reason=reason, what=what, soft=field_name == "value")
             return value
         if field_name == "rank":
             rank = KINDS["rank"].parse(indicator, raw, what="排名")
             return None if rank is None else int(rank)
+        if field_name in ("official_growth", "refs", "other_ranks") and (
+                raw is None or not str(raw).strip()):
+            return None if field_name == "official_growth" else ""  # cleared
+        if field_name in ("official_growth", "refs", "other_ranks") and (
+                not kind.numeric or not kind.editable(field_name)):
+            raise InputError(f"「{indicator.name}」没有“{VALUE_FIELDS[field_name]}”")
+        if field_name == "official_growth":
+            return kind.parse_growth(indicator, raw)
+        if field_name == "refs":
+            return encode_pairs(kind.parse_references(indicator, raw))
+        if field_name == "other_ranks":
+            return encode_pairs(parse_other_ranks(indicator, raw))
         if field_name in ("follow_up", "estimate"):
             return int(parse_bool(raw, field=f"{indicator.name}{VALUE_FIELDS[field_name]}"))
         text = clean_text(raw, field=f"{indicator.name}{VALUE_FIELDS[field_name]}")

@@ -104,24 +104,52 @@ def parse_months(text: str) -> int:
 
 # Periods a template may name beside the one it is printed for (【名称.全年】, 【名称.1-6月】 …).
 NAMED_PERIODS = {"全年": 12, "年度": 12, "上半年": 6, "一季度": 3, "前三季度": 9}
-# Single quarters and halves are not cumulative: the ledger keeps 1-N月 figures.
-_NOT_CUMULATIVE = ("二季度", "三季度", "四季度", "下半年", "上月", "本月", "当月")
+# Spans that are not cumulative (core.metrics.Metrics.single): months first…last alone.
+SINGLE_SPANS = {"二季度": (4, 6), "三季度": (7, 9), "四季度": (10, 12), "下半年": (7, 12)}
+CURRENT_MONTH = ("当月", "本月")  # the single month the summary is printed for
+_SINGLE_MONTH = re.compile(r"^(\d{1,2})\s*月$")
+
+
+def single_span(word: str, current: Period) -> tuple[int, int, str] | None:
+    """The months a non-cumulative period word names, seen from `current`, and how it reads:
+    当月/本月 → (5, 5, "5月") printing 1-5月; 上月 → (4, 4, "4月") (None for 1月: raises);
+    5月 → (5, 5, "5月"); 二季度 → (4, 6, "二季度"); 下半年 → (7, 12, "下半年").
+    None when `word` is no such word (a cumulative one: named_period)."""
+    cleaned = unicodedata.normalize("NFKC", word).strip()
+    if cleaned in CURRENT_MONTH:
+        month = current.months
+    elif cleaned == "上月":
+        if current.months == 1:
+            raise InputError("打印1月时没有“上月”（上年12月不在本年台账中）")
+        month = current.months - 1
+    elif cleaned in SINGLE_SPANS:
+        first, last = SINGLE_SPANS[cleaned]
+        return first, last, cleaned
+    elif (match := _SINGLE_MONTH.match(cleaned)) and 2 <= int(match.group(1)) <= 12:
+        month = int(match.group(1))
+    else:
+        return None
+    return month, month, f"{month}月"
 
 
 def is_period_word(word: str) -> bool:
-    return (word in NAMED_PERIODS or word in _NOT_CUMULATIVE or word == "上期"
-            or _CUMULATIVE.match(unicodedata.normalize("NFKC", word)) is not None)
+    cleaned = unicodedata.normalize("NFKC", word).strip()
+    return (word in NAMED_PERIODS or word == "上期" or cleaned in CURRENT_MONTH
+            or cleaned == "上月" or cleaned in SINGLE_SPANS
+            or _SINGLE_MONTH.match(cleaned) is not None
+            or _CUMULATIVE.match(cleaned) is not None)
 
 
 def named_period(word: str, current: Period) -> Period | None:
     """The period `word` names, seen from `current`: 全年, 上半年, 一季度, 前三季度, 1-N月 of the
     same year, 上期 (the previous cumulative period: 1-7月 when printing 1-8月; None for 1月).
-    Raises InputError for a period the ledger does not keep (a single month or quarter)."""
+    A single month or quarter is no cumulative period: single_span reads it."""
     if word in NAMED_PERIODS:
         return Period(current.year, NAMED_PERIODS[word])
     if word == "上期":
         return Period(current.year, current.months - 1) if current.months > 1 else None
-    if word in _NOT_CUMULATIVE:
-        raise InputError(f"“{word}”是单月或单季的数，台账按累计期间（1-N月）记录，"
-                         "请写 全年、上半年、一季度、前三季度、1-N月 或 上期")
+    if word.strip() == "1月":
+        return Period(current.year, 1)
+    if single_span(word, current) is not None:
+        raise InputError(f"“{word}”是单月或单季，不是累计期间")
     return Period(current.year, parse_cumulative(word))

@@ -40,6 +40,9 @@ def add_commands(commands: Any) -> None:
     import_.add_argument("--apply", action="store_true", help="检查全部通过后写入台账")
     import_.add_argument("--year", type=_year,
                          help="“本年完成投资”等列所指的年份（默认台账最近一期的年份）")
+    import_.add_argument("--create-unknown", action="append", metavar="名称=类型",
+                         help="新建指标目录中没有的指标，如 --create-unknown 科技人才数=计数；"
+                              "只写类型（如 --create-unknown 金额）则其余未知指标都按该类型新建")
 
     diagnose = commands.add_parser("diagnose", help="导出诊断信息（日志与版本，不含台账数据）")
     diagnose.add_argument("--out", required=True, type=Path, help="输出文件（.zip）")
@@ -110,7 +113,15 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
     # A dry run only reads: it works while the window has the ledger open.
     with Ledger.open(args.db, readonly=not args.apply, create=False) as ledger:
         plan = preview_file(ledger, args.file, year=args.year)
+        if args.create_unknown and plan.unknown:  # again, with the clerk's choice
+            create = chosen_kinds(args.create_unknown, list(plan.unknown))
+            plan = preview_file(ledger, args.file, year=args.year, create=create)
         print_plan(plan, out)
+        left = [name for name in plan.unknown if name not in plan.create]
+        if left:
+            print(f"如需新建这些指标，加 --create-unknown 名称=类型（如 --create-unknown "
+                  f"{left[0]}=计数；类型：计数、金额/数量、增速、占比、排名、文字、名单）",
+                  file=out)
         rejected = plan.count(REJECTED)
         if rejected:
             print(f"有 {rejected} 行未通过检查，未导入任何内容；请按提示修改表格后再导入",
@@ -126,6 +137,29 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
     print(f"已导入：新增 {result.new} 条，修改 {result.changed} 条。导入前的台账已备份到："
           f"{result.backup}", file=out)
     return 0
+
+
+def chosen_kinds(specs: list[str], unknown: list[str]) -> dict[str, str]:
+    """`名称=类型` (or a bare `类型` for every other unknown name) → name → kind key."""
+    from core.catalogue_columns import COLUMN_BY_KEY
+    from core.errors import InputError
+
+    column = COLUMN_BY_KEY["kind"]
+    chosen: dict[str, str] = {}
+    default: str | None = None
+    for spec in specs:
+        name, _, kind = spec.rpartition("=")
+        key = column.read(kind, "--create-unknown 的类型")
+        if not name.strip():
+            default = key
+        elif name.strip() not in unknown:
+            raise InputError(f"表中没有指标目录之外的“{name.strip()}”（未知指标："
+                             f"{'、'.join(unknown) or '无'}）")
+        else:
+            chosen[name.strip()] = key
+    if default is not None:
+        chosen.update({name: default for name in unknown if name not in chosen})
+    return chosen
 
 
 def print_plan(plan: Any, out: TextIO) -> None:

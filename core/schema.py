@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from core.catalogue_v1 import CATALOGUE_V1
 from core.catalogue_v1 import FIELDS as V1_FIELDS
-from core.changes import new_id, now_text
+from core.changes import PERIOD_LOCKED, new_id, now_text
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -371,6 +371,151 @@ def _migration_4(db: Database) -> None:
                                  (scrub(_REPLACED.sub("\ufffd", value)), rowid))
 
 
+_COLUMNS_5 = (
+    ("indicator_values", "month_value", "REAL"),
+    ("indicator_values", "forecast", "REAL"),
+    ("indicator_values", "official_growth", "REAL"),
+    ("indicator_values", "other_ranks", "TEXT NOT NULL DEFAULT ''"),
+    ("indicator_values", "refs", "TEXT NOT NULL DEFAULT ''"),
+    ("indicators", "rank_scopes", "TEXT NOT NULL DEFAULT ''"),
+)
+
+
+def _migration_5(db: Database) -> None:
+    """More than one number per figure (issue 13): the single month N's value beside the
+    1-N月 one (month_value), a forecast kept beside the actual (forecast), the statistics
+    bureau's official growth rate (official_growth, in %), ranks in further scopes
+    (other_ranks: JSON scope → rank) and reference values such as 全市平均 (refs: JSON name →
+    value). The catalogue names an indicator's rank scopes (rank_scopes, "全市、全省"; the
+    first is the default), filled from its one rank_scope. A column already there (a file
+    whose version number was set back by hand) is left as it is."""
+    conn = db.conn
+    for table, column, declaration in _COLUMNS_5:
+        existing = {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+        if column not in existing:
+            conn.execute(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {declaration}')
+    conn.execute("UPDATE indicators SET rank_scopes = rank_scope WHERE rank_scopes = ''"
+                 " AND rank_scope IS NOT NULL AND rank_scope != ''")
+
+
+_SCHEMA_6 = f"""
+CREATE TABLE IF NOT EXISTS filing_units (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT '科室' CHECK (kind IN ('科室', '街道', '园区', '其他')),
+    note TEXT NOT NULL DEFAULT '',
+    {_TIMES}
+);
+CREATE UNIQUE INDEX IF NOT EXISTS filing_units_name ON filing_units (name);
+
+CREATE TABLE IF NOT EXISTS filing_assignments (
+    id TEXT PRIMARY KEY,
+    unit_id TEXT NOT NULL REFERENCES filing_units (id),
+    year INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 2200),
+    months INTEGER NOT NULL CHECK (months BETWEEN 1 AND 12),
+    indicator_id TEXT REFERENCES indicators (id),
+    tbl TEXT CHECK (tbl IS NULL OR tbl IN ('services')),
+    due TEXT,
+    {_TIMES},
+    CHECK ((indicator_id IS NULL) <> (tbl IS NULL))
+);
+CREATE UNIQUE INDEX IF NOT EXISTS filing_assignments_what ON filing_assignments
+    (unit_id, year, months, coalesce(indicator_id, ''), coalesce(tbl, ''));
+CREATE INDEX IF NOT EXISTS filing_assignments_period ON filing_assignments (year, months);
+
+CREATE TABLE IF NOT EXISTS packets_issued (
+    id TEXT PRIMARY KEY,
+    unit_id TEXT NOT NULL REFERENCES filing_units (id),
+    year INTEGER NOT NULL,
+    months INTEGER NOT NULL,
+    file_name TEXT NOT NULL DEFAULT '',
+    issued_by TEXT NOT NULL DEFAULT '',
+    due TEXT,
+    {_TIMES}
+);
+CREATE INDEX IF NOT EXISTS packets_issued_unit ON packets_issued (unit_id, year, months);
+
+CREATE TABLE IF NOT EXISTS packets_received (
+    id TEXT PRIMARY KEY,
+    packet_id TEXT NOT NULL REFERENCES packets_issued (id),
+    sha256 TEXT NOT NULL,
+    returned_by TEXT NOT NULL DEFAULT '',
+    returned_at TEXT NOT NULL DEFAULT '',
+    applied INTEGER NOT NULL DEFAULT 0,
+    changed INTEGER NOT NULL DEFAULT 0,
+    conflicts INTEGER NOT NULL DEFAULT 0,
+    {_TIMES}
+);
+CREATE UNIQUE INDEX IF NOT EXISTS packets_received_sha256 ON packets_received (sha256);
+
+CREATE TABLE IF NOT EXISTS packet_base (
+    id TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    data BLOB NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS editions (
+    id TEXT PRIMARY KEY,
+    year INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 2200),
+    months INTEGER NOT NULL CHECK (months BETWEEN 1 AND 12),
+    number INTEGER NOT NULL CHECK (number >= 1),
+    made_by TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    audit_mark INTEGER NOT NULL DEFAULT 0,
+    snapshot TEXT NOT NULL DEFAULT '[]',
+    {_TIMES},
+    UNIQUE (year, months, number)
+);
+
+CREATE TABLE IF NOT EXISTS period_locks (
+    id TEXT PRIMARY KEY,
+    year INTEGER NOT NULL,
+    months INTEGER NOT NULL,
+    edition_id TEXT NOT NULL REFERENCES editions (id),
+    locked_by TEXT NOT NULL DEFAULT '',
+    {_TIMES},
+    UNIQUE (year, months)
+);
+"""
+
+# The one place a locked period is enforced: every write to its figures (any tab, an import,
+# a packet merge, an undo) reaches SQLite, and these refuse it there. core.changes turns the
+# marker into the clerk's sentence (core.editions.locked_message).
+_LOCKED_VALUE = ("EXISTS (SELECT 1 FROM period_locks l WHERE l.year = {row}.year"
+                 " AND l.months = {row}.months)")
+_LOCKED_SERVICE = ("EXISTS (SELECT 1 FROM period_locks l WHERE l.year ="
+                   " CAST(substr({row}.date, 1, 4) AS INTEGER)"
+                   " AND CAST(substr({row}.date, 6, 2) AS INTEGER) <= l.months)")
+
+
+def _lock_triggers() -> list[str]:
+    statements = []
+    for table, test in (("indicator_values", _LOCKED_VALUE), ("services", _LOCKED_SERVICE)):
+        for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")),
+                            ("DELETE", ("OLD",))):
+            when = " OR ".join(test.format(row=row) for row in rows)
+            statements.append(
+                f"CREATE TRIGGER IF NOT EXISTS {table}_period_lock_{event.lower()}"
+                f" BEFORE {event} ON {table} WHEN {when}"
+                f" BEGIN SELECT RAISE(ABORT, '{PERIOD_LOCKED}'); END")
+    return statements
+
+
+def _migration_6(db: Database) -> None:
+    """报送: 填报单位 and what each fills per period, fill-in packets issued and returned (a
+    packet file keeps its base as issued in `packet_base`), 上报 editions with their snapshot,
+    and locked periods (enforced by triggers). Every ledger gets a `ledger_id`, so a packet
+    knows which ledger it belongs to. Written to run again on a file that has it (a file whose
+    version number was set back)."""
+    conn = db.conn
+    for statement in [*_split(_SCHEMA_6), *_lock_triggers()]:
+        conn.execute(statement)
+    stamp = now_text()
+    conn.execute(
+        "INSERT OR IGNORE INTO settings (id, value, created_at, updated_at) VALUES (?, ?, ?, ?)",
+        ("ledger_id", json.dumps(new_id()), stamp, stamp))
+
+
 DEFAULT_WARN_DAYS = 7  # 临期: an open deadline this many days away or fewer
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -378,6 +523,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "工作总结模板", _migration_2),
     Migration(3, "工作计划督办：节点、进展、佐证材料", _migration_3),
     Migration(4, "清除文字中无法打印的控制字符", _migration_4),
+    Migration(5, "指标的当月数、预计数、公布增速、多个排名和参照值", _migration_5),
+    Migration(6, "填报单位、报送包、上报版本与期间锁定", _migration_6),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -21,6 +21,7 @@ from pathlib import Path
 from core import schema
 from core.errors import BadFileError, LedgerError, NeedsUpgradeError, PlaceError
 from core.files import reason, write_atomically
+from core.network import network_reason
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -334,14 +335,18 @@ def open_file(
             raise BadFileError(f"找不到台账文件“{_display(path)}”")
         return _create(path)
     version = inspect(path)
-    reason = "按只读方式打开" if readonly else _writable_reason(path)
+    network = network_reason(path)
+    reason = network or ("按只读方式打开" if readonly else _writable_reason(path))
     if reason:
         if schema.pending(version) and not old_ok:
             raise NeedsUpgradeError(
                 f"“{_display(path)}”需要升级数据格式，但{reason}，无法升级；请先复制到可写的位置"
             )
         try:
-            return OpenedFile(connect_readonly(path), readonly=True, readonly_reason=reason)
+            # on a network folder not even SQLite's -shm file is made there: read as it is
+            conn = (_connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+                    if network else connect_readonly(path))
+            return OpenedFile(conn, readonly=True, readonly_reason=reason)
         except sqlite3.DatabaseError as exc:
             raise file_error(exc, path, "无法读取") from exc
     if before_migration is not None and version > 0 and schema.pending(version):
@@ -373,6 +378,9 @@ def _create(path: Path) -> OpenedFile:
         raise PlaceError(f"无法创建文件夹“{path.parent}”：{reason(exc)}") from exc
     if not os.access(path.parent, os.W_OK):
         raise PlaceError(f"文件夹“{path.parent}”为只读，无法新建台账“{name}”")
+    if network_reason(path):
+        raise PlaceError(f"不能在网络文件夹中新建台账“{name}”（多台电脑同时写入会损坏文件）；"
+                         "请在本机文件夹中新建")
     conn = None
     try:
         conn = connect_writable(path)

@@ -205,3 +205,120 @@ def test_long_import_work_runs_off_the_window_thread_with_progress_and_cancel(qt
     assert time.perf_counter() - started < 10
     assert len(ticks) > 5  # the window's thread kept running its events
     assert labels and "正在检查每一行" in labels[0] and "/ 1,000,000 行" in labels[0]
+
+
+# -- the apply off the window's thread (issue 18 #10) ----------------------------------------
+def _slow_apply(monkeypatch: pytest.MonkeyPatch, seen: dict[str, object]) -> None:
+    """Write in chunks of 20 rows, 30 ms each: a big import as the clerk's PC meets it."""
+    import threading
+    import time
+
+    from core.exchange import excel_import
+
+    real = excel_import._write_ops
+
+    def slow(writer, ops):  # type: ignore[no-untyped-def]
+        seen["thread"] = threading.current_thread()
+        time.sleep(0.03)
+        real(writer, ops)
+
+    monkeypatch.setattr(excel_import, "PROGRESS_EVERY", 20)
+    monkeypatch.setattr(excel_import, "_write_ops", slow)
+
+
+def _many_enterprises(tmp_path: Path, count: int) -> Path:
+    return write_xlsx(tmp_path / "大表.xlsx", {"企业": [["企业名称", "备注"]] + [
+        [f"批量导入企业{n:05d}有限公司", f"第{n}家"] for n in range(count)]})
+
+
+def _press_cancel_when(text: str, labels: list[str]) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    for widget in QApplication.topLevelWidgets():
+        if (isinstance(widget, QProgressDialog) and widget.isVisible()
+                and text in widget.labelText()):
+            labels.append(widget.labelText())
+            widget.cancel()
+            return
+    QTimer.singleShot(50, lambda: _press_cancel_when(text, labels))
+
+
+def test_the_apply_runs_off_the_window_thread_and_cancel_leaves_the_ledger_as_it_was(
+    qtbot, ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from PySide6.QtCore import QTimer
+
+    path = _many_enterprises(tmp_path, 2000)
+    dialog, ops = _dialog(qtbot, ledger, path)
+    assert "新增 2000 条" in dialog.summary.text() and dialog.import_button.isEnabled()
+    before = dump(ledger.conn)
+    seen: dict[str, object] = {}
+    _slow_apply(monkeypatch, seen)
+    ticks: list[int] = []
+    ticker = QTimer()
+    ticker.timeout.connect(lambda: ticks.append(1))
+    ticker.start(20)
+    labels: list[str] = []
+    QTimer.singleShot(700, lambda: _press_cancel_when("正在写入台账", labels))
+    dialog.import_button.click()
+    ticker.stop()
+    assert seen["thread"] is not threading.main_thread()
+    assert labels and "/ 2,000 行" in labels[0]  # progress in rows
+    assert len(ticks) > 10  # the window kept running its events meanwhile
+    assert dump(ledger.conn) == before  # all or nothing: cancelled before the commit
+    assert ops.stack.count() == 0 and dialog.imported is None
+    assert dialog.result() != QDialog.DialogCode.Accepted and dialog.isVisible()
+    assert "已取消" in dialog.summary.text() and dialog.import_button.isEnabled()
+    monkeypatch.undo()
+    dialog.import_button.click()  # asked again, it imports all of it
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert ledger.scalar("SELECT count(*) FROM enterprises") == 2000
+    assert ops.stack.count() == 1
+    ops.stack.undo()
+    assert dump(ledger.conn) == before
+
+
+def test_closing_the_window_during_an_apply_is_refused_and_the_import_completes(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QTimer
+
+    path = _many_enterprises(tmp_path, 600)
+    monkeypatch.setattr(safety_menu, "ask_import_file", lambda _w: path)
+    warned: list[str] = []
+    monkeypatch.setattr(messages, "warn", lambda _p, text, title="": warned.append(text))
+    seen: dict[str, object] = {}
+    closed: list[bool] = []
+
+    def run(dialog: ImportDialog) -> int:
+        _slow_apply(monkeypatch, seen)
+        QTimer.singleShot(300, lambda: closed.append(window.close()))
+        dialog.apply()
+        return dialog.result()
+
+    monkeypatch.setattr(ImportDialog, "exec", run)
+    ledger = window.ledger
+    assert ledger is not None
+    _action(window, "导入 Excel…").trigger()
+    assert closed == [False] and window.isVisible() and window.ledger is ledger
+    assert warned and "正在导入" in warned[0] and "完成" in warned[0]
+    assert ledger.scalar("SELECT count(*) FROM enterprises WHERE name LIKE '批量导入企业%'") == 600
+    assert "新增 600 条" in window.statusBar().currentMessage()
+
+
+def test_an_apply_on_a_read_only_ledger_writes_nothing(qtbot, ledger_path: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    Ledger.open(ledger_path).close()
+    path = _many_enterprises(tmp_path, 3)
+    with Ledger.open(ledger_path, readonly=True) as reader:
+        dialog, _ops = _dialog(qtbot, reader, path)
+        assert not dialog.import_button.isEnabled() and dialog.plan is not None
+        warned: list[str] = []
+        monkeypatch.setattr(messages, "warn", lambda _p, text, title="": warned.append(text))
+        dialog.apply()  # asked anyway (a shortcut, a script): refused before any connection
+        assert warned and "只读" in warned[0]
+    with Ledger.open(ledger_path, readonly=True) as after:
+        assert after.scalar("SELECT count(*) FROM enterprises") == 0

@@ -299,3 +299,41 @@ def test_import_command_dry_run_then_apply(ledger: Ledger, tmp_path: Path) -> No
     with Ledger.open(ledger.path, readonly=True) as reopened:
         assert reopened.enterprises.names() == ["命令行导入的企业有限公司"]
         assert reopened.latest_period() is None or isinstance(reopened.latest_period(), Period)
+
+
+def test_an_apply_cancelled_at_any_step_leaves_the_ledger_exactly_as_it_was(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """Issue 18 #10: the apply reports progress and may be cancelled until just before the
+    commit; a companion connection (the worker's) writes, the window's sees it afterwards."""
+    path = write_xlsx(tmp_path / "大表.xlsx", {"企业": [["企业名称"]] + [
+        [f"取消测试企业{n:04d}"] for n in range(1200)]})
+    plan = preview(ledger, read_workbook(path))
+    before = dump(ledger.conn)
+    calls: list[tuple[str, int, int]] = []
+    plan_ops = len(plan.ops)
+
+    def count(what: str, done: int, total: int) -> None:
+        calls.append((what, done, total))
+
+    companion = Ledger.companion(ledger.path)
+    try:
+        for stop in range(4):  # backup, start of writing, after 500, after 1000 rows
+            seen: list[int] = []
+
+            def cancel_at(what: str, done: int, total: int, stop: int = stop,
+                          seen: list[int] = seen) -> None:
+                seen.append(done)
+                if len(seen) > stop:
+                    raise reading.ImportCancelled("已取消")
+
+            with pytest.raises(reading.ImportCancelled):
+                apply_import(companion, plan, cancel_at)
+            assert dump(ledger.conn) == before
+        apply_import(companion, plan, count)
+    finally:
+        companion.close()
+    assert calls[0][0] == "正在备份台账"
+    assert [c[1] for c in calls[1:]] == [0, 500, 1000, 1200] and calls[-1][2] == plan_ops
+    ledger.invalidate()
+    assert ledger.scalar("SELECT count(*) FROM enterprises") == 1200

@@ -240,3 +240,66 @@ def test_an_unusable_lock_file_means_read_only_not_a_silent_second_writer(shared
     lock_path(path).chmod(0o600)  # another user's lock file, left behind, unreadable to us
     answer = _open_as_nobody(path)
     assert answer.startswith("locked") and "无法确认" in answer, answer
+
+
+def _hard_link(target: Path, link: Path) -> None:
+    try:
+        os.link(target, link)
+    except OSError as exc:  # a file system without hard links (FAT32 USB stick)
+        pytest.skip(f"cannot make a hard link here: {exc}")
+
+
+def test_two_hard_links_to_one_ledger_meet_the_same_lock(holder: subprocess.Popen[str],
+                                                         ledger_path: Path,
+                                                         tmp_path: Path) -> None:
+    """Issue 18 #6b: each name of the file had a lock file of its own, so a second window (or
+    a colleague) opening the other name wrote at the same time."""
+    other_folder = tmp_path / "李四" / "文档"
+    other_folder.mkdir(parents=True)
+    link = other_folder / "台账（硬链接）.db"
+    _hard_link(ledger_path, link)
+    with pytest.raises(LockedError) as raised:
+        Ledger.open(link)
+    assert "本机的另一个工作台账窗口" in raised.value.message
+    with Ledger.open(link, readonly=True) as reader:  # reading still works
+        assert reader.readonly
+    holder.stdin.close()  # type: ignore[union-attr]
+    holder.wait(timeout=60)
+    with Ledger.open(link) as writer:  # once the holder is gone, the link opens
+        assert writer.writer_lock is not None and writer.writer_lock.identity is not None
+        identity = writer.writer_lock.identity.path
+        with pytest.raises(LockedError):  # and the first name is locked in turn
+            Ledger.open(ledger_path)
+    assert not identity.exists()  # given up with the ledger
+
+
+def test_the_file_identity_lock_needs_a_file_id(ledger: Ledger) -> None:
+    """Windows gives the file index as st_ino (Python ≥ 3.5): non-zero, else no identity
+    lock could be keyed — the Windows test run checks it there."""
+    from core.lock import identity_lock_path
+
+    assert os.stat(ledger.path).st_ino != 0
+    found = identity_lock_path(ledger.path)
+    assert found is not None and found.exists()
+    assert ledger.writer_lock is not None and ledger.writer_lock.identity is not None
+    assert ledger.writer_lock.identity.path == found
+
+
+def test_portable_mode_keeps_the_identity_lock_on_the_stick(ledger_path: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    """Portable mode writes nothing to the PC: the lock every hard link meets lives in the
+    stick's data folder (both users run the stick's copy, so they meet there)."""
+    from core import paths
+
+    stick = tmp_path / "U盘" / "data"
+    monkeypatch.setattr(paths, "is_portable", lambda: True)
+    monkeypatch.setattr(paths, "data_dir", lambda: stick)
+    Ledger.open(ledger_path).close()
+    with Ledger.open(ledger_path) as ledger:
+        assert ledger.writer_lock is not None and ledger.writer_lock.identity is not None
+        assert ledger.writer_lock.identity.path.parent == stick / "locks"
+        link = tmp_path / "另一个名字.db"
+        _hard_link(ledger_path, link)
+        with pytest.raises(LockedError):
+            Ledger.open(link)

@@ -31,7 +31,8 @@ def test_the_wheel_has_the_packages_the_resources_and_both_commands(tmp_path: Pa
         entry_points = next(archive.read(n).decode("utf-8") for n in names
                             if n.endswith(".dist-info/entry_points.txt"))
     for expected in ("main.py", "core/cli.py", "core/report/commands.py", "ui/app.py",
-                     "resources/templates/年度总结.txt", "resources/icons/workledger.png"):
+                     "resources/templates/年度总结.txt", "resources/icons/workledger.png",
+                     "resources/starters/区科技局.json", "resources/starters/区科技局.txt"):
         assert expected in names, expected
     assert any(n.startswith("resources/fonts/") and n.endswith(".ttf") for n in names)
     assert not any(n.startswith(("tests/", "tools/", "benchmarks/")) for n in names)

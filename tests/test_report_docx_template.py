@@ -143,3 +143,35 @@ def test_a_doc_file_or_a_broken_one_gets_a_clear_message(demo: Ledger, tmp_path:
     with pytest.raises(InputError, match="无法读取"):
         fill(demo, DEMO_PERIOD, broken, tmp_path / "总结.docx")
 
+
+
+def test_a_condition_in_a_word_paragraph_keeps_the_branch_that_holds(demo: Ledger,
+                                                                      tmp_path: Path) -> None:
+    """【如果：…】…【否则】…【结束】 over several runs of one paragraph, as in a text template."""
+    from docx import Document
+
+    growth = demo.metrics.figure("tech_contract_turnover", DEMO_PERIOD).growth
+    assert growth is not None and growth < 0  # the demo's declining figure
+    template = tmp_path / "模板.docx"
+    word = Document()
+    word.add_paragraph("标题")
+    paragraph = word.add_paragraph()
+    for index, text in enumerate(("技术合同【如果：技术合同交易额.同比增长】保持", "增长",
+                                  "【否则】有所回落，【技术合同交易额.同比】【结束】。")):
+        paragraph.add_run(text).bold = index == 1
+    word.add_paragraph("【如果：规上工业企业数>1】甲【否则】乙")  # no 【结束】
+    word.save(str(template))
+    with pytest.raises(WordTemplateError) as raised:
+        fill(demo, DEMO_PERIOD, template, tmp_path / "坏.docx")
+    assert any(p.startswith("正文第3段：") and "到段末还没有【结束】" in p
+               for p in raised.value.problems), raised.value.problems
+    word.paragraphs[2].text = "【如果：规上工业企业数>1】甲【否则】乙【结束】"
+    word.save(str(template))
+    out = tmp_path / "总结.docx"
+    fill(demo, DEMO_PERIOD, template, out)
+    filled = Document(str(out))
+    line = expected(demo, "【技术合同交易额.同比】")
+    assert filled.paragraphs[1].text == f"技术合同有所回落，{line}。"
+    assert [run.text for run in filled.paragraphs[1].runs] == ["技术合同", "",
+                                                               f"有所回落，{line}。"]
+    assert filled.paragraphs[2].text == "甲"

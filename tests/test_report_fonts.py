@@ -14,8 +14,9 @@ import pytest
 from core.fonts import BUNDLED, FALLBACK
 from core.report import writers
 from core.report.document import Closing, Document, Heading, Paragraph, Run, Table
+from ui.font_check import check_fonts
 from ui.fonts import family_for
-from ui.report_pdf import check_fonts, register_pdf_writer
+from ui.report_pdf import register_pdf_writer
 
 RARE = "堃昇犇喆玥珺祎垚燊璟旻"  # outside GB2312: names of people and firms
 

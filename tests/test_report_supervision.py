@@ -131,7 +131,8 @@ def test_a_bad_date_is_refused_in_chinese(demo_path: Path, tmp_path: Path, capsy
 def test_in_a_crowded_table_the_short_columns_keep_their_width(qapp):
     """Long text in several columns (the 督办表): 序号 and 状态 never break, the text wraps."""
     from core.report.document import Run
-    from ui.report_pdf import TEXT_WIDTH, _shares
+    from ui.page_formats import TEXT_WIDTH
+    from ui.report_pdf import _shares
 
     long = "赴企业现场调度，协调解决用地和资金问题，推动项目尽快开工建设" * 2
     row = (Run("1"), Run("推动签约项目落地开工"), Run("科技股（综合股、企业服务中心）"),
@@ -142,8 +143,8 @@ def test_in_a_crowded_table_the_short_columns_keep_their_width(qapp):
     status_width = short[-1] * TEXT_WIDTH / 100
     from PySide6.QtGui import QFontMetricsF
 
-    from ui.report_pdf import TABLE_PT, _font, _layout_device
-    needed = QFontMetricsF(_font("body", TABLE_PT), _layout_device()).horizontalAdvance(
+    from ui.page_formats import TABLE_PT, layout_device, print_font
+    needed = QFontMetricsF(print_font("body", TABLE_PT), layout_device()).horizontalAdvance(
         "已完成（逾期）")
     assert status_width >= needed and alone == [100.0]
 

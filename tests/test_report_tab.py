@@ -16,6 +16,7 @@ from core.report.store import DEFAULT_NAME, Templates
 from tests.conftest import DEMO_PERIOD
 from tests.report_support import tiny_png
 from ui import messages, summary_charts
+from ui import summary_output as output
 from ui import summary_tab as module
 from ui.operations import Operations
 from ui.summary_editor import fill_field_menu
@@ -115,6 +116,17 @@ def test_the_field_picker_writes_the_field(opened) -> None:
     charts = submenu(tab.field_menu, "图表")
     next(a for a in charts.actions() if a.text() == "近三年趋势").trigger()
     assert tab.editor.toPlainText() == "标题\n【规上工业总产值.同比】\n【图表：近三年趋势】"
+    # One project's figure, and a whole-passage condition on lines of their own.
+    tab.editor.setPlainText("标题\n")
+    tab.editor.moveCursor(tab.editor.textCursor().MoveOperation.End)
+    name = tab.ledger.projects.names()[0][1]
+    project = submenu(submenu(tab.field_menu, "单个项目"), name)
+    next(a for a in project.actions() if a.text().startswith("累计投资")).trigger()
+    wording = submenu(tab.field_menu, "条件和数字写法")
+    next(a for a in wording.actions() if a.text().startswith("整段条件")).trigger()
+    lines = tab.editor.toPlainText().split("\n")
+    assert lines[1] == f"【项目：{name}.累计投资】"
+    assert lines[2:] == ["【如果：指标名称.完成率达到100】", "……", "【否则】", "……", "【结束】"]
 
 
 def test_choosing_a_chart_for_the_template(qtbot, opened) -> None:
@@ -177,10 +189,10 @@ def test_exports_start_on_the_desktop_remember_the_folder_and_offer_to_open(
     tab, _ops = opened
     desktop = tmp_path / "张三" / "桌面"
     desktop.mkdir(parents=True, exist_ok=True)
-    monkeypatch.setattr(module.QStandardPaths, "writableLocation", lambda location: str(
+    monkeypatch.setattr(output.QStandardPaths, "writableLocation", lambda location: str(
         desktop if location == QStandardPaths.StandardLocation.DesktopLocation else tmp_path))
     monkeypatch.setattr(messages, "confirm", lambda *args: True)
-    monkeypatch.setattr(module, "ask_go_on", lambda *args: True)
+    monkeypatch.setattr(output, "ask_go_on", lambda *args: True)
     suggested: list[Path] = []
     elsewhere = tmp_path / "报送材料"
     elsewhere.mkdir()
@@ -189,13 +201,13 @@ def test_exports_start_on_the_desktop_remember_the_folder_and_offer_to_open(
         suggested.append(suggestion)
         return elsewhere / "总结.txt"
 
-    monkeypatch.setattr(module, "ask_save_path", save_as)
+    monkeypatch.setattr(output, "ask_save_path", save_as)
     assert not tab.open_file_button.isVisible()
     assert tab.export(".txt") == elsewhere / "总结.txt"
     assert suggested[0].parent == desktop  # not the ledger's (perhaps hidden) folder
     assert tab.open_file_button.isVisible() and tab.open_folder_button.isVisible()
     opened_urls: list[str] = []
-    monkeypatch.setattr(module.QDesktopServices, "openUrl",
+    monkeypatch.setattr(output.QDesktopServices, "openUrl",
                         lambda url: opened_urls.append(url.toLocalFile()) or True)
     tab.open_file_button.click()
     tab.open_folder_button.click()
@@ -219,8 +231,8 @@ def test_the_clerk_is_told_which_characters_fell_back(qtbot, opened, tmp_path: P
         pytest.skip("this PC has a 仿宋 of its own")
     tab.editor.setPlainText("标题\n走访企业负责人王堃。")
     tab.save_now()
-    monkeypatch.setattr(module, "ask_go_on", lambda *args: True)
-    monkeypatch.setattr(module, "ask_save_path", lambda *args: tmp_path / "总结.pdf")
+    monkeypatch.setattr(output, "ask_go_on", lambda *args: True)
+    monkeypatch.setattr(output, "ask_save_path", lambda *args: tmp_path / "总结.pdf")
     assert tab.export(".pdf") == tmp_path / "总结.pdf"
     assert "堃 不在所选字体中，已改用AR PL UMing CN" in tab.status.text()
     qtbot.waitUntil(lambda: "堃 不在所选字体中" in tab.status.text())  # and in the preview's
@@ -267,15 +279,15 @@ def test_export_pdf_lists_what_is_missing_first(qtbot, opened, tmp_path: Path,
     folder = tmp_path / "导出"
     folder.mkdir()
     target = folder / "总结"
-    monkeypatch.setattr(module, "ask_save_path", lambda *args: target)
+    monkeypatch.setattr(output, "ask_save_path", lambda *args: target)
     asked: list[list[str]] = []
-    monkeypatch.setattr(module, "ask_go_on", lambda parent, missing, action:
+    monkeypatch.setattr(output, "ask_go_on", lambda parent, missing, action:
                         asked.append(missing) or False)
     with qtbot.waitSignal(tab.fill_requested) as wanted:
         assert tab.export(".pdf") is None
     assert wanted.args == [["规上工业企业复工复产率"]] and asked == wanted.args
     assert not list(folder.iterdir())
-    monkeypatch.setattr(module, "ask_go_on", lambda *args: True)
+    monkeypatch.setattr(output, "ask_go_on", lambda *args: True)
     written = tab.export(".pdf")
     assert written == folder / "总结.pdf" and written.read_bytes().startswith(b"%PDF")
     assert str(written) in tab.status.text()
@@ -314,8 +326,8 @@ def test_print_and_print_preview_render_every_page(qtbot, opened, tmp_path: Path
         def exec(self) -> QDialog.DialogCode:
             return QDialog.DialogCode.Accepted
 
-    monkeypatch.setattr(module, "QPrintPreviewDialog", FakePreview)
-    monkeypatch.setattr(module, "QPrintDialog", FakePrintDialog)
+    monkeypatch.setattr(output, "QPrintPreviewDialog", FakePreview)
+    monkeypatch.setattr(output, "QPrintDialog", FakePrintDialog)
     tab.print_preview()
     tab.print_summary()
     from pypdf import PdfReader
@@ -382,3 +394,17 @@ def test_charts_not_yet_drawn_are_dropped_when_the_clerk_leaves_the_tab(qtbot, o
     assert tab.charts.waiting
     tab.hide()
     assert not tab.charts.waiting and not tab.charts.timer.isActive()
+
+
+def test_every_form_the_picker_offers_prints_for_every_indicator(demo) -> None:
+    """A form the 插入字段 menu writes never gives a template error (a figure may be 未填)."""
+    from core.report.build import build
+    from tests.conftest import DEMO_PERIOD
+    from tests.report_support import tiny_png
+    from ui.summary_editor import _forms_of
+
+    lines = [f"【{indicator.name}{'.' + form if form else ''}】"
+             for indicator in demo.catalogue.all() for form, _label in _forms_of(indicator)]
+    assert len(lines) > 300
+    document = build(demo, DEMO_PERIOD, "标题\n" + "\n".join(lines), render_chart=tiny_png)
+    assert len(document.blocks) == len(lines) + 1

@@ -162,7 +162,8 @@ def test_a_previewed_layout_still_prints_charts_at_full_resolution(exported: Exp
     from PySide6.QtCore import QUrl
     from PySide6.QtGui import QPdfWriter, QTextDocument
 
-    from ui.report_pdf import LAYOUT_DPI, TEXT_WIDTH, SummaryLayout, page_image, render
+    from ui.page_formats import LAYOUT_DPI, TEXT_WIDTH
+    from ui.report_pdf import SummaryLayout, page_image, render
 
     layout = SummaryLayout(exported.document)
     page_image(layout, 0, 100)

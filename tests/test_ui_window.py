@@ -359,3 +359,39 @@ def test_the_widest_text_column_fills_the_table_and_no_more(window, qtbot):
     assert view.horizontalScrollBar().maximum() == 0
     assert view.viewport().autoFillBackground()
     assert view.viewport().backgroundRole() == QPalette.ColorRole.Base
+
+
+def test_first_run_starts_a_ledger_of_the_chosen_bureau(qtbot, data_dir):
+    from core.report.store import DEFAULT_NAME, Templates
+
+    dialog = first_run.FirstRunDialog()
+    qtbot.addWidget(dialog)
+    dialog.starter.setCurrentIndex(dialog.starter.findData("区科技局"))
+    assert "R&D" in dialog.starter_note.text()
+    dialog.new_empty()
+    with Ledger.open(dialog.choice) as ledger:
+        assert ledger.catalogue.find("R&D经费投入强度") is not None
+        assert ledger.catalogue.find("规上工业增加值增速") is None
+        assert "科技投入" in Templates(ledger).get(DEFAULT_NAME).body
+    dialog = first_run.FirstRunDialog()
+    qtbot.addWidget(dialog)
+    dialog.starter.setCurrentIndex(dialog.starter.findData("区工信局"))
+    dialog.open_demo()
+    assert dialog.choice.name == "演示台账（区工信局）.db"
+    with Ledger.open(dialog.choice) as ledger:
+        assert ledger.catalogue.find("社会消费品零售总额") is not None
+
+
+def test_file_new_asks_which_bureau(qtbot, window, tmp_path, monkeypatch):
+    target = tmp_path / "王五" / "工信局台账.db"
+    target.parent.mkdir()
+    monkeypatch.setattr(opening, "ask_new_path", lambda *_a: target)
+    monkeypatch.setattr(first_run, "ask_starter", lambda _p: "区工信局")
+    window.new_ledger()
+    assert window.ledger.path == target
+    assert window.ledger.catalogue.find("技改投资占工业投资比重") is not None
+    monkeypatch.setattr(first_run, "ask_starter", lambda _p: None)  # cancelled: no file
+    other = tmp_path / "王五" / "另一个.db"
+    monkeypatch.setattr(opening, "ask_new_path", lambda *_a: other)
+    window.new_ledger()
+    assert not other.exists() and window.ledger.path == target

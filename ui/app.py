@@ -122,6 +122,9 @@ def create_window(settings: AppSettings) -> MainWindow:
                          ("总结", summary)):
         window.add_tab(DeferredTab(title, build))
     install_safety_menu(window)
+    from ui.packet_menu import install as install_packet_menu  # 报送: packets, 上报
+
+    install_packet_menu(window)
     return window
 
 

@@ -30,6 +30,7 @@ from core.ledger import Ledger
 from core.periods import Period, current_period
 from ui import messages, opening
 from ui.app_settings import AppSettings
+from ui.background import background_work
 from ui.i18n import tr
 from ui.operations import Operations
 from ui.period_selector import PeriodSelector
@@ -275,8 +276,14 @@ class MainWindow(QMainWindow):
             self.open_path(path)
 
     def new_ledger(self) -> None:
+        """文件 → 新建台账…: a file name, then which bureau it is for (core.starters)."""
+        from ui.first_run import ask_starter, create_ledger
+
         path = opening.ask_new_path(self)
-        if path is not None:
+        if path is None:
+            return
+        starter = ask_starter(self)
+        if starter is not None and create_ledger(self, path, starter):
             self.open_path(path)
 
     def save_as(self) -> None:
@@ -348,6 +355,11 @@ class MainWindow(QMainWindow):
 
     @messages.guarded()
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        busy = background_work()
+        if busy is not None:  # an import writes through its own connection: never cut it off
+            messages.warn(self, f"{busy}，请等它完成（或在进度窗口中点“取消”）后再关闭。")
+            event.ignore()
+            return
         if not self.commit_pending_edits() and not messages.confirm(
                 self, "新增行中还有未填完、未能保存的内容。仍然退出吗？"):
             event.ignore()

@@ -16,13 +16,11 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QPointF, QSize, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
-    QFont,
     QFontMetricsF,
     QGuiApplication,
     QImage,
@@ -47,12 +45,10 @@ from PySide6.QtGui import (
 )
 
 from core import APP_TITLE
-from core.fonts import FALLBACK
 from core.report import writers
 from core.report.attachments import NOTE_HANG, NOTE_LEFT
 from core.report.closing import right_gaps
 from core.report.document import (
-    LEVEL1,
     TITLE,
     Attachment,
     AttachmentNote,
@@ -61,88 +57,34 @@ from core.report.document import (
     Closing,
     Document,
     Heading,
-    Paragraph,
     Run,
     Table,
 )
-from ui.fonts import lacking, print_families
-
-LAYOUT_DPI = 72.0  # layout units are points
-MM = LAYOUT_DPI / 25.4
-PAGE_MM = (210.0, 297.0)
-TOP_MM, LEFT_MM, RIGHT_MM, BOTTOM_MM = 37.0, 28.0, 26.0, 35.0  # GB/T 9704
-TEXT_WIDTH = (PAGE_MM[0] - LEFT_MM - RIGHT_MM) * MM
-TEXT_HEIGHT = (PAGE_MM[1] - TOP_MM - BOTTOM_MM) * MM
-LINE = TEXT_HEIGHT / 22  # 22 lines of body text a page: 28.99 pt
-BODY_PT, TITLE_PT, CAPTION_PT, TABLE_PT, PAGE_NUMBER_PT = 16.0, 22.0, 14.0, 10.5, 14.0
-PAGE_NUMBER_GAP = 7 * MM  # from the bottom of the text to the top of the page number
-MISSING_INK, MISSING_GROUND = QColor("#c00000"), QColor("#fff2a8")
-RULE_HEAVY, RULE_LIGHT = 1.0, 0.5  # points: the rules of a three-line table
-CELL_PADDING = 3.0
-
-
-@cache
-def _layout_device() -> QImage:
-    """A paint device at exactly LAYOUT_DPI for laying out (kept alive for the process)."""
-    image = QImage(4, 4, QImage.Format.Format_RGB32)
-    dots_per_metre = round(LAYOUT_DPI / 0.0254)
-    image.setDotsPerMeterX(dots_per_metre)
-    image.setDotsPerMeterY(dots_per_metre)
-    return image
-
-
-@cache
-def _fixed_height_unit() -> float:
-    """How many layout points one unit of a fixed line height comes out as.
-
-    Qt scales fixed line heights by the device's dpi over its default dpi (96 on Windows and
-    Linux, 72 on macOS); measuring it once keeps the 22-line pitch exact on every platform.
-    """
-    probe = QTextDocument()
-    probe.documentLayout().setPaintDevice(_layout_device())
-    block_format = QTextBlockFormat()
-    block_format.setLineHeight(100.0, QTextBlockFormat.LineHeightTypes.FixedHeight.value)
-    cursor = QTextCursor(probe)
-    cursor.setBlockFormat(block_format)
-    cursor.insertText("一\u2028二")
-    layout = probe.firstBlock().layout()
-    return (layout.lineAt(1).y() - layout.lineAt(0).y()) / 100.0
-
-
-def _font(role: str, size: float) -> QFont:
-    font = QFont()
-    font.setFamilies(print_families(role))
-    font.setPointSizeF(size)
-    font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
-    font.setBold(False)  # no synthetic bold: it draws glyphs twice and spoils copied text
-    return font
-
-
-def heading_role(level: int) -> str:
-    """The face a heading is printed in (core.fonts.ROLES)."""
-    return {TITLE: "title", LEVEL1: "heading1"}.get(level, "heading2")
-
-
-def _char_format(role: str, size: float, missing: bool = False) -> QTextCharFormat:
-    char_format = QTextCharFormat()
-    char_format.setFont(_font(role, size))
-    if missing:
-        char_format.setForeground(MISSING_INK)
-        char_format.setBackground(MISSING_GROUND)
-    return char_format
-
-
-def _block_format(*, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignJustify,
-                  indent: float = 2 * BODY_PT, line: float | None = LINE,
-                  after: float = 0.0) -> QTextBlockFormat:
-    block_format = QTextBlockFormat()
-    block_format.setAlignment(align)
-    block_format.setTextIndent(indent)
-    block_format.setBottomMargin(after)
-    if line is not None:
-        block_format.setLineHeight(line / _fixed_height_unit(),
-                                   QTextBlockFormat.LineHeightTypes.FixedHeight.value)
-    return block_format
+from ui.page_formats import (
+    BODY_PT,
+    CAPTION_PT,
+    CELL_PADDING,
+    LAYOUT_DPI,
+    LEFT_MM,
+    LINE,
+    MM,
+    PAGE_MM,
+    PAGE_NUMBER_GAP,
+    PAGE_NUMBER_PT,
+    RULE_HEAVY,
+    RULE_LIGHT,
+    TABLE_PT,
+    TEXT_HEIGHT,
+    TEXT_WIDTH,
+    TITLE_PT,
+    TOP_MM,
+    fixed_height_unit,
+    heading_role,
+    layout_device,
+    paragraph_format,
+    print_font,
+    run_format,
+)
 
 
 @dataclass(frozen=True)
@@ -160,7 +102,7 @@ class SummaryLayout:
         self.document = document
         self.text = QTextDocument()
         self.text.setUseDesignMetrics(True)
-        self.text.documentLayout().setPaintDevice(_layout_device())
+        self.text.documentLayout().setPaintDevice(layout_device())
         self.text.setDocumentMargin(0)
         self.text.setPageSize(QSizeF(TEXT_WIDTH, TEXT_HEIGHT))
         self.tables: list[QTextTable] = []
@@ -196,7 +138,7 @@ class SummaryLayout:
 
     def _add_runs(self, runs: tuple[Run, ...], role: str, size: float) -> None:
         for run in runs:
-            self._cursor.insertText(run.text, _char_format(role, size, run.missing))
+            self._cursor.insertText(run.text, run_format(role, size, run.missing))
 
     def _add(self, block: Block) -> QTextBlock:
         """Append one block of the document; returns the first text block it made."""
@@ -212,12 +154,12 @@ class SummaryLayout:
             return self._add_table(block)
         if isinstance(block, Heading) and block.level == TITLE:
             role, size = "title", TITLE_PT
-            block_format = _block_format(align=Qt.AlignmentFlag.AlignHCenter, indent=0,
+            block_format = paragraph_format(align=Qt.AlignmentFlag.AlignHCenter, indent=0,
                                          line=TITLE_PT * 1.6, after=LINE)
         else:
             role = heading_role(block.level) if isinstance(block, Heading) else "body"
-            size, block_format = BODY_PT, _block_format()
-        first = self._new_block(block_format, _char_format(role, size))
+            size, block_format = BODY_PT, paragraph_format()
+        first = self._new_block(block_format, run_format(role, size))
         self._add_runs(block.runs, role, size)
         return first
 
@@ -226,41 +168,41 @@ class SummaryLayout:
         name = f"chart-{self.text.blockCount()}"
         self._charts[name] = image
         self.text.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
-        picture_format = _block_format(align=Qt.AlignmentFlag.AlignHCenter, indent=0, line=None)
+        picture_format = paragraph_format(align=Qt.AlignmentFlag.AlignHCenter, indent=0, line=None)
         picture_format.setTopMargin(LINE / 4)  # a little air between the text and the chart
-        picture = self._new_block(picture_format, _char_format("body", BODY_PT))
+        picture = self._new_block(picture_format, run_format("body", BODY_PT))
         image_format = QTextImageFormat()
         image_format.setName(name)
         image_format.setWidth(TEXT_WIDTH)
         if not image.isNull() and image.width():
             image_format.setHeight(TEXT_WIDTH * image.height() / image.width())
         self._cursor.insertImage(image_format)
-        caption = self._new_block(_block_format(align=Qt.AlignmentFlag.AlignHCenter, indent=0),
-                                  _char_format("body", CAPTION_PT))
-        self._cursor.insertText(chart.caption, _char_format("body", CAPTION_PT))
+        caption = self._new_block(paragraph_format(align=Qt.AlignmentFlag.AlignHCenter, indent=0),
+                                  run_format("body", CAPTION_PT))
+        self._cursor.insertText(chart.caption, run_format("body", CAPTION_PT))
         self._keeps.append(_Keep(picture, caption))
         return picture
 
     def _add_note(self, note: AttachmentNote) -> QTextBlock:
         """附件说明: a blank line below the body, then 附件： hanging before the names."""
-        blank = self._new_block(_block_format(), _char_format("body", BODY_PT))
+        blank = self._new_block(paragraph_format(), run_format("body", BODY_PT))
         for index, line in enumerate(note.lines):
-            block_format = _block_format(indent=-NOTE_HANG * BODY_PT if index == 0 else 0)
+            block_format = paragraph_format(indent=-NOTE_HANG * BODY_PT if index == 0 else 0)
             block_format.setLeftMargin(NOTE_LEFT * BODY_PT)
-            self._new_block(block_format, _char_format("body", BODY_PT))
+            self._new_block(block_format, run_format("body", BODY_PT))
             self._add_runs((Run(line),), "body", BODY_PT)
         return blank
 
     def _add_attachment(self, attachment: Attachment) -> QTextBlock:
         """A page of its own: 附件N in 黑体 flush left on the first line, the title centred on
         the second, then its table (or the note that the ledger has nothing for it)."""
-        label_format = _block_format(align=Qt.AlignmentFlag.AlignLeft, indent=0)
+        label_format = paragraph_format(align=Qt.AlignmentFlag.AlignLeft, indent=0)
         label_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
-        label = self._new_block(label_format, _char_format("heading1", BODY_PT))
+        label = self._new_block(label_format, run_format("heading1", BODY_PT))
         self._add_runs((Run(attachment.label),), "heading1", BODY_PT)
-        title = self._new_block(_block_format(align=Qt.AlignmentFlag.AlignHCenter, indent=0,
+        title = self._new_block(paragraph_format(align=Qt.AlignmentFlag.AlignHCenter, indent=0,
                                               line=TITLE_PT * 1.6),
-                                _char_format("title", TITLE_PT))
+                                run_format("title", TITLE_PT))
         self._add_runs((Run(attachment.title),), "title", TITLE_PT)
         self._keeps.append(_Keep(label, title))
         for part in attachment.body:
@@ -272,27 +214,27 @@ class SummaryLayout:
     def _add_closing(self, closing: Closing) -> QTextBlock:
         """署名 and 成文日期: a blank line below the body, then each flush right with its right
         gap (core.report.closing), measured in the face that prints it."""
-        metrics = QFontMetricsF(_font("body", BODY_PT), _layout_device())
+        metrics = QFontMetricsF(print_font("body", BODY_PT), layout_device())
         runs = (closing.name, closing.date)
         gaps = right_gaps(*(metrics.horizontalAdvance(run.text) / BODY_PT for run in runs))
-        blank = self._new_block(_block_format(), _char_format("body", BODY_PT))  # 正文下空一行
+        blank = self._new_block(paragraph_format(), run_format("body", BODY_PT))  # 正文下空一行
         made = []
         for run, gap in zip(runs, gaps, strict=True):
-            block_format = _block_format(align=Qt.AlignmentFlag.AlignRight, indent=0)
+            block_format = paragraph_format(align=Qt.AlignmentFlag.AlignRight, indent=0)
             block_format.setRightMargin(gap * BODY_PT)
-            made.append(self._new_block(block_format, _char_format("body", BODY_PT)))
+            made.append(self._new_block(block_format, run_format("body", BODY_PT)))
             self._add_runs((run,), "body", BODY_PT)
         self._keeps.append(_Keep(made[0], made[1]))
         return blank
 
     def _add_table(self, table: Table) -> QTextBlock:
-        caption = self._new_block(_block_format(align=Qt.AlignmentFlag.AlignHCenter, indent=0),
-                                  _char_format("body", CAPTION_PT))
-        self._cursor.insertText(table.caption, _char_format("body", CAPTION_PT))
+        caption = self._new_block(paragraph_format(align=Qt.AlignmentFlag.AlignHCenter, indent=0),
+                                  run_format("body", CAPTION_PT))
+        self._cursor.insertText(table.caption, run_format("body", CAPTION_PT))
         table_format = QTextTableFormat()
         table_format.setBorder(0)
         table_format.setCellSpacing(0)
-        table_format.setCellPadding(CELL_PADDING / _fixed_height_unit())  # scaled like lines
+        table_format.setCellPadding(CELL_PADDING / fixed_height_unit())  # scaled like lines
         table_format.setHeaderRowCount(1)
         table_format.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
         table_format.setColumnWidthConstraints(
@@ -304,8 +246,8 @@ class SummaryLayout:
             for column, cell in enumerate(cells):
                 cursor = text_table.cellAt(row_index, column).firstCursorPosition()
                 align = Qt.AlignmentFlag.AlignLeft if column == 0 else Qt.AlignmentFlag.AlignHCenter
-                cursor.setBlockFormat(_block_format(align=align, indent=0, line=None))
-                cursor.insertText(cell.text, _char_format("body", TABLE_PT, cell.missing))
+                cursor.setBlockFormat(paragraph_format(align=align, indent=0, line=None))
+                cursor.insertText(cell.text, run_format("body", TABLE_PT, cell.missing))
         self._cursor.movePosition(QTextCursor.MoveOperation.End)
         self.tables.append(text_table)
         self._keeps.append(_Keep(caption, text_table))
@@ -391,6 +333,8 @@ class SummaryLayout:
 
     def paint_page(self, painter: QPainter, index: int) -> None:
         """Page `index` (from 0); the painter's coordinates are points from the paper's corner."""
+        if index == 0:
+            self._paint_edition(painter)
         painter.save()
         painter.translate(LEFT_MM * MM, TOP_MM * MM - index * TEXT_HEIGHT)
         for origin, line in self._pages().get(index, []):
@@ -399,6 +343,21 @@ class SummaryLayout:
             self._paint_table(painter, table, index)
         painter.restore()
         self._paint_page_number(painter, index)
+
+    def _paint_edition(self, painter: QPainter) -> None:
+        """版本：草稿 / 第N版 (core.editions) in 12 pt at the top right of the first page, above
+        the title (painted before the text, so a PDF's text reads it first)."""
+        if not self.document.edition:
+            return
+        from core.report.writers.text import edition_line
+
+        mark = QTextLayout(edition_line(self.document.edition), print_font("body", 12),
+                           layout_device())
+        mark.beginLayout()
+        line = mark.createLine()
+        mark.endLayout()
+        x = LEFT_MM * MM + TEXT_WIDTH - line.naturalTextWidth()
+        mark.draw(painter, QPointF(x, TOP_MM * MM / 2))
 
     def _rows(self, table: QTextTable) -> list[tuple[float, float]]:
         """Each row's top and bottom: the extent of its cells' text blocks (where Qt draws the
@@ -456,7 +415,8 @@ class SummaryLayout:
 
     def _paint_page_number(self, painter: QPainter, index: int) -> None:
         """— 1 — in 14 pt, 7 mm below the text, odd pages right and even pages left."""
-        number = QTextLayout(f"— {index + 1} —", _font("body", PAGE_NUMBER_PT), _layout_device())
+        number = QTextLayout(f"— {index + 1} —", print_font("body", PAGE_NUMBER_PT),
+                             layout_device())
         number.beginLayout()
         line = number.createLine()
         number.endLayout()
@@ -467,75 +427,13 @@ class SummaryLayout:
         number.draw(painter, QPointF(x, TOP_MM * MM + TEXT_HEIGHT + PAGE_NUMBER_GAP))
 
 
-@dataclass(frozen=True)
-class FontCheck:
-    """What the chosen faces cannot print: `fallback` in the bundled Chinese serif instead,
-    `unprintable` in no face WorkLedger knows (the system's fallback, perhaps empty boxes)."""
-
-    fallback: str
-    unprintable: str
-
-    @property
-    def message(self) -> str:
-        parts = []
-        if self.fallback:
-            parts.append(f"{'、'.join(self.fallback)} 不在所选字体中，"
-                         f"已改用{FALLBACK}（宋体类）印出")
-        if self.unprintable:
-            parts.append(f"{'、'.join(self.unprintable)} 没有可用的中文字体，"
-                         "可能印成方框或其他字形，请核对")
-        return "；".join(parts)
-
-
-def role_texts(document: Document) -> dict[str, str]:
-    """All the text of the document by the role whose face prints it (as SummaryLayout does)."""
-    texts: dict[str, list[str]] = {}
-
-    def add(role: str, *parts: str) -> None:
-        texts.setdefault(role, []).extend(parts)
-
-    def walk(block: Block) -> None:
-        if isinstance(block, Heading):
-            add(heading_role(block.level), block.text)
-        elif isinstance(block, Paragraph):
-            add("body", block.text)
-        elif isinstance(block, Table):
-            add("body", block.caption, *block.header,
-                *(cell.text for row in block.rows for cell in row))
-        elif isinstance(block, Chart):
-            add("body", block.caption)
-        elif isinstance(block, Closing):
-            add("body", block.text)
-        elif isinstance(block, AttachmentNote):
-            add("body", block.text)
-        else:
-            add("heading1", block.label)
-            add("title", block.title)
-            for part in block.body:
-                walk(part)
-
-    for block in document.blocks:
-        walk(block)
-    return {role: "".join(parts) for role, parts in texts.items()}
-
-
-def check_fonts(document: Document) -> FontCheck:
-    """Every character of `document` against the face of its role, then the bundled serif."""
-    fallback, unprintable = [], []
-    fallback_font = QFont(FALLBACK)
-    for role, text in role_texts(document).items():
-        for ch in lacking(_font(role, BODY_PT), text):
-            (unprintable if lacking(fallback_font, ch) else fallback).append(ch)
-    return FontCheck("".join(dict.fromkeys(fallback)), "".join(dict.fromkeys(unprintable)))
-
-
 SHORT_COLUMN = 9  # characters: a column no wider than this keeps its width in a crowded table
 
 
 def _shares(table: Table) -> list[float]:
     """Column widths in % of the text width: every figure column as wide as its widest entry,
     the first (the names) gets the rest and wraps if it must — a number never breaks."""
-    metrics = QFontMetricsF(_font("body", TABLE_PT), _layout_device())
+    metrics = QFontMetricsF(print_font("body", TABLE_PT), layout_device())
 
     def width(text: str) -> float:
         return metrics.horizontalAdvance(text) + 2 * CELL_PADDING + 2

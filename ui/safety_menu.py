@@ -120,7 +120,8 @@ class SafetyActions:
         anchor = next((a for a in file_menu.actions() if a.text() == tr("设置…")), None)
         self.actions: dict[str, QAction] = {}
         for text, slot in (("导入 Excel…", self.import_excel), ("导出 Excel…", self.export_excel),
-                           ("备份到…", self.backup_to), ("从备份恢复…", self.restore)):
+                           ("备份到…", self.backup_to), ("从备份恢复…", self.restore),
+                           ("检查重复名称…", self.lookalikes)):
             action = QAction(tr(text), window)
             action.triggered.connect(lambda _checked=False, slot=slot: slot())
             file_menu.insertAction(anchor, action)  # None: at the end
@@ -199,6 +200,17 @@ class SafetyActions:
         result = dialog.restored
         messages.inform(self.window, f"已从备份恢复（{describe_counts(result.counts)}）。\n"
                                      f"恢复前的内容已备份到：\n{result.previous}")
+
+    def lookalikes(self) -> None:
+        from ui.dialogs.lookalikes import LookalikeDialog
+
+        ledger = self._ledger()
+        if ledger is None:
+            return
+        dialog = LookalikeDialog(ledger, self.window.ops, self.window)
+        dialog.exec()
+        if dialog.merged:
+            self.window.show_message(f"已合并 {dialog.merged} 组看起来相同的名称（可撤销）")
 
     def export_diagnostics(self) -> None:
         import PySide6

@@ -32,7 +32,7 @@ from core.charts import CHARTS
 from core.enterprises import HONOUR_CATEGORIES
 from core.kinds import kind_of
 from core.ledger import Ledger
-from core.report import plan_fields
+from core.report import conditions, number_forms, number_style, plan_fields, project_fields
 from core.report.blocks import BLOCKS, NEEDS_OPTION
 from core.report.language import FORMS, GENERAL, LISTS, PROJECT_STATUSES
 from core.report.template import COMMENT_MARKS, HEADING1_MARK, HEADING2_MARK, Problem
@@ -42,6 +42,8 @@ FIELD_INK = QColor("#1f4e8c")
 ERROR_GROUND = QColor("#fde2e2")
 ERROR_INK = QColor("#c00000")
 NUMBER_INK = QColor("#8a8f98")
+REFERENCES = ("全市平均", "全省平均")  # the usual 参照值 of a 区 bureau; others are typed
+PROJECT_MENU_LIMIT = 60  # a menu longer than the screen helps nobody; the rest are typed
 
 _FIELD = re.compile("【[^【】]*】")
 Pick = Callable[[str, bool], None]  # (text to insert, whether it is a block on its own line)
@@ -214,13 +216,31 @@ def fill_field_menu(menu: QMenu, ledger: Ledger | None, pick: Pick) -> None:
                 forms = group.addMenu(indicator.name)
                 for form, label in _forms_of(indicator):
                     text = f"【{indicator.name}{'.' + form if form else ''}】"
-                    add(forms, f"{label}　{text}", text, FORMS.get(form, ""))
+                    add(forms, f"{label}　{text}", text, _form_tip(form))
     lists = menu.addMenu("名单")
     for name, description in LISTS.items():
         options = HONOUR_CATEGORIES if name == "荣誉" else PROJECT_STATUSES
         group = lists.addMenu(name)
         for option in options:
             add(group, option, f"【{name}：{option}】", description)
+    if ledger is not None and (names := [name for _id, name in ledger.projects.names()]):
+        projects = menu.addMenu("单个项目")
+        for name in names[:PROJECT_MENU_LIMIT]:
+            forms = projects.addMenu(name)
+            for form, description in project_fields.FORMS.items():
+                text = f"【项目：{name}.{form}】"
+                add(forms, f"{form}　{text}", text, description)
+    wording = menu.addMenu("条件和数字写法")
+    for label, text, block in (
+            ("句中条件", "【如果：指标名称.同比增长】……【否则】……【结束】", False),
+            ("整段条件（单独几行）", "【如果：指标名称.完成率达到100】\n……\n【否则】\n……\n【结束】",
+             True),
+            ("保留2位小数", "【指标名称.同比：2位小数】", False),
+            ("不补零（12%不印成12.0%）", "【指标名称：不补零】", False),
+            ("中文数字（六十六家）", "【指标名称：中文数字】", False),
+            ("阿拉伯数字排名（第2）", "【指标名称.排名：阿拉伯数字】", False)):
+        add(wording, label, text, conditions.DESCRIPTION if "条件" in label
+            else number_style.DESCRIPTION, block=block)
     plan = menu.addMenu("工作计划")
     for name, description in plan_fields.GENERAL.items():
         add(plan, f"【{name}】　{description}", f"【{name}】")
@@ -240,6 +260,15 @@ def fill_field_menu(menu: QMenu, ledger: Ledger | None, pick: Pick) -> None:
         add(charts, title, f"【图表：{title}】", BLOCKS["图表"], block=True)
 
 
+def _form_tip(form: str) -> str:
+    """The guide's words for a form; 排名.全省 and 比全省平均 under their general entries."""
+    if form in FORMS:
+        return FORMS[form]
+    general = ("排名.范围" if form.startswith("排名.") else "比全市平均" if form.startswith("比")
+               else form.split(".")[-1])
+    return number_forms.FORMS.get(general, "")
+
+
 def _forms_of(indicator: Indicator) -> list[tuple[str, str]]:
     """The forms that make sense for this indicator, with a short label each."""
     if indicator.kind in ("list", "text"):
@@ -251,6 +280,11 @@ def _forms_of(indicator: Indicator) -> list[tuple[str, str]]:
              if indicator.rank_scope or form not in ("排名", "排名范围")]
     if kind_of(indicator).paced:
         forms += [("序时进度", "序时进度"), ("时间过半", "时间过半、任务过半")]
+    # The further numbers of a figure (core.report.number_forms): forecast, months, scopes.
+    forms += [("预计", "预计数"), ("全年.预计", "全年预计数"), ("当月", "当月数"),
+              ("上月", "上月数")]
+    forms += [(f"排名.{scope}", f"{scope}排名") for scope in indicator.rank_scopes[1:]]
+    forms += [(f"比{reference}", f"与{reference}比较") for reference in REFERENCES]
     forms += [(unit, f"换算为{unit}") for unit in units.units_of_dimension(indicator.unit)
               if unit != indicator.unit and units.dimension(indicator.unit)]
     return forms

@@ -12,7 +12,8 @@ from PySide6.QtGui import QPainter, QPaintEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ui.messages import guarded
-from ui.report_pdf import PAGE_MM, SummaryLayout, page_image, page_size
+from ui.page_formats import PAGE_MM
+from ui.report_pdf import SummaryLayout, page_image, page_size
 
 MIN_DPI, MAX_DPI = 30.0, 150.0
 PAGE_GAP = 12

@@ -180,11 +180,12 @@ def _trend(ledger: Ledger, period: Period) -> ChartData:
         figures = [ledger.metrics.figure(output, p) for p in periods]
         labels = []
         for figure in figures:
-            # The official 同比 when there is one (the figure the summary prints), else the one
-            # computed from last year's value.
+            # The official 同比 when there is one (the figure the summary prints: its own 公布增速
+            # decided by Kind.versus_last_year, else the older twin 增速 indicator), else the
+            # one computed from last year's value.
             verdict = figure.versus
             phrase = "" if verdict is None else versus_last_year_words(verdict.words)
-            if official_growth is not None:
+            if official_growth is not None and figure.growth_source != "official":
                 official = ledger.metrics.figure(official_growth, figure.period).value
                 if official is not None:
                     phrase = versus_last_year_words(growth_words(official))

@@ -36,6 +36,7 @@ from core.exchange.layout import (
     Sheet,
 )
 from core.files import reason, write_atomically
+from core.kinds import other_ranks_text
 from core.metrics import SOURCE_LABELS, Figure
 from core.numbers import format_number
 from core.periods import Period
@@ -167,13 +168,18 @@ def _indicator_row(figure: Figure) -> list[Any]:
         value = figure.text or None
     else:
         value = figure.value
+    computed = figure.computed_versus if figure.growth_source == "official" else None
     return [
         indicator.name, indicator.section, indicator.unit or None, figure.period.year,
         figure.period.months_label, value, SOURCE_LABELS[figure.source],
+        figure.month_value, figure.forecast,
         figure.target_committed, figure.target_stretch,
         None if figure.completion is None else figure.completion.words, figure.last_year,
-        None if figure.versus is None else figure.versus.words, figure.rank,
+        None if figure.versus is None else figure.versus.words,
+        figure.official_growth, None if computed is None else computed.words, figure.rank,
         figure.rank_scope or None,
+        other_ranks_text(dict(figure.other_ranks)) or None,
+        figure.kind.references_text(indicator, dict(figure.refs)) or None,
         "是" if figure.estimate else None, figure.note or None, figure.reason or None,
     ]
 
@@ -190,7 +196,7 @@ def _indicators(ledger: Ledger, periods: list[Period]) -> Table:
             kind, indicator = figure.kind, figure.indicator
             table.row_decimals.append(max(kind.excel_decimals(indicator, v) for v in (
                 figure.value, figure.target_committed, figure.target_stretch,
-                figure.last_year)))
+                figure.last_year, figure.month_value, figure.forecast)))
     return table
 
 

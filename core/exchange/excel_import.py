@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core import clock
-from core.changes import Change
+from core.changes import Change, Writer
 from core.errors import ConflictError, InputError
+from core.exchange.catalogue_sheet import CatalogueImporter
 from core.exchange.excel_export import MAX_CELL_TEXT
 from core.exchange.importers import (
     CHANGED,
@@ -55,6 +56,7 @@ from core.exchange.reading import (
     no_progress,
     read_workbook,
 )
+from core.exchange.unknown import UnknownName, unknown_note
 
 if TYPE_CHECKING:
     from core.ledger import Ledger
@@ -62,6 +64,7 @@ if TYPE_CHECKING:
 IMPORTERS: dict[str, type[RowImporter]] = {
     "enterprises": EnterpriseImporter, "honours": HonourImporter, "projects": ProjectImporter,
     "services": ServiceImporter, "indicators": IndicatorImporter, "plans": PlanImporter,
+    "catalogue": CatalogueImporter,
 }
 _TOTAL_WORDS = {"合计", "小计", "总计", "累计", "合计:", "总计:"}
 EMPTY_CELLS_NOTE = "空白单元格不会清除台账中已有的内容"
@@ -89,6 +92,10 @@ class ImportPlan:
     sheets: list[SheetPlan]
     formulas: int  # formula cells whose saved values were used
     audit_mark: int  # the ledger's newest audit row when the plan was made
+    # indicator names the catalogue lacks, and those the clerk chose to create (core.exchange.
+    # unknown): name → what the file said of it / name → kind
+    unknown: dict[str, UnknownName] = field(default_factory=dict)
+    create: dict[str, str] = field(default_factory=dict)
 
     def results(self, action: str | None = None) -> list[RowResult]:
         return [r for sheet in self.sheets for r in sheet.results
@@ -140,6 +147,8 @@ class ImportPlan:
             if sheet.wide:
                 notes.append(f"工作表“{sheet.title}”超过 {MAX_COLUMNS} 列：第 {MAX_COLUMNS} 列"
                              f"（{column_name(MAX_COLUMNS)}）之后的内容未读取，也未导入")
+        if unknown_note(self.unknown, self.create):
+            notes.append(unknown_note(self.unknown, self.create))
         notes.append(EMPTY_CELLS_NOTE)
         return notes
 
@@ -164,20 +173,25 @@ def guess_mappings(workbook: RawWorkbook) -> dict[str, Mapping | None]:
 
 
 def preview_file(ledger: Ledger, path: Path, *, year: int | None = None,
-                 progress: Progress = no_progress) -> ImportPlan:
-    return preview(ledger, read_workbook(path, progress), year=year, progress=progress)
+                 progress: Progress = no_progress, create: dict[str, str] | None = None
+                 ) -> ImportPlan:
+    return preview(ledger, read_workbook(path, progress), year=year, progress=progress,
+                   create=create)
 
 
 def preview(ledger: Ledger, workbook: RawWorkbook, *,
             mappings: dict[str, Mapping | None] | None = None,
-            year: int | None = None, progress: Progress = no_progress) -> ImportPlan:
+            year: int | None = None, progress: Progress = no_progress,
+            create: dict[str, str] | None = None) -> ImportPlan:
     """The dry run: what importing `workbook` would do, row by row. Writes nothing.
 
+    `create`: indicator names the catalogue lacks that the clerk chose to create (name →
+    kind); any other unknown name is refused and listed in `ImportPlan.unknown`.
     Raises ImportRefused when no worksheet has a recognised (or given) mapping.
     """
     chosen = guess_mappings(workbook)
     chosen.update(mappings or {})
-    context = Context(ledger, year or default_year(ledger))
+    context = Context(ledger, year or default_year(ledger), create=dict(create or {}))
     importers: dict[str, RowImporter] = {}
     plans = {sheet.title: _sheet_plan(sheet, chosen.get(sheet.title)) for sheet in workbook.sheets}
     if all(plan.mapping is None for plan in plans.values()):
@@ -196,7 +210,7 @@ def preview(ledger: Ledger, workbook: RawWorkbook, *,
     return ImportPlan(
         path=workbook.path, ledger_path=ledger.path, year=context.year,
         sheets=[plans[sheet.title] for sheet in workbook.sheets], formulas=workbook.formulas,
-        audit_mark=_audit_mark(ledger),
+        audit_mark=_audit_mark(ledger), unknown=context.unknown, create=context.create,
     )
 
 
@@ -274,35 +288,53 @@ def _audit_mark(ledger: Ledger) -> int:
     return int(ledger.scalar("SELECT coalesce(max(id), 0) FROM audit"))
 
 
-def apply_import(ledger: Ledger, plan: ImportPlan) -> ImportResult:
-    """Write a fully valid plan in one transaction, after a backup; refuse anything else."""
+def apply_import(ledger: Ledger, plan: ImportPlan,
+                 progress: Progress = no_progress) -> ImportResult:
+    """Write a fully valid plan in one transaction, after a backup; refuse anything else.
+
+    `progress` is told how far the writing is (every PROGRESS_EVERY rows) and may raise
+    ImportCancelled until the very end: the transaction is then rolled back and the ledger is
+    exactly as before (the backup copy taken first stays)."""
     from core.backup import BEFORE_IMPORT, automatic_backup
 
     ledger.require_writable()
     rejected = plan.count(REJECTED)
     if rejected:
         raise InputError(f"有 {rejected} 行未通过检查，未导入任何内容；请按提示修改表格后重新检查")
-    if not plan.ops:
+    ops = plan.ops
+    if not ops:
         raise InputError("表格中没有需要导入的新内容或修改")
     if plan.ledger_path != ledger.path or plan.audit_mark != _audit_mark(ledger):
         raise ConflictError("检查之后台账又有修改，请重新检查后再导入")
+    progress("正在备份台账", 0, 0)
     backup = automatic_backup(ledger.conn, ledger.path, BEFORE_IMPORT)
     new, changed = plan.count(NEW), plan.count(CHANGED)
     label = f"从 Excel 导入“{plan.path.name}”（新增 {new} 条，修改 {changed} 条）"
     with ledger.write(label) as writer:
-        inserts: list[Op] = []  # consecutive inserts into one table go in bulk, in order
-        for op in [*plan.ops, None]:
-            if op is not None and op.insert and (not inserts or inserts[0].table == op.table):
-                inserts.append(op)
-                continue
-            if inserts:
-                writer.insert_many(inserts[0].table,
-                                   [{"id": o.row_id, **o.values} for o in inserts])
-                inserts = []
-            if op is None:
-                break
-            if op.insert:
-                inserts.append(op)
-            else:
-                writer.update(op.table, op.row_id, op.values)
+        progress(WRITING, 0, len(ops))
+        for start in range(0, len(ops), PROGRESS_EVERY):
+            _write_ops(writer, ops[start:start + PROGRESS_EVERY])
+            progress(WRITING, min(start + PROGRESS_EVERY, len(ops)), len(ops))
     return ImportResult(writer.change, backup, new, changed)
+
+
+WRITING = "正在写入台账"
+
+
+def _write_ops(writer: Writer, ops: list[Op]) -> None:
+    """`ops` in order; consecutive inserts into one table go in bulk."""
+    inserts: list[Op] = []
+    for op in [*ops, None]:
+        if op is not None and op.insert and (not inserts or inserts[0].table == op.table):
+            inserts.append(op)
+            continue
+        if inserts:
+            writer.insert_many(inserts[0].table,
+                               [{"id": o.row_id, **o.values} for o in inserts])
+            inserts = []
+        if op is None:
+            break
+        if op.insert:
+            inserts.append(op)
+        else:
+            writer.update(op.table, op.row_id, op.values)

@@ -27,6 +27,7 @@ from core.changes import new_id
 from core.errors import InputError, LedgerError, NeedsReason
 from core.exchange.layout import ID_KEY, INVEST_FIELD, INVEST_KEY, SHEET_BY_KIND
 from core.exchange.reading import FORMULA_WITHOUT_VALUE, CellError
+from core.exchange.unknown import UnknownName, created_text, offer_unknown
 from core.fields import BatchError, parse_year
 from core.metrics import VALUE_FIELDS, Figure
 from core.numbers import format_number
@@ -70,6 +71,10 @@ class Context:
     enterprise_names: dict[str, str] = field(default_factory=dict)  # name → id
     enterprise_codes: dict[str, str] = field(default_factory=dict)  # credit code → id
     new_projects: dict[str, str] = field(default_factory=dict)  # name → id, added by the file
+    # Indicator names the catalogue lacks (core.exchange.unknown): the clerk's choice of those
+    # to create (name → kind), and what the file said of each (name → guessed unit, rows).
+    create: dict[str, str] = field(default_factory=dict)
+    unknown: dict[str, UnknownName] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for row in self.ledger.query("SELECT id, name, credit_code FROM enterprises"):
@@ -422,8 +427,10 @@ class ServiceImporter(RecordImporter):
 class IndicatorImporter(RowImporter):
     kind = "indicators"
     _FIELDS = ("value", "target_committed", "target_stretch", "last_year_value", "rank",
-               "rank_scope", "estimate", "note", "reason")
-    _NUMERIC = ("value", "target_committed", "target_stretch", "last_year_value")
+               "rank_scope", "estimate", "note", "reason", "month_value", "forecast",
+               "official_growth", "other_ranks", "refs")
+    _NUMERIC = ("value", "target_committed", "target_stretch", "last_year_value",
+                "month_value", "forecast")
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
@@ -443,7 +450,8 @@ class IndicatorImporter(RowImporter):
         if period not in self._figures:
             self._figures[period] = {f.indicator.id: f
                                      for f in self.ledger.metrics.figures(period)}
-        return self._figures[period][indicator.id]
+        # an indicator this file creates has nothing yet
+        return self._figures[period].get(indicator.id) or Figure(indicator, period)
 
     def period_of(self, values: dict[str, Any]) -> Period:
         year = parse_year(values.get("year"), field="年份") or self.ctx.year
@@ -455,8 +463,12 @@ class IndicatorImporter(RowImporter):
             years: dict[str, int]) -> RowResult:
         name = str(values.get("indicator", "")).strip()
         indicator = self.indicators.get(name)
+        created: tuple[Op, ...] = ()
+        if indicator is None and name:
+            indicator, created = offer_unknown(self, name, number, values, units)
         if indicator is None:
-            raise InputError(f"指标目录中没有“{name}”" if name else "「指标」不能为空")
+            raise InputError(f"指标目录中没有“{name}”（可选择新建该指标）" if name
+                             else "「指标」不能为空")
         period = self.period_of(values)
         label = f"{indicator.name}（{period.label}）"
         fields = self.parse(indicator, period, values)
@@ -464,12 +476,13 @@ class IndicatorImporter(RowImporter):
         self.duplicate(key, number)
         stored = self.stored.get(key)
         if stored is None:
-            if not fields:
+            if not fields and not created:
                 return RowResult(self.worksheet, number, UNCHANGED, label)
             values_row = {"indicator_id": indicator.id, "year": period.year,
                           "months": period.months, **fields}
-            return RowResult(self.worksheet, number, NEW, label,
-                             ops=(Op("indicator_values", new_id(), values_row, True),))
+            detail = f"新建指标“{indicator.name}”（{created_text(indicator)}）" if created else ""
+            return RowResult(self.worksheet, number, NEW, label, detail,
+                             ops=(*created, Op("indicator_values", new_id(), values_row, True)))
         changes = {k: v for k, v in fields.items() if not same(stored.get(k), v)}
         if not changes:
             return RowResult(self.worksheet, number, UNCHANGED, label)

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core import units
+from core.catalogue_columns import COLUMNS as CATALOGUE_COLUMNS
+from core.catalogue_columns import REQUIRED as CATALOGUE_REQUIRED
+from core.catalogue_columns import SHEET_TITLE as CATALOGUE_TITLE
 from core.derived import ENTERPRISE_FLAGS
 from core.enterprises import Enterprises, Honours
 from core.fields import Field
@@ -150,6 +153,10 @@ INDICATORS = Sheet("indicators", "指标", (
     Column("value", "本期数值", kind="number", width=12,
            synonyms=("数值", "本期值", "完成值", "实际完成", "本期完成", "完成数", "指标值")),
     Column("source", "来源", width=8, synonyms=("数据来源",)),
+    Column("month_value", "当月数值", kind="number", width=10,
+           synonyms=("当月", "本月", "当月数", "本月数值", "单月数值")),
+    Column("forecast", "预计值", kind="number", width=10,
+           synonyms=("预计", "预测", "预测值", "预计完成", "上报数", "预计数值")),
     Column("target_committed", "确保目标", kind="number", width=10,
            synonyms=("目标", "年度目标", "目标值")),
     Column("target_stretch", "奋斗目标", kind="number", width=10),
@@ -159,8 +166,13 @@ INDICATORS = Sheet("indicators", "指标", (
            synonyms=("去年同期", "上年值", "上年")),
     Column("change", "同比", width=16, importable=False,
            synonyms=("比上年增减", "同比增减")),
+    Column("official_growth", "公布增速", kind="number", width=9,
+           synonyms=("统计局增速", "官方增速", "公布增速(%)", "增速（公布）", "公布同比")),
+    Column("computed_change", "计算同比", width=16, importable=False),
     Column("rank", "排名", kind="int", width=6, synonyms=("位次", "名次")),
     Column("rank_scope", "排名范围", width=8),
+    Column("other_ranks", "其他排名", width=16, synonyms=("其他范围排名",)),
+    Column("refs", "参照值", width=20, synonyms=("参照", "对比值", "平均值")),
     Column("estimate", "预计数", kind="bool", width=6, synonyms=("是否预计",)),
     Column("note", "备注", width=24, synonyms=("说明",)),
     Column("reason", "超范围原因", width=16),
@@ -193,11 +205,18 @@ PLANS = Sheet("plans", "工作计划", (
     Column("evidence", "佐证材料", width=30),
 ), required=("section", "title"))
 
+# The indicator catalogue itself (core.catalogue_columns): imported and exported on its own
+# (core.exchange.catalogue_sheet), never guessed for a data workbook.
+CATALOGUE = Sheet("catalogue", CATALOGUE_TITLE, tuple(
+    Column(c.key, c.header, width=c.width, synonyms=c.synonyms, hidden=c.hidden)
+    for c in CATALOGUE_COLUMNS), required=CATALOGUE_REQUIRED)
+
 SHEETS: tuple[Sheet, ...] = (INDICATORS, PROJECTS, ENTERPRISES, HONOURS, SERVICES, PLANS)
-SHEET_BY_KIND = {sheet.kind: sheet for sheet in SHEETS}
-# Import order: enterprises first, so that the other sheets of the same file may name them;
-# plans after projects, whose new names their 推进项目 may give.
-IMPORT_ORDER = ("enterprises", "projects", "honours", "services", "indicators", "plans")
+SHEET_BY_KIND = {sheet.kind: sheet for sheet in (*SHEETS, CATALOGUE)}
+# Import order: the catalogue and enterprises first, so that the other sheets of the same file
+# may name them; plans after projects, whose new names their 推进项目 may give.
+IMPORT_ORDER = ("catalogue", "enterprises", "projects", "honours", "services", "indicators",
+                "plans")
 
 
 # -- recognising headers -------------------------------------------------------------------------
@@ -238,7 +257,7 @@ def _base(text: str) -> str:
 _LOOKUP: dict[str, dict[str, str]] = {
     sheet.kind: {_base(name): column.key for column in sheet.columns
                  for name in (column.header, *column.synonyms)}
-    for sheet in SHEETS
+    for sheet in (*SHEETS, CATALOGUE)
 }
 
 

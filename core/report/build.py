@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from core import clock
 from core.figures import missing_for
-from core.report import attachments, phrasing
+from core.report import attachments, conditions, phrasing
 from core.report.blocks import BLOCKS, block, chart_block
 from core.report.document import (
     LEVEL1,
@@ -36,6 +36,7 @@ from core.report.template import (
     HEADING1,
     HEADING2,
     TEXT,
+    FieldRef,
     Line,
     Literal,
     Problem,
@@ -60,8 +61,16 @@ def build(ledger: Ledger, period: Period, template: Template | str, *,
                       today=today or clock.today())
     problems: list[Problem] = []
     blocks: list[Block] = []
+    passages = conditions.Branches(context, problems)  # 【如果：…】 … on lines of their own
     for line in lines:
-        blocks.extend(_line_blocks(line, context, problems))
+        lone = line.lone_field
+        if line.kind == TEXT and lone is not None and lone.name in conditions.WORDS:
+            missing = passages.mark(lone)
+            if missing is not None:
+                blocks.append(Paragraph((missing,)))
+        elif passages.printing:
+            blocks.extend(_line_blocks(line, context, problems))
+    passages.close("文末")
     if problems:
         raise TemplateError(problems)
     # Charts chosen for the template and not placed by a 【图表：…】 line follow the text, then
@@ -76,7 +85,10 @@ def build(ledger: Ledger, period: Period, template: Template | str, *,
         note, pages = attachments.pages(names, context)
         body.append(note)
         rest.extend(pages)
-    return Document(tuple(_numbered(body + rest)), tuple(context.missing))
+    from core.editions import edition_label
+
+    return Document(tuple(_numbered(body + rest)), tuple(context.missing),
+                    edition=edition_label(ledger, period))
 
 
 def default_renderer(ledger: Ledger, period: Period) -> ChartRenderer:
@@ -103,8 +115,15 @@ def _line_blocks(line: Line, context: Context, problems: list[Problem]) -> list[
             problems.append(exc.problem)
             return []
     runs: list[Run] = []
+    phrases = conditions.Branches(context, problems)  # 【如果：…】…【结束】 inside the line
     for part in line.parts:
-        if isinstance(part, Literal):
+        if isinstance(part, FieldRef) and part.name in conditions.WORDS:
+            missing = phrases.mark(part)
+            if missing is not None:
+                runs.append(missing)
+        elif not phrases.printing:
+            continue
+        elif isinstance(part, Literal):
             runs.append(Run(part.text))
         elif part.name in BLOCKS:
             problems.append(part.problem(f"{part.source}要单独占一行"))
@@ -113,6 +132,7 @@ def _line_blocks(line: Line, context: Context, problems: list[Problem]) -> list[
                 runs.extend(inline(part, context))
             except FieldProblem as exc:
                 problems.append(exc.problem)
+    phrases.close("行末")
     if line.kind == TEXT:
         return [Paragraph(tuple(runs))]
     return [Heading(_LEVELS.get(line.kind, TITLE), tuple(runs))]

@@ -52,6 +52,7 @@ def add_commands(commands: Any) -> None:
                              "其余原样保留；此时 --out 须为 .docx")
     report.add_argument("--out", required=True, type=_output,
                         help="输出文件：.pdf .docx .html 或 .txt")
+    add_propose_marks(commands)
 
 
 @command("report")
@@ -106,4 +107,62 @@ def _report_from_word(args: argparse.Namespace, out: TextIO) -> int:
         print(f"尚缺 {len(filled.missing)} 项数据（文中显示为【未填：…】）：", file=sys.stderr)
         for label in filled.missing:
             print(label, file=sys.stderr)
+    return 0
+
+
+def add_propose_marks(commands: Any) -> None:
+    propose = commands.add_parser(
+        "propose-marks", help="把去年的总结（.docx）做成 Word 模板：建议把哪些数字标为【字段】"
+                              "（也可写作 report propose-marks）")
+    propose.add_argument("--db", required=True, type=Path, help="台账文件")
+    propose.add_argument("--year", type=_year, help="去年总结所写的年份（默认最近有数据的年份）")
+    propose.add_argument("--months", type=_months, help="月份范围（默认该年最近一期）")
+    propose.add_argument("source", type=Path, help="去年的总结（.docx）")
+    propose.add_argument("--out", required=True, type=Path, help="生成的 Word 模板（.docx）")
+    propose.add_argument("--accept",
+                         help="采纳哪些建议：all（全部只有一种可能的）或编号如 1,3,5；与两个"
+                              "数字相同的写 编号:第几种，如 4:2。不写则只列出建议、不生成文件")
+
+
+@command("propose-marks")
+def _propose_marks(args: argparse.Namespace, out: TextIO) -> int:
+    from core.ledger import Ledger
+    from core.report.mark_proposals import parse_accept, propose, write_marked
+
+    if args.out.suffix.lower() != ".docx":
+        print("错误：生成的模板须为 .docx", file=sys.stderr)
+        return 2
+    ledger = Ledger.open_for_reading(args.db)
+    try:
+        period = choose_period(ledger, args.year, args.months)
+        proposals = propose(ledger, period, args.source)
+        if not proposals:
+            print(f"“{args.source.name}”中没有与{period.label}台账数字相同的数字，未生成文件",
+                  file=out)
+            return 0
+        print(f"“{args.source.name}”中有 {len(proposals)} 处数字与{period.label}台账数字相同：",
+              file=out)
+        for proposal in proposals:
+            if proposal.ambiguous:
+                fields = "  ".join(f"{proposal.number}:{i} {c.field}"
+                                   for i, c in enumerate(proposal.choices, 1))
+                print(f"[{proposal.number}] {proposal.where}：{proposal.context}\n"
+                      f"      与 {len(proposal.choices)} 个数字相同，须指定：{fields}", file=out)
+            else:
+                print(f"[{proposal.number}] {proposal.where}：{proposal.context}"
+                      f" → {proposal.choices[0].field}", file=out)
+        if args.accept is None:
+            print("未生成文件：确认后用 --accept all 或 --accept 1,3,5 写出模板", file=out)
+            return 0
+        chosen = parse_accept(args.accept, proposals)
+        left = [p for p in proposals if p.ambiguous and p.number not in chosen]
+        result = write_marked(ledger, period, args.source, args.out, chosen)
+    finally:
+        ledger.close()
+    print(f"已标记 {result.marked} 处，模板写入：{result.path}", file=out)
+    if left:
+        print(f"{len(left)} 处与两个以上数字相同、未指定，未标记："
+              f"{'、'.join(str(p.number) for p in left)}", file=out)
+    for problem in result.skipped:
+        print(f"未标记：{problem}", file=sys.stderr)
     return 0

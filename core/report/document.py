@@ -137,6 +137,7 @@ Block = Heading | Paragraph | Table | Chart | Closing | AttachmentNote | Attachm
 class Document:
     blocks: tuple[Block, ...]
     missing: tuple[str, ...] = ()  # labels of the 【未填：…】 runs, in order, each once
+    edition: str = ""  # 草稿 / 第N版 (core.editions): every writer names it; '' names nothing
 
     @property
     def title(self) -> str:

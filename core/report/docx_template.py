@@ -30,11 +30,12 @@ from typing import TYPE_CHECKING, Any
 
 from core import clock
 from core.errors import InputError, LedgerError
+from core.report import conditions
 from core.report.attachments import project_values
 from core.report.blocks import BLOCKS
 from core.report.document import plain
 from core.report.language import FORM_SEPARATORS, Context, FieldProblem, inline
-from core.report.template import FieldRef, field_ref
+from core.report.template import FieldRef, Problem, field_ref
 from core.report.writers import replace_atomically
 
 if TYPE_CHECKING:
@@ -150,21 +151,28 @@ def _table_places(table: Any, where: str) -> Iterator[_Place]:
 # -- runs split inside a field ------------------------------------------------------------------
 def _join_split_fields(place: _Place, problems: list[str]) -> None:
     """Move every 【…】 that spans runs into the run holding its 【 (its formatting wins)."""
+    full = "".join(run.text for run in place.paragraph.runs)
+    if "【" in full:
+        gather(place, [match.span() for match in FIELD.finditer(full)], problems)
+
+
+def gather(place: _Place, spans: list[tuple[int, int]], problems: list[str]) -> bool:
+    """Move each span of the paragraph's text (offsets into its runs' joined text) into the
+    run holding its first character, whose formatting then covers it; the other runs keep
+    theirs. False (and a problem named) when a run to be changed holds a picture or a field:
+    then nothing is changed."""
     runs = place.paragraph.runs
     texts = [run.text for run in runs]
     full = "".join(texts)
-    if "【" not in full:
-        return
     owner = [index for index, text in enumerate(texts) for _char in text]
     changed = False
-    for match in FIELD.finditer(full):
-        start, end = match.span()
+    for start, end in spans:
         first = owner[start]
         if owner[end - 1] != first:
             owner[start:end] = [first] * (end - start)
             changed = True
     if not changed:
-        return
+        return True
     new_texts = [""] * len(runs)
     for char, index in zip(full, owner, strict=True):
         new_texts[index] += char
@@ -172,9 +180,9 @@ def _join_split_fields(place: _Place, problems: list[str]) -> None:
         if old == new:
             continue
         if any(child.tag.rsplit("}", 1)[-1] not in _TEXT_TAGS for child in run._r):
-            problems.append(f"{place.where}：字段“{old}”所在的文字含有图片或域，请删除后重新"
-                            "输入这个字段")
-            return
+            problems.append(f"{place.where}：“{old}”所在的文字含有图片或域，请删除后重新"
+                            "输入")
+            return False
     for run, old, new in zip(runs, texts, new_texts, strict=True):
         if old == new:
             continue
@@ -182,6 +190,7 @@ def _join_split_fields(place: _Place, problems: list[str]) -> None:
             run.text = new
         else:
             run._r.getparent().remove(run._r)
+    return True
 
 
 # -- filling -------------------------------------------------------------------------------------
@@ -220,15 +229,28 @@ def _fill(place: _Place, context: Context, problems: list[str], item: dict[str, 
           in_marked_row: bool = False) -> None:
     """Replace the fields of one paragraph: all but list fields (item None), or only the list
     fields, with `item`'s values."""
+    found: list[Problem] = []
+    branches = conditions.Branches(context, found)  # 【如果：…】…【否则】…【结束】 in the paragraph
     for run in place.paragraph.runs:
         text = run.text
         if "【" not in text:
+            if not branches.printing and text:
+                run.text = ""  # inside a branch that does not print
             continue
         pieces: list[str] = []
         last = 0
         for match in FIELD.finditer(text):
-            pieces.append(text[last:match.start()])
+            if branches.printing:
+                pieces.append(text[last:match.start()])
+            last = match.end()
             ref = field_ref(match[1])
+            if ref is not None and ref.name in conditions.WORDS and item is None:
+                missing = branches.mark(ref)
+                if missing is not None:
+                    pieces.append(missing.text)
+                continue
+            if not branches.printing:
+                continue
             if ref is None:
                 problems.append(f"{place.where}：空的字段【】")
                 pieces.append(match[0])
@@ -239,11 +261,13 @@ def _fill(place: _Place, context: Context, problems: list[str], item: dict[str, 
                 except FieldProblem as exc:
                     problems.append(f"{place.where}：{exc.problem.message}")
                     pieces.append(match[0])
-            last = match.end()
-        pieces.append(text[last:])
+        if branches.printing:
+            pieces.append(text[last:])
         new = "".join(pieces)
         if new != text:
             run.text = new
+    branches.close("段末")
+    problems.extend(f"{place.where}：{problem.message}" for problem in found)
 
 
 # -- repeating rows ------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ so it never lists a field the builder does not know, nor misses one it does)."""
 
 from __future__ import annotations
 
-from core.report import plan_fields
+from core.report import conditions, number_forms, number_style, plan_fields, project_fields
 from core.report.blocks import BLOCKS, NEEDS_OPTION
 from core.report.language import FORMS, GENERAL, LISTS
 
@@ -27,13 +27,29 @@ def guide() -> str:
           for form, description in FORMS.items()),
         "  .亿元 .万元 .万个 … 换算成另一个单位，如【技术合同交易额.亿元】",
         "  指标改名后，旧名称仍然可用。",
+        "  占比指标（指标目录中填了分子、分母）与其他指标写法相同，如【R&D经费投入强度】"
+        "【R&D经费投入强度.同比】；每期按分子 ÷ 分母计算，缺一项时显示为【未填】。",
+        "  新指标在“指标目录”中新增，或用 目录 → 从 Excel 导入 一次加入多个，加入后即可写进模板。",
+        f"  {number_style.DESCRIPTION}",
+        "  另一个期间：.全年 .上半年 .一季度 .前三季度 .1-N月 .上期，"
+        "如【规上工业总产值.全年.确保目标】",
+        "",
+        "指标的其他数：预计数、单月和单季、其他范围的排名、参照值",
+        *(f"  .{form} {description}" for form, description in number_forms.FORMS.items()),
+        *(f"  【{name}：…】 {description}" for name, description in number_forms.OPTIONS.items()),
+        "  例：【工业投资.上半年.预计】【工业投资.当月.同比】【工业增加值增速.排名.全省】"
+        "【工业增加值增速.比全市平均】",
         "",
         "名单：名称后加“：”和选项",
         *(f"  【{name}：…】 {description}" for name, description in LISTS.items()),
+        f"  {project_fields.DESCRIPTION}",
+        *(f"    .{form} {description}" for form, description in project_fields.FORMS.items()),
         "",
         "工作计划（按督办日期的完成情况）",
         *(f"  【{name}】 {description}" for name, description in plan_fields.GENERAL.items()),
         *(f"  【{name}：…】 {description}" for name, description in plan_fields.LISTS.items()),
+        "",
+        conditions.DESCRIPTION,
         "",
         "段落块：单独写在一行",
         *(f"  【{name}{'：…' if name in NEEDS_OPTION else ''}】 {description}"

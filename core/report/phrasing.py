@@ -22,6 +22,49 @@ def chinese_number(n: int) -> str:
     return f"{_DIGITS[tens] if tens > 1 else ''}十{_DIGITS[ones] if ones else ''}"
 
 
+_UNITS = ("", "十", "百", "千")
+
+
+def chinese_numeral(n: int) -> str:
+    """A whole number in Chinese numerals as documents write counts: 66 → 六十六, 105 → 一百零五,
+    1010 → 一千零一十, 20000 → 二万, 123456789 → 一亿二千三百四十五万六千七百八十九."""
+    if n < 0:
+        return f"负{chinese_numeral(-n)}"
+    if n < 100:
+        return chinese_number(n) if n else "零"
+    groups: list[int] = []
+    while n:
+        n, group = divmod(n, 10_000)
+        groups.append(group)
+    words = ""
+    zero_pending = False
+    for index in range(len(groups) - 1, -1, -1):
+        group = groups[index]
+        if group == 0:
+            zero_pending = bool(words)
+            continue
+        if words and (zero_pending or group < 1000):
+            words += "零"
+        words += _group_words(group) + ("", "万", "亿", "万亿")[index]
+        zero_pending = False
+    return words[1:] if words.startswith("一十") else words  # 十万, not 一十万
+
+
+def _group_words(group: int) -> str:
+    """0 < group < 10000, without a leading 零: 1010 → 一千零一十, 15 → 一十五."""
+    digits = [int(d) for d in f"{group:04d}"]
+    words, zero = "", False
+    for position, digit in enumerate(digits):
+        if digit == 0:
+            zero = bool(words)
+            continue
+        if zero:
+            words += "零"
+            zero = False
+        words += _DIGITS[digit] + _UNITS[3 - position]
+    return words
+
+
 def ordinal(n: int) -> str:
     """Ranks: 1 → 第一, 2 → 第二."""
     return f"第{chinese_number(n)}"

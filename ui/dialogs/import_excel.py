@@ -52,6 +52,8 @@ from core.exchange.layout import HEADER_SCAN_ROWS, SHEET_BY_KIND, SHEETS, Mappin
 from core.exchange.reading import ImportCancelled, Progress, RawSheet, RawWorkbook, read_workbook
 from core.ledger import Ledger
 from ui import messages
+from ui.background import running
+from ui.dialogs.unknown_names import UnknownNamesBox
 from ui.i18n import tr
 from ui.operations import Operations
 
@@ -313,10 +315,11 @@ def run_in_background(parent: QWidget | None, title: str,
         loop.quit()
 
     timer.timeout.connect(poll)
-    worker.start()
-    timer.start()
-    loop.exec()
-    worker.join()
+    with running(title):  # the main window waits for it before closing
+        worker.start()
+        timer.start()
+        loop.exec()
+        worker.join()
     dialog.close()
     dialog.deleteLater()
     error = outcome.get("error")
@@ -354,6 +357,7 @@ class ImportDialog(QDialog):
             page = SheetPage(sheet, guessed.get(sheet.title), self.schedule_preview, self)
             self.pages[sheet.title] = page
             self.tabs.addTab(page, sheet.title)
+        self.unknown = UnknownNamesBox(self.schedule_preview, self)
         self.notes = QLabel(self)
         self.notes.setWordWrap(True)
         self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -377,6 +381,7 @@ class ImportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(year_row)
         layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.unknown)
         layout.addWidget(self.notes)
         layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
@@ -394,12 +399,12 @@ class ImportDialog(QDialog):
         self._timer.start(0)
 
     def _dry_run(self, mappings: dict[str, Mapping | None], year: int,
-                 progress: Progress) -> ImportPlan:
+                 progress: Progress, create: dict[str, str] | None = None) -> ImportPlan:
         """In the worker: the dry run through a read-only connection of its own."""
         reader = Ledger.reader(self.ledger.path)
         try:
             return preview(reader, self.workbook, mappings=mappings, year=year,
-                           progress=progress)
+                           progress=progress, create=create)
         finally:
             reader.close()
 
@@ -409,11 +414,12 @@ class ImportDialog(QDialog):
             return
         mappings = {title: page.mapping() for title, page in self.pages.items()}
         year = self.year.value()
+        create = self.unknown.choices()
         failure: list[LedgerError] = []
 
         def dry_run(progress: Progress) -> ImportPlan | None:
             try:
-                return self._dry_run(mappings, year, progress)
+                return self._dry_run(mappings, year, progress, create)
             except ImportCancelled:
                 raise
             except LedgerError as exc:  # shown in the dialog, not in a message box
@@ -443,6 +449,7 @@ class ImportDialog(QDialog):
             self.summary.setText(exc.message)
             self.import_button.setEnabled(False)
             return
+        self.unknown.show_names(self.plan.unknown)
         for sheet in self.plan.sheets:
             self.pages[sheet.title].show_plan(sheet.results, sheet.skipped)
         self.notes.setText("\n".join(f"· {note}" for note in self.plan.notes))
@@ -464,18 +471,46 @@ class ImportDialog(QDialog):
         return text + tr("点“导入”后先自动备份台账，再一次写入全部内容；可以用“撤销”整体撤回。")
 
     def apply(self) -> None:
+        """导入: the writing runs off the window's thread through a connection of its own, with
+        progress and 取消 (before the commit: the ledger stays exactly as it was)."""
         plan = self.plan
-        if plan is None or not plan.can_apply:
+        if plan is None or not plan.can_apply or self._busy:
             return
+        if self.ledger.readonly:  # the companion could write what the window may not
+            messages.warn(self, f"台账以只读方式打开（{self.ledger.readonly_reason}），不能导入")
+            return
+        path = self.ledger.path
+        failure: list[LedgerError] = []
 
-        def write() -> Any:
-            self.imported = apply_import(self.ledger, plan)
-            return self.imported.change
+        def write(progress: Progress) -> ImportResult | None:
+            try:
+                companion = Ledger.companion(path)
+                try:
+                    return apply_import(companion, plan, progress)
+                finally:
+                    companion.close()
+            except ImportCancelled:
+                raise
+            except LedgerError as exc:  # shown once, below
+                failure.append(exc)
+                return None
 
+        self._busy = True
+        self.import_button.setEnabled(False)
         try:
-            self.ops.apply(write)
-        except LedgerError as exc:
-            messages.warn(self, exc.message)
-            self.refresh()
+            result = run_in_background(self, tr("正在导入"), write)
+        finally:
+            self._busy = False
+        if result is None:
+            self.ledger.invalidate()  # a failed or cancelled write changed nothing; be sure
+            if failure:
+                messages.warn(self, failure[0].message)
+                self.refresh()
+            else:
+                self.summary.setText(tr("导入已取消，台账未作任何修改。"))
+                self.import_button.setEnabled(self.plan is not None and self.plan.can_apply)
             return
+        self.ledger.invalidate()  # written through the companion connection
+        self.imported = result
+        self.ops.apply(lambda: result.change)
         self.accept()

@@ -13,6 +13,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from core.catalogue import Indicator
+from core.kinds import GROWTH_DECIMALS, number_text, other_ranks_text
 from core.metrics import SOURCE_LABELS, Figure
 from core.pacing import gap_words, paced_gap
 from core.periods import Period
@@ -35,9 +36,26 @@ COLUMNS = (
             tip="有上年同期记录时取自记录（只读）；没有时可直接填写，填写的数优先于台账计算"),
      "last_year_value"),
     (Column("change", tr("同比"), 15, editable=False,
-            tip="计数和金额为增长/下降百分比；增速和占比为提高/回落的百分点"), None),
+            tip="计数和金额为增长/下降百分比；增速和占比为提高/回落的百分点；"
+                "填了公布增速时用公布增速，标“（公布）”，计算的同比见“计算同比”"), None),
+    (Column("official_growth", tr("公布增速"), 8, numeric=True,
+            tip="统计局公布的增速（%），填写后同比一律用它；计数和金额才有"), "official_growth"),
+    (Column("computed_change", tr("计算同比"), 13, editable=False,
+            tip="填了公布增速时，按本期数值和上年同期计算的同比（仅供对照，总结用公布增速）"),
+     None),
+    (Column("month_value", tr("当月数值"), 9, numeric=True,
+            tip="本期最后一个月的单月数（如1-5月的5月当月数）；不填时，计数和金额按"
+                "累计数相减得出"), "month_value"),
+    (Column("forecast", tr("预计值"), 9, numeric=True,
+            tip="尚未统计完的预计数（预测、上报数）；实际数填入后总结用实际数，预计值保留，"
+                "模板中用【名称.预计】打印"), "forecast"),
     (Column("rank", tr("排名"), 6, numeric=True, tip="可填 3、第3 或 第三"), "rank"),
     (Column("rank_scope", tr("排名范围"), 7, tip="如 城区、全市、全省"), "rank_scope"),
+    (Column("other_ranks", tr("其他排名"), 17,
+            tip="指标目录所列其他排名范围中的排名，如 全省第12、全国第30"), "other_ranks"),
+    (Column("refs", tr("参照值"), 23,
+            tip="全市平均、全省平均或标杆值，如 全市平均6.1、全省平均5.8（本指标的单位）"),
+     "refs"),
     (Column("source", tr("来源"), 8, editable=False,
             tip="填报 / 自动计算（由台账记录得出）/ 手工修正（覆盖了自动计算值）/ 未填"), None),
     (Column("note", tr("备注"), 12), "note"),
@@ -51,9 +69,20 @@ SECTION_BACKGROUND = QColor("#e8eef7")
 
 
 def change_text(figure: Figure) -> str:
-    """同比 in the kind's words (core.kinds), the same the summary prints."""
+    """同比 in the kind's words (core.kinds), the same the summary prints; when it is the
+    official growth rate, marked so, with the computed one beside it."""
     verdict = figure.versus
-    return "" if verdict is None else verdict.words
+    if verdict is None:
+        return ""
+    return f"{verdict.words}（公布）" if figure.growth_source == "official" else verdict.words
+
+
+def computed_change_text(figure: Figure) -> str:
+    """The computed 同比 beside an official growth rate (blank when that is not used)."""
+    if figure.growth_source != "official":
+        return ""
+    computed = figure.computed_versus
+    return computed.words if computed is not None else "缺上年同期"
 
 
 def history_text(figure: Figure) -> str:
@@ -150,7 +179,17 @@ class IndicatorsModel(LedgerTableModel):
                 return "、".join(figure.items)
             if indicator.kind == "text":
                 return figure.text
+            if figure.value is None and figure.forecast is not None:
+                return f"（预计{indicator.format(figure.forecast)}）"
             return indicator.format(figure.value)
+        if key in ("month_value", "forecast"):
+            return indicator.format(getattr(figure, key))
+        if key == "official_growth":
+            return number_text(figure.official_growth, GROWTH_DECIMALS)
+        if key == "other_ranks":
+            return other_ranks_text(dict(figure.other_ranks))
+        if key == "refs":
+            return figure.kind.references_text(indicator, dict(figure.refs))
         if key == "unit":
             return indicator.unit or ("名单" if indicator.kind == "list" else "")
         if key in ("target_committed", "target_stretch"):
@@ -164,6 +203,8 @@ class IndicatorsModel(LedgerTableModel):
             return "" if gap is None else gap_words(gap)
         if key == "change":
             return change_text(figure)
+        if key == "computed_change":
+            return computed_change_text(figure)
         if key == "rank":
             return "" if figure.rank is None else f"第{figure.rank}"
         if key == "rank_scope":
@@ -190,6 +231,8 @@ class IndicatorsModel(LedgerTableModel):
         figure = self.figure_of(row)
         if figure is None:
             return None
+        if column.key == "value" and figure.value is None and figure.forecast is not None:
+            return MISSING  # a forecast only: no actual yet
         if column.key in ("value", "source"):
             colour = {"overridden": OVERRIDDEN, "derived": DERIVED}.get(figure.source)
             if column.key == "source" and figure.missing:
@@ -226,6 +269,8 @@ class IndicatorsModel(LedgerTableModel):
         if column.key in ("target_committed", "target_stretch") \
                 and figure.target_source == "annual":
             return "全年目标（本期未单独填写目标时，各期通用）；在此填写即为本期自己的目标"
+        if column.key == "change" and figure.growth_source == "official":
+            return "用的是公布增速（统计局数）；按本期数值和上年同期计算的同比见“计算同比”"
         if column.key == "note" and figure.note:
             return figure.note
         return column.tip
@@ -246,6 +291,8 @@ class IndicatorsModel(LedgerTableModel):
             lines.append(f"超范围原因：{figure.reason}")
         if figure.estimate:
             lines.append("本期数值为预计数")
+        if figure.value is None and figure.forecast is not None:
+            lines.append("尚无实际数，括号中为预计值；实际数填入后以实际数为准，预计值保留")
         return "\n".join(lines)
 
     def data(self, index: QModelIndex | QPersistentModelIndex,

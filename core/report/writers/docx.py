@@ -58,6 +58,13 @@ def write(document: Document, path: Path) -> None:
     word.settings.odd_and_even_pages_header_footer = True
     _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
     _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
+    if document.edition:  # in the page header, on every printed page
+        from core.report.writers.text import edition_line
+
+        for header in (section.header, section.even_page_header):
+            header.is_linked_to_previous = False
+            header.paragraphs[0].text = edition_line(document.edition)
+            header.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     properties = word.core_properties
     properties.title, properties.author, properties.last_modified_by = (
         document.title, APP_TITLE, APP_TITLE)

@@ -91,7 +91,8 @@ def model(document: Document) -> dict[str, Any]:
                                               for cells in _rows(part))})
             runs = [cell for part in block.body for cells in _rows(part) for cell in cells]
         figures += [_figure(run, number) for run in runs if run.mark is not None]
-    return {"title": document.title, "missing": list(document.missing), "figures": figures,
+    return {"title": document.title, "edition": document.edition,
+            "missing": list(document.missing), "figures": figures,
             "blocks": blocks, "charts": charts}
 
 

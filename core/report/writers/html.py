@@ -38,6 +38,7 @@ _STYLE = f"""
 @page {{ size: A4; margin: 37mm 26mm 35mm 28mm; }}
 body {{ max-width: 156mm; margin: 2em auto; color: #000; font-family: {_faces("body")};
        font-size: 16pt; line-height: 28.95pt; }}
+p.edition {{ text-align: right; text-indent: 0; font-size: 12pt; margin: 0; }}
 h1 {{ font-family: {_faces("title")}; font-size: 22pt; font-weight: normal; text-align: center;
       line-height: 1.5; margin: 0 0 28.95pt; }}
 h2, h3, p {{ font-size: 16pt; font-weight: normal; text-indent: 2em; margin: 0; }}
@@ -115,6 +116,10 @@ def _closing(block: Closing) -> list[str]:
 
 def render(document: Document) -> str:
     body: list[str] = []
+    if document.edition:
+        from core.report.writers.text import edition_line
+
+        body.append(f'<p class="edition">{escape(edition_line(document.edition))}</p>')
     for block in document.blocks:
         body += _block(block)
     return (

@@ -36,7 +36,14 @@ def render(document: Document) -> str:
     lines: list[str] = []
     for block in document.blocks:
         lines += _lines(block)
+    if document.edition:
+        lines += ["", f"（{edition_line(document.edition)}）"]
     return "\r\n".join(lines) + "\r\n"
+
+
+def edition_line(edition: str) -> str:
+    """How a printout names its edition: 版本：草稿 / 版本：第1版（上报版）."""
+    return f"版本：{edition}" + ("" if edition == "草稿" else "（上报版）")
 
 
 def _lines(block: Block) -> list[str]:

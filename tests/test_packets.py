@@ -1,0 +1,408 @@
+"""报送: filing units, fill-in packets, their return and merging it, as three units would."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core import packets
+from core.cli import main
+from core.errors import ConflictError, InputError, NotFoundError, PacketRefused
+from core.filing_units import FilingUnits
+from core.ledger import Ledger
+from core.periods import Period
+from tests.helpers import dump
+
+PERIOD = Period(2026, 6)
+# who fills what: 工业科 two indicators and the service records, 科技科 two, the 街道 one
+PLAN = {
+    "工业科": (["规上工业总产值", "规上工业增加值增速"], ["services"]),
+    "科技科": (["技术合同交易额", "高新技术企业数"], []),
+    "星河街道": (["双创大赛报名企业数"], ["services"]),
+}
+
+
+def _names(ledger: Ledger) -> set[str]:
+    return {i.name for i in ledger.catalogue.all()}
+
+
+def _setup_units(ledger: Ledger) -> None:
+    units = FilingUnits(ledger)
+    for name, (indicators, tables) in PLAN.items():
+        units.add(name, kind="街道" if name.endswith("街道") else "科室")
+        units.assign(name, PERIOD, indicators=indicators, tables=tables, due="2026-07-05")
+
+
+def _figure(ledger: Ledger, name: str, field: str = "value") -> Any:
+    row = ledger.query(
+        f"SELECT v.{field} AS f FROM indicator_values v JOIN indicators i ON i.id ="
+        " v.indicator_id WHERE i.name = ? AND v.year = ? AND v.months = ?",
+        (name, PERIOD.year, PERIOD.months))
+    return row[0]["f"] if row else None
+
+
+def _fill(packet: Path, edits: dict[str, dict[str, str]], services: int = 0) -> None:
+    """What the unit does in its own WorkLedger: open the packet, type, close."""
+    with Ledger.open(packet) as unit:
+        for name, fields in edits.items():
+            for field, value in fields.items():
+                unit.metrics.set(name, PERIOD, field, value)
+        if services:
+            enterprise = unit.query("SELECT name FROM enterprises ORDER BY name LIMIT 1")[0]
+            unit.services.add_many([
+                {"date": f"2026-0{1 + n % 6}-1{n % 9}", "enterprise": enterprise["name"],
+                 "kind": "走访", "person_times": 1 + n, "description": f"{packet.stem}走访{n}"}
+                for n in range(services)])
+
+
+def _state(ledger: Ledger) -> dict[str, list[tuple[Any, ...]]]:
+    """The ledger's content without times, ids of bookkeeping rows, audit and receipts."""
+    return {
+        "values": sorted(ledger.conn.execute(
+            "SELECT indicator_id, year, months, value, text_value, target_committed, note,"
+            " reason FROM indicator_values").fetchall(), key=repr),
+        "services": sorted(ledger.conn.execute(
+            "SELECT id, date, enterprise_id, kind, person_times, description FROM services"
+        ).fetchall(), key=repr),
+    }
+
+
+@pytest.fixture
+def bureau(demo: Ledger) -> Ledger:
+    assert set(name for names, _ in PLAN.values() for name in names) <= _names(demo)
+    _setup_units(demo)
+    return demo
+
+
+# -- units --------------------------------------------------------------------
+def test_units_and_assignments(bureau: Ledger) -> None:
+    units = FilingUnits(bureau)
+    assert [u.name for u in units.all()] == ["工业科", "科技科", "星河街道"]  # 科室 first
+    got = units.assignment("工业科", PERIOD)
+    assert {bureau.catalogue.get(i).name for i in got.indicator_ids} == set(PLAN["工业科"][0])
+    assert got.tables == ("services",) and got.due == "2026-07-05"
+    assert units.assignment("工业科", Period(2026, 7)).empty
+    assert len(units.assignments(PERIOD)) == 3
+    with pytest.raises(ConflictError, match="已有名为"):
+        units.add(" 工业科 ")
+    with pytest.raises(InputError, match="类别"):
+        units.add("信息科", kind="处室")
+    with pytest.raises(InputError, match="名称"):
+        units.add("   ")
+    with pytest.raises(ConflictError, match="已由工业科填报"):  # one figure, one source
+        units.assign("科技科", PERIOD, indicators=["规上工业总产值"])
+    with pytest.raises(InputError, match="记录表"):
+        units.assign("科技科", PERIOD, tables=["projects"])
+    with pytest.raises(NotFoundError, match="没有名为“信息科”"):
+        units.assign("信息科", PERIOD, indicators=["规上工业总产值"])
+    change = units.unassign("工业科", PERIOD, tables=["services"])
+    assert units.assignment("工业科", PERIOD).tables == ()
+    bureau.revert(change)
+    assert units.assignment("工业科", PERIOD).tables == ("services",)
+
+
+def test_a_v4_ledger_gets_a_ledger_id(tmp_path: Path) -> None:
+    source = Path(__file__).parent / "data" / "ledger-v4.db"
+    target = tmp_path / "张三" / "旧台账.db"
+    target.parent.mkdir()
+    shutil.copyfile(source, target)
+    with Ledger.open(target) as ledger:
+        assert packets.ledger_id(ledger)
+        assert ledger.scalar("SELECT count(*) FROM filing_units") == 0
+
+
+# -- the three units --------------------------------------------------------------------
+def _issue_all(bureau: Ledger, folder: Path) -> dict[str, Path]:
+    return {name: packets.issue(bureau, name, PERIOD, folder / f"{name}填报包𠮷.wlp").path
+            for name in PLAN}
+
+
+def test_a_packet_is_a_ledger_of_the_units_part(bureau: Ledger, tmp_path: Path) -> None:
+    path = packets.issue(bureau, "科技科", PERIOD, tmp_path / "张三" / "科技科.wlp").path
+    with Ledger.open(path, readonly=True) as unit:
+        info = packets.packet_info(unit)
+        assert info is not None and info.unit == "科技科" and info.period == PERIOD
+        assert _names(unit) == set(PLAN["科技科"][0])  # only its part
+        last_year = unit.query("SELECT count(*) AS n FROM indicator_values WHERE year = 2025")
+        assert last_year[0]["n"] > 0  # last year's values for checking
+        assert unit.scalar("SELECT count(*) FROM services") == 0  # not its table
+        indicator = unit.catalogue.find("技术合同交易额")
+        ours = bureau.catalogue.find("技术合同交易额")
+        assert indicator is not None and ours is not None and indicator.id == ours.id
+        assert (indicator.soft_min, indicator.soft_max) == (ours.soft_min, ours.soft_max)
+    with pytest.raises(InputError, match="已存在"):
+        packets.issue(bureau, "科技科", PERIOD, path)
+    with pytest.raises(InputError, match="没有分配填报内容"):
+        packets.issue(bureau, "科技科", Period(2026, 7), tmp_path / "x.wlp")
+
+
+def test_three_units_fill_return_and_merge_with_one_conflict(bureau: Ledger,
+                                                             tmp_path: Path) -> None:
+    folder = tmp_path / "张三" / "桌面"
+    issued = _issue_all(bureau, folder)
+    before_note = _figure(bureau, "规上工业总产值", "note")
+    _fill(issued["工业科"], {"规上工业总产值": {"value": "3210", "note": "工业科核实"},
+                            "规上工业增加值增速": {"value": "6.1"}}, services=3)
+    _fill(issued["科技科"], {"技术合同交易额": {"value": "12.5"}})
+    _fill(issued["星河街道"], {"双创大赛报名企业数": {"value": "42"}}, services=2)
+    returns = {name: packets.make_return(path, folder / f"{name}报送包.wlp").path
+               for name, path in issued.items()}
+    bureau.metrics.set("规上工业总产值", PERIOD, "note", "局里改的")  # the same value, meanwhile
+
+    for name in ("科技科", "星河街道"):
+        plan = packets.preview(bureau, returns[name])
+        assert not plan.conflicts
+        result = packets.apply_merge(bureau, plan)
+        assert result.backup.exists() and name in bureau.scalar(
+            "SELECT label FROM audit ORDER BY id DESC LIMIT 1")
+    assert _figure(bureau, "技术合同交易额") == 12.5
+    assert _figure(bureau, "双创大赛报名企业数") == 42
+    assert bureau.scalar("SELECT count(*) FROM services WHERE description LIKE '星河街道%'") == 2
+
+    plan = packets.preview(bureau, returns["工业科"])
+    conflict, = plan.conflicts
+    assert (conflict.what, conflict.field) == ("指标“规上工业总产值”", "note")
+    assert (conflict.base, conflict.theirs, conflict.ours) == (before_note, "工业科核实",
+                                                               "局里改的")
+    assert conflict.who and conflict.when.startswith("20")
+    assert plan.count(packets.NEW) >= 3 and plan.count(packets.CHANGED) >= 2
+    state = dump(bureau.conn)
+    with pytest.raises(InputError, match="1 处冲突尚未选择"):
+        packets.apply_merge(bureau, plan)
+    assert dump(bureau.conn) == state  # nothing changes until chosen
+    result = packets.apply_merge(bureau, plan, take={conflict.key: packets.OURS})
+    assert result.kept == 1
+    assert _figure(bureau, "规上工业总产值", "note") == "局里改的"
+    assert _figure(bureau, "规上工业总产值") == 3210
+    assert _figure(bureau, "规上工业增加值增速") == 6.1
+    assert bureau.scalar("SELECT count(*) FROM services WHERE description LIKE '工业科%'") == 3
+    bureau.revert(result.change)  # undoable in one step
+    assert _figure(bureau, "规上工业增加值增速") != 6.1
+    assert bureau.scalar("SELECT count(*) FROM services WHERE description LIKE '工业科%'") == 0
+
+
+def test_taking_theirs_for_all(bureau: Ledger, tmp_path: Path) -> None:
+    path = packets.issue(bureau, "科技科", PERIOD, tmp_path / "科技科.wlp").path
+    _fill(path, {"技术合同交易额": {"value": "9.5"}})
+    back = packets.make_return(path, tmp_path / "回.wlp").path
+    bureau.metrics.set("技术合同交易额", PERIOD, "value", "8")
+    plan = packets.preview(bureau, back)
+    assert [(c.theirs, c.ours) for c in plan.conflicts] == [(9.5, 8.0)]
+    packets.apply_merge(bureau, plan, take_all=packets.THEIRS)
+    assert _figure(bureau, "技术合同交易额") == 9.5
+
+
+def test_replay_changes_nothing(bureau: Ledger, tmp_path: Path) -> None:
+    path = packets.issue(bureau, "科技科", PERIOD, tmp_path / "科技科.wlp").path
+    _fill(path, {"技术合同交易额": {"value": "9.5"}})
+    back = packets.make_return(path, tmp_path / "回.wlp").path
+    packets.apply_merge(bureau, packets.preview(bureau, back))
+    state = dump(bureau.conn)
+    again = packets.preview(bureau, back)
+    assert again.already.startswith("该报送包已于")
+    with pytest.raises(ConflictError, match="导入过"):
+        packets.apply_merge(bureau, again)
+    # the same changes exported once more: every value is already so
+    second = packets.make_return(path, tmp_path / "再回.wlp").path
+    plan = packets.preview(bureau, second)
+    assert plan.count(packets.UNCHANGED) == len(plan.items) and not plan.ops
+    assert dump(bureau.conn) == state
+
+
+def _damage(path: Path, how: str) -> None:
+    data = bytearray(path.read_bytes())
+    if how == "truncated":  # a USB stick pulled out while copying
+        data = data[:len(data) // 2]
+    elif how == "header":
+        data[:100] = bytes(100)
+    else:  # bytes of the changeset itself flipped (bit rot)
+        changeset = packets.read_return(path).changeset
+        spot = data.find(changeset[:32]) + len(changeset) // 2
+        data[spot:spot + 8] = bytes(b ^ 0xFF for b in data[spot:spot + 8])
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("how", ["truncated", "header", "changeset"])
+def test_a_damaged_packet_changes_nothing(bureau: Ledger, tmp_path: Path, how: str) -> None:
+    path = packets.issue(bureau, "工业科", PERIOD, tmp_path / "工业科.wlp").path
+    _fill(path, {"规上工业总产值": {"value": "3210"}}, services=5)
+    back = packets.make_return(path, tmp_path / "回.wlp").path
+    _damage(back, how)
+    state = dump(bureau.conn)
+    with pytest.raises(PacketRefused, match="损坏"):
+        packets.preview(bureau, back)
+    assert dump(bureau.conn) == state
+    assert main(["packet", "apply", "--db", str(bureau.path), str(back), "--apply"]) == 1
+
+
+def test_a_tampered_packet_is_refused(bureau: Ledger, tmp_path: Path) -> None:
+    path = packets.issue(bureau, "科技科", PERIOD, tmp_path / "科技科.wlp").path
+    _fill(path, {"技术合同交易额": {"value": "9.5"}})
+    back = packets.make_return(path, tmp_path / "回.wlp").path
+    conn = sqlite3.connect(back)
+    conn.execute("UPDATE return_packet SET value = replace(value, 'root', 'boss')"
+                 " WHERE key = 'meta'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(PacketRefused, match="校验不符"):
+        packets.preview(bureau, back)
+
+
+def test_foreign_packets_are_refused(bureau: Ledger, tmp_path: Path) -> None:
+    ledger_path = tmp_path / "李四" / "别的局台账.db"
+    with Ledger.open(ledger_path) as other:  # another bureau's ledger, same units
+        _setup_units(other)
+        path = packets.issue(other, "科技科", PERIOD, tmp_path / "别处.wlp").path
+    _fill(path, {"技术合同交易额": {"value": "9.5"}})
+    back = packets.make_return(path, tmp_path / "别处回.wlp").path
+    with pytest.raises(PacketRefused, match="另一个台账"):
+        packets.preview(bureau, back)
+    ours = packets.issue(bureau, "科技科", PERIOD, tmp_path / "科技科.wlp").path
+    _fill(ours, {"技术合同交易额": {"value": "9.5"}})
+    mine = packets.make_return(ours, tmp_path / "回.wlp").path
+    with pytest.raises(PacketRefused, match="2026年1-6月的报送包，不是2026年1-5月"):
+        packets.preview(bureau, mine, period=Period(2026, 5))
+    with pytest.raises(PacketRefused, match="不是报送包"):  # the fill-in packet itself
+        packets.preview(bureau, ours)
+    with pytest.raises(PacketRefused, match="不是填报包"):
+        packets.make_return(ledger_path, tmp_path / "x.wlp")
+    with Ledger.open(ours) as unit, pytest.raises(PacketRefused, match="这是一个填报包"):
+        packets.preview(unit, mine)
+
+
+def test_changes_outside_the_units_part_are_not_merged(bureau: Ledger, tmp_path: Path) -> None:
+    path = packets.issue(bureau, "科技科", PERIOD, tmp_path / "科技科.wlp").path
+    with Ledger.open(path) as unit:
+        unit.metrics.set("技术合同交易额", PERIOD.previous_year(), "note", "改了去年")
+    back = packets.make_return(path, tmp_path / "回.wlp").path
+    plan = packets.preview(bureau, back)
+    assert [i.status for i in plan.items] == [packets.OUTSIDE] and not plan.ops
+
+
+# -- the CLI --------------------------------------------------------------------
+def _run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    return main(list(argv), out=out), out.getvalue()
+
+
+def test_cli_issue_return_apply(demo_path: Path, tmp_path: Path,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(demo_path)
+    assert _run("unit", "add", "--db", db, "科技科")[0] == 0
+    assert _run("unit", "assign", "--db", db, "--unit", "科技科", "--year", "2026",
+                "--months", "1-6", "--indicator", "技术合同交易额")[0] == 0
+    packet = tmp_path / "张三" / "𠮷" / "科技科.wlp"
+    packet.parent.mkdir(parents=True)
+    code, text = _run("packet", "issue", "--db", db, "--unit", "科技科", "--year", "2026",
+                      "--months", "1-6", "--out", str(packet))
+    assert code == 0 and "科技科" in text
+    _fill(packet, {"技术合同交易额": {"value": "9.5"}})
+    back = packet.with_name("回.wlp")
+    assert _run("packet", "return", "--db", str(packet), "--out", str(back))[0] == 0
+    with Ledger.open(demo_path) as ledger:
+        ledger.metrics.set("技术合同交易额", PERIOD, "value", "8")
+    code, text = _run("packet", "apply", "--db", db, str(back))
+    assert code == 0 and "冲突" in text and "报送 9.5" in text and "台账现值 8" in text
+    code, _text = _run("packet", "apply", "--db", db, str(back), "--apply")
+    assert code == 1 and "冲突尚未选择" in capsys.readouterr().err
+    number = text.split("[")[1].split("]")[0]
+    code, text = _run("packet", "apply", "--db", db, str(back), "--apply",
+                      "--take", f"{number}=theirs")
+    assert code == 0 and "已导入" in text
+    code, text = _run("packet", "apply", "--db", db, str(back))
+    assert code == 0 and "导入过" in text
+    with Ledger.open(demo_path, readonly=True) as ledger:
+        assert _figure(ledger, "技术合同交易额") == 9.5
+
+
+# -- merging commutes --------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def returned(tmp_path_factory: pytest.TempPathFactory, demo_template: Path
+             ) -> tuple[Path, list[Path]]:
+    folder = tmp_path_factory.mktemp("报送")
+    base = folder / "台账.db"
+    shutil.copyfile(demo_template, base)
+    with Ledger.open(base) as ledger:
+        _setup_units(ledger)
+        issued = _issue_all(ledger, folder)
+    _fill(issued["工业科"], {"规上工业总产值": {"value": "3210", "note": "核实"}}, services=4)
+    _fill(issued["科技科"], {"技术合同交易额": {"value": "12.5"},
+                            "高新技术企业数": {"value": "77"}})
+    _fill(issued["星河街道"], {"双创大赛报名企业数": {"value": "42"}}, services=3)
+    return base, [packets.make_return(path, folder / f"{name}回.wlp").path
+                  for name, path in issued.items()]
+
+
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order=st.permutations([0, 1, 2]), size=st.integers(1, 3))
+def test_any_order_of_non_conflicting_packets_gives_the_same_ledger(
+        returned: tuple[Path, list[Path]], tmp_path: Path, order: list[int], size: int) -> None:
+    base, backs = returned
+    chosen = order[:size]
+    states = []
+    for attempt, sequence in enumerate((sorted(chosen), chosen)):
+        copy = tmp_path / f"{attempt}-{'-'.join(map(str, chosen))}" / "台账.db"
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(base, copy)
+        with Ledger.open(copy) as ledger:
+            for index in sequence:
+                packets.apply_merge(ledger, packets.preview(ledger, backs[index]))
+            states.append(_state(ledger))
+    assert states[0] == states[1]
+
+
+def test_several_returns_at_once_are_one_backup_and_one_undo(bureau: Ledger,
+                                                             tmp_path: Path) -> None:
+    issued = _issue_all(bureau, tmp_path)
+    _fill(issued["工业科"], {"规上工业总产值": {"value": "3210"}}, services=3)
+    _fill(issued["科技科"], {"技术合同交易额": {"value": "12.5"}})
+    _fill(issued["星河街道"], {"双创大赛报名企业数": {"value": "42"}}, services=2)
+    backs = [packets.make_return(path, tmp_path / f"{name}回.wlp").path
+             for name, path in issued.items()]
+    state = _state(bureau)
+    bureau.metrics.set("技术合同交易额", PERIOD, "value", "8")  # a conflict in the second
+    with pytest.raises(InputError, match="冲突尚未选择"):
+        packets.apply_many(bureau, backs)
+    assert _figure(bureau, "规上工业总产值") != 3210  # the first one was rolled back too
+    batch = packets.apply_many(bureau, [*backs, backs[0]], take_all=packets.OURS)
+    assert [path for path, _ in batch.merged] == backs and batch.skipped[0][0] == backs[0]
+    assert _figure(bureau, "规上工业总产值") == 3210 and _figure(bureau, "技术合同交易额") == 8
+    assert bureau.scalar("SELECT count(*) FROM services WHERE description LIKE '%走访%'"
+                         " AND description LIKE '%填报包%'") == 5
+    bureau.revert(batch.change)  # one undo step for all three
+    assert _figure(bureau, "规上工业总产值") != 3210
+    bureau.metrics.set("技术合同交易额", PERIOD, "value", None)
+    assert _state(bureau)["services"] == state["services"]
+    bureau.close()  # the command opens it itself
+    out = io.StringIO()
+    assert main(["packet", "apply", "--db", str(bureau.path), *map(str, backs), "--apply",
+                 "--take", "theirs"], out=out) == 0
+    assert out.getvalue().count("已导入") == 3
+
+
+def test_update_many_is_update_row_by_row(demo: Ledger) -> None:
+    rows = demo.query("SELECT id, value FROM indicator_values WHERE year = 2026 LIMIT 40")
+    edits = [(r["id"], {"value": (r["value"] or 0) + n % 3, "note": "批量" if n % 2 else ""})
+             for n, r in enumerate(rows)]
+    with demo.write("批量") as writer:
+        changed = writer.update_many("indicator_values", edits)
+    bulk = {r.row_id: r.after for r in writer.change.rows}
+    demo.revert(writer.change)
+    with demo.write("逐条") as writer:
+        one_by_one = sum(writer.update("indicator_values", row_id, values)
+                         for row_id, values in edits)
+    single = {r.row_id: r.after for r in writer.change.rows}
+    assert changed == one_by_one == len(bulk)
+
+    def strip(row: dict[str, Any] | None) -> dict[str, Any]:
+        return {k: v for k, v in (row or {}).items() if k != "updated_at"}
+
+    assert {k: strip(v) for k, v in bulk.items()} == {k: strip(v) for k, v in single.items()}
