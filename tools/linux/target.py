@@ -334,6 +334,9 @@ def ensure_root(target: Target) -> Path:
     packages = ",".join(deb.DEPENDS)
     if marker.is_file() and marker.read_text(encoding="utf-8") == packages:
         return root
+    for point in (root / "proc", root / "dev"):  # never delete through a mount left behind
+        if subprocess.run(["mountpoint", "-q", str(point)]).returncode == 0:
+            raise SystemExit(f"{point} is still mounted: umount -l {point}, then try again")
     shutil.rmtree(root, ignore_errors=True)
     print(f"debootstrap {ROOT_SUITE} ({target.deb_arch}) …", flush=True)
     target.work.mkdir(parents=True, exist_ok=True)
