@@ -27,9 +27,9 @@ COLUMNS = (
     (Column("unit", tr("单位"), 5, editable=False), None),
     (Column("target_committed", tr("确保目标"), 9, numeric=True), "target_committed"),
     (Column("target_stretch", tr("奋斗目标"), 9, numeric=True), "target_stretch"),
-    (Column("completion", tr("完成情况"), 15, editable=False, numeric=True,
+    (Column("completion", tr("完成情况"), 19, editable=False, numeric=True,
             tip="计数、金额：本期数值 ÷ 确保目标；增速、占比：高于/低于目标的百分点"), None),
-    (Column("pacing", tr("序时进度"), 14, editable=False,
+    (Column("pacing", tr("序时进度"), 21, editable=False,
             tip="本期数值占“全年”确保目标的比例减去已过时间（月数/12）；越低越好的指标反过来算；"
                 "只比较累计数"), None),
     (Column("last_year", tr("上年同期"), 9, numeric=True,
