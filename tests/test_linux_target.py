@@ -60,6 +60,8 @@ def test_the_deb_needs_the_glibc_its_folder_needs(tmp_path: Path) -> None:
     assert "libxkbcommon-x11-0" in depends
 
 
+@pytest.mark.wine_gap("python.org's embeddable CPython (the Wine build's) has no venv module, "
+                      "which run.py imports before it reads its arguments")
 def test_an_unknown_target_is_named_with_the_known_ones() -> None:
     result = subprocess.run([sys.executable, str(ROOT / "run.py"), "build", "--target", "mac"],
                             capture_output=True, text=True, encoding="utf-8", timeout=60)
