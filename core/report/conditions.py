@@ -103,15 +103,12 @@ def parse_condition(text: str) -> Condition:
 def evaluate(condition: Condition, ref: FieldRef, context: Context) -> bool | Run:
     """Whether the condition holds; the 【未填：…】 run when the figure it needs is missing.
     Raises FieldProblem for a field that means nothing or prints no number."""
-    import dataclasses
-
     from core.report.language import FieldProblem, inline
+    from core.report.template import field_ref
 
-    figure_ref = dataclasses.replace(ref, name=condition.field, option="", has_option=False)
-    if condition.field.count("：") or condition.field.count(":"):
-        name, _, option = re.split(r"([:：])", condition.field, maxsplit=1)
-        figure_ref = dataclasses.replace(ref, name=name.strip(), option=option.strip(),
-                                         has_option=True)
+    figure_ref = field_ref(condition.field, ref.line, ref.column)  # as if it stood in 【】
+    if figure_ref is None:  # pragma: no cover - parse_condition never leaves the field empty
+        raise FieldProblem(ref.problem(f"{ref.source}：条件中缺少字段"))
     missing_before = list(context.missing)
     runs = inline(figure_ref, context)
     if len(runs) != 1:

@@ -185,9 +185,15 @@ def inline(ref: FieldRef, context: Context) -> tuple[Run, ...]:
     return (indicator_run(ref, figure, form, context, style, extras),)
 
 
+def form_cuts(name: str) -> list[int]:
+    """Where a field may split into a name and its forms: every separator but a leading one
+    (the name itself may hold a dot, so callers try the longest name first)."""
+    return [n for n, char in enumerate(name) if char in FORM_SEPARATORS and n > 0]
+
+
 def _before_form(name: str) -> str:
     """The indicator a field names, without its forms (a name may itself hold a dot)."""
-    cuts = [n for n, char in enumerate(name) if char in FORM_SEPARATORS and n > 0]
+    cuts = form_cuts(name)
     return name[:cuts[0]].strip() if cuts else name
 
 
@@ -203,7 +209,7 @@ def _split_form(ref: FieldRef, context: Context
     if whole is not None:
         return whole, None, "", number_forms.Extras()
     name = ref.name
-    cuts = [n for n, char in enumerate(name) if char in FORM_SEPARATORS and n > 0]
+    cuts = form_cuts(name)
     indicator, rest = None, []
     for cut in reversed(cuts):  # the longest name that is an indicator (it may hold a dot)
         indicator = context.indicator(name[:cut].strip())

@@ -44,7 +44,6 @@ FORMS: dict[str, str] = {
 _DATES = {"签约日期": "signed_date", "开工日期": "start_date", "竣工日期": "completion_date"}
 DESCRIPTION = ("单个项目：【项目：项目名称.写法】，如【项目：星河新材料产业园.累计投资】；写法有 "
                + "、".join(FORMS))
-_SEPARATORS = ".．。·"
 
 
 def handles(ref: FieldRef, statuses: tuple[str, ...]) -> bool:
@@ -53,8 +52,6 @@ def handles(ref: FieldRef, statuses: tuple[str, ...]) -> bool:
 
 
 def inline(ref: FieldRef, context: Context) -> Run:
-    from core.report.language import FieldProblem
-
     project, form = _split(ref, context)
     name = project["name"]
     period = context.period
@@ -94,11 +91,7 @@ def inline(ref: FieldRef, context: Context) -> Run:
         value = project[_DATES[form]]
         return run(date_words(date.fromisoformat(value))) if value else gap(form)
     text = project["enterprise"] if form == "实施企业" else project["industry_chain"]
-    if not text:
-        return gap(form)
-    if form not in FORMS:  # pragma: no cover - _split refuses it
-        raise FieldProblem(ref.problem(form))
-    return run(text)
+    return run(text) if text else gap(form)
 
 
 def _money(amount: float) -> str:
@@ -119,7 +112,9 @@ def _split(ref: FieldRef, context: Context) -> tuple[dict[str, Any], str]:
     from core.report.language import FieldProblem
 
     option = ref.option
-    cuts = [n for n, char in enumerate(option) if char in _SEPARATORS and n > 0]
+    from core.report.language import form_cuts
+
+    cuts = form_cuts(option)
     if not cuts:
         raise FieldProblem(ref.problem(
             f"{ref.source}：请写【项目：状态】（如 签约、新开工）或【项目：项目名称.写法】，"
