@@ -105,9 +105,10 @@ TARGETS = {
     "linux-arm64": Target("linux-arm64", "aarch64-linux-gnu", "aarch64-linux-gnu.2.31", "arm64",
                           glibc_check.FLOORS["linux-arm64"][0], cross=True, lean_numpy=False),
 }
-# What the arm64 build root has beyond a clean root: binutils (PyInstaller's objdump/strip),
-# the xcb helper libraries build.spec bundles, and the static libraries' -dev packages.
-BUILD_ROOT_PACKAGES = ("binutils", "libxcb-cursor0", "libxcb-icccm4", "libxcb-image0",
+# What the arm64 build root has beyond a clean root: binutils (PyInstaller's objdump, and
+# build.spec's strip), gcc (tools/icu_trim.py links the trimmed ICU data), the xcb helper
+# libraries build.spec bundles, and the static libraries' -dev packages.
+BUILD_ROOT_PACKAGES = ("binutils", "gcc", "libxcb-cursor0", "libxcb-icccm4", "libxcb-image0",
                        "libxcb-keysyms1", "libxcb-render-util0", *STATIC_LIBRARIES)
 
 
