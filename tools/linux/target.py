@@ -273,6 +273,8 @@ def ensure_python(target: Target) -> None:
         site.write_text("ac_cv_file__dev_ptmx=yes\nac_cv_file__dev_ptc=no\n"
                         "ac_cv_buggy_getaddrinfo=no\n", encoding="utf-8")
         env["CONFIG_SITE"] = str(site)
+        # binutils' readelf reads any architecture's ELF files (configure wants a full path)
+        env["READELF"] = shutil.which("readelf") or "readelf"
         cross = ["--build=x86_64-linux-gnu", f"--host={target.triplet}",
                  f"--with-build-python={native.python}"]
     print(f"编译构建用 Python（{target.zig}，约 15 分钟）…", flush=True)
