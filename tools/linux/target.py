@@ -367,8 +367,9 @@ def in_build_root(target: Target, command: list[str | Path]) -> list[str | Path]
     worktree is mounted at the same path, so every path means the same inside and out."""
     if not target.cross:
         return command
-    return ["chroot", target.build_root, "/usr/bin/env", f"PATH={ROOT_PATH}", "LANG=C.UTF-8",
-            f"HOME={ROOT}", *command]
+    # env -i: nothing of this machine's settings (its pip's index and find-links) goes in
+    return ["chroot", target.build_root, "/usr/bin/env", "-i", f"PATH={ROOT_PATH}",
+            "LANG=C.UTF-8", f"HOME={ROOT}", *command]
 
 
 ROOT_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
