@@ -369,7 +369,7 @@ def in_build_root(target: Target, command: list[str | Path]) -> list[str | Path]
         return command
     # env -i: nothing of this machine's settings (its pip's index and find-links) goes in
     return ["chroot", target.build_root, "/usr/bin/env", "-i", f"PATH={ROOT_PATH}",
-            "LANG=C.UTF-8", f"HOME={ROOT}", *command]
+            "LANG=C.UTF-8", f"HOME={target.work / 'home'}", *command]
 
 
 ROOT_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
