@@ -400,6 +400,7 @@ def ensure_build_root(target: Target) -> None:
     if target.cross:
         require_binfmt(target)
         ensure_root(target, "root-build", BUILD_ROOT_PACKAGES)
+        (target.work / "home").mkdir(exist_ok=True)
 
 
 class BuildRoot:
