@@ -22,6 +22,7 @@ from core.ledger import Ledger
 from core.periods import Period, current_period
 from core.registers import REGISTERS
 from core.registers import SETTING as COMPLETE_SETTING
+from core.report.phrasing import chinese_numeral
 from core.starters import DEFAULT_STARTER, Starter, apply_starter
 from core.starters import starter as load_starter
 
@@ -58,17 +59,6 @@ _CATEGORIES_PER_YEAR = (
     ("科技奖", "省级", "省科技进步奖二等奖"),
     ("表彰", "市级", "市优秀民营企业"),
 )
-
-
-def _cn_number(n: int) -> str:
-    """1 → 一, 12 → 十二, 35 → 三十五 (project phases: 二期, 三期 …)."""
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    if n < 100:
-        tens = "" if n < 20 else digits[n // 10]
-        return f"{tens}十{digits[n % 10] if n % 10 else ''}"
-    return str(n)
 
 
 @dataclass(frozen=True)
@@ -293,7 +283,7 @@ class _Builder:
                 name = f"{short}{trade[2]}项目"
                 phase = 2
                 while name in used_names:
-                    name = f"{short}{trade[2]}（{_cn_number(phase)}期）项目"
+                    name = f"{short}{trade[2]}（{chinese_numeral(phase)}期）项目"
                     phase += 1
                 used_names.add(name)
                 total = round(rng.uniform(1.2, 12.0), 2) if yi else round(rng.uniform(0.2, 0.9), 2)
