@@ -107,9 +107,11 @@ TARGETS = {
 }
 # What the arm64 build root has beyond a clean root: binutils (PyInstaller's objdump, and
 # build.spec's strip), gcc (tools/icu_trim.py links the trimmed ICU data), the xcb helper
-# libraries build.spec bundles, and the static libraries' -dev packages.
+# libraries build.spec bundles (and libSM/libICE, which Qt's xcb library links and the x86_64
+# folder carries from this machine), and the static libraries' -dev packages.
 BUILD_ROOT_PACKAGES = ("binutils", "gcc", "libxcb-cursor0", "libxcb-icccm4", "libxcb-image0",
-                       "libxcb-keysyms1", "libxcb-render-util0", *STATIC_LIBRARIES)
+                       "libxcb-keysyms1", "libxcb-render-util0", "libsm6", "libice6",
+                       *STATIC_LIBRARIES)
 
 
 def run(command: list[str | Path], cwd: Path = ROOT, env: dict[str, str] | None = None,
