@@ -121,3 +121,13 @@ def test_the_arm64_check_fails_on_an_aarch64_file_that_needs_a_newer_glibc(
     out = capsys.readouterr().out
     assert "libnew.so needs GLIBC_2.34" in out and "libfits.so" not in out
     assert "does NOT fit (1 files too new)" in out
+
+
+def test_the_arm64_deb_is_for_arm64_and_asks_for_what_qt_6_8s_xcb_library_links() -> None:
+    text = deb.control("arm64", 1000, "2.31")
+    assert "Architecture: arm64\n" in text
+    depends = next(line for line in text.splitlines() if line.startswith("Depends:"))
+    assert depends.startswith("Depends: libc6 (>= 2.31), ")
+    # PySide6 6.8.0.2's libQt6XcbQpa needs libSM.so.6 / libICE.so.6 (6.9.3's does not)
+    assert "libsm6" in depends and "libice6" in depends
+    assert "libsm6" not in deb.control("amd64", 1000, "2.28")

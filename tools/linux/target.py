@@ -107,11 +107,9 @@ TARGETS = {
 }
 # What the arm64 build root has beyond a clean root: binutils (PyInstaller's objdump, and
 # build.spec's strip), gcc (tools/icu_trim.py links the trimmed ICU data), the xcb helper
-# libraries build.spec bundles (and libSM/libICE, which Qt's xcb library links and the x86_64
-# folder carries from this machine), and the static libraries' -dev packages.
+# libraries build.spec bundles, and the static libraries' -dev packages.
 BUILD_ROOT_PACKAGES = ("binutils", "gcc", "libxcb-cursor0", "libxcb-icccm4", "libxcb-image0",
-                       "libxcb-keysyms1", "libxcb-render-util0", "libsm6", "libice6",
-                       *STATIC_LIBRARIES)
+                       "libxcb-keysyms1", "libxcb-render-util0", *STATIC_LIBRARIES)
 
 
 def run(command: list[str | Path], cwd: Path = ROOT, env: dict[str, str] | None = None,
@@ -444,8 +442,18 @@ def ensure_root(target: Target, name: str = f"root-{ROOT_SUITE}",
     test's); with `extra` packages, the build root."""
     root = target.work / name
     marker = root / "workledger-root.txt"
-    packages = ",".join((*deb.DEPENDS, *extra))
+    wanted = (*deb.depends(target.deb_arch), *extra)
+    packages = ",".join(wanted)
     if marker.is_file() and marker.read_text(encoding="utf-8") == packages:
+        return root
+    has = marker.read_text(encoding="utf-8").split(",") if marker.is_file() else []
+    if has and set(has) <= set(wanted):  # a root that lacks only new packages gets them
+        with Mounts(root):
+            run(["chroot", root, "/usr/bin/env", "-i", f"PATH={ROOT_PATH}",
+                 "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-qq",
+                 "--no-install-recommends", *(p for p in wanted if p not in has)],
+                log=target.work / f"apt-{name}.log")
+        marker.write_text(packages, encoding="utf-8")
         return root
     # never delete through a mount left behind (the build root has the worktree mounted)
     for point in (root / "proc", root / "dev", root / ROOT.relative_to("/")):
