@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core.changes import TIMESTAMPS, Change, new_id, now_text, os_user
+from core import clock
+from core.changes import TIMESTAMPS, Change, new_id, os_user
 from core.errors import ConflictError, InputError, LedgerError, PacketRefused
 from core.filing_units import FilingUnits
 from core.periods import Period
@@ -151,7 +152,7 @@ def issue(ledger: Ledger, unit_name: str, period: Period, out: Path) -> IssueRes
         bureau=str(ledger.setting("bureau", "")), unit_id=assignment.unit.id,
         unit=assignment.unit.name, year=period.year, months=period.months,
         indicator_ids=assignment.indicator_ids, tables=assignment.tables,
-        issued_at=now_text(), issued_by=os_user(), due=assignment.due)
+        issued_at=clock.stamp(), issued_by=os_user(), due=assignment.due)
     counts: dict[str, int] = {}
 
     def build(partial: Path) -> None:
@@ -160,7 +161,8 @@ def issue(ledger: Ledger, unit_name: str, period: Period, out: Path) -> IssueRes
 
     with ledger.write(f"向“{info.unit}”下发{period.label}填报包") as writer:
         writer.insert("packets_issued", {
-            "id": info.packet_id, "unit_id": info.unit_id, "year": period.year,
+            "id": info.packet_id, "created_at": info.issued_at, "updated_at": info.issued_at,
+            "unit_id": info.unit_id, "year": period.year,
             "months": period.months, "file_name": out.name, "issued_by": info.issued_by,
             "due": info.due})
         try:
@@ -217,7 +219,7 @@ def _copy(ledger: Ledger, conn: sqlite3.Connection, table: str, where: str,
 
 
 def _set(conn: sqlite3.Connection, key: str, value: Any) -> None:
-    stamp = now_text()
+    stamp = clock.stamp()
     conn.execute("INSERT OR REPLACE INTO settings (id, value, created_at, updated_at)"
                  " VALUES (?, ?, ?, ?)", (key, json.dumps(value, ensure_ascii=False), stamp, stamp))
 
@@ -283,9 +285,9 @@ def make_return(packet: Path, out: Path) -> ReturnResult:
         assert values is not None
         row_id = str(values[0])
         who.setdefault(change.name, {})[row_id] = latest.get((change.name, row_id),
-                                                            [os_user(), now_text()])
+                                                            [os_user(), clock.stamp()])
     meta = {"format": FORMAT, "packet": info.as_json(), "returned_by": os_user(),
-            "returned_at": now_text(), "rows": rows, "who": who}
+            "returned_at": clock.stamp(), "rows": rows, "who": who}
     digest = content_hash(meta, changeset)
 
     def write(partial: Path) -> None:
@@ -769,8 +771,10 @@ def apply_merge(ledger: Ledger, plan: MergePlan, *, take: dict[str, str] | None 
             else:
                 group.append(step)
         meta = plan.packet.meta
+        merged_at = clock.stamp()
         writer.insert("packets_received", {
-            "packet_id": info.packet_id, "sha256": plan.packet.sha256,
+            "created_at": merged_at, "updated_at": merged_at, "packet_id": info.packet_id,
+            "sha256": plan.packet.sha256,
             "returned_by": str(meta.get("returned_by", "")),
             "returned_at": str(meta.get("returned_at", "")), "applied": applied,
             "changed": len(ready), "conflicts": len(plan.conflicts)})

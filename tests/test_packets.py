@@ -99,7 +99,7 @@ def test_units_and_assignments(bureau: Ledger) -> None:
     with pytest.raises(ConflictError, match="已由工业科填报"):  # one figure, one source
         units.assign("科技科", PERIOD, indicators=["规上工业总产值"])
     with pytest.raises(InputError, match="记录表"):
-        units.assign("科技科", PERIOD, tables=["projects"])
+        units.assign("科技科", PERIOD, tables=["project_figures"])
     with pytest.raises(NotFoundError, match="没有名为“信息科”"):
         units.assign("信息科", PERIOD, indicators=["规上工业总产值"])
     change = units.unassign("工业科", PERIOD, tables=["services"])
@@ -406,3 +406,37 @@ def test_update_many_is_update_row_by_row(demo: Ledger) -> None:
         return {k: v for k, v in (row or {}).items() if k != "updated_at"}
 
     assert {k: strip(v) for k, v in bulk.items()} == {k: strip(v) for k, v in single.items()}
+
+
+def test_packet_times_follow_the_apps_clock(bureau: Ledger, tmp_path: Path) -> None:
+    """Issued, returned and merged at core.clock's moment (tests fix it): the 报送情况 panel's
+    on-time column is the clock's, not the wall clock's."""
+    from datetime import datetime
+
+    from core import clock
+
+    with clock.fixed(datetime(2026, 7, 1, 9, 30)):
+        packet = packets.issue(bureau, "科技科", PERIOD, tmp_path / "科技科.wlp")
+    assert packet.info.issued_at.startswith("2026-07-01T09:30:00")
+    _fill(packet.path, {"技术合同交易额": {"value": "12.5"}})
+    with clock.fixed(datetime(2026, 7, 4, 16, 0)):
+        back = packets.make_return(packet.path, tmp_path / "科技科回.wlp")
+    with clock.fixed(datetime(2026, 7, 9, 8, 0)):
+        packets.apply_merge(bureau, packets.preview(bureau, back.path))
+        again = packets.preview(bureau, back.path)
+    assert again.already == "该报送包已于 2026-07-09 08:00 导入过"
+    status = {s.unit: s for s in packets.filing_status(bureau, PERIOD)}["科技科"]
+    assert status.issued_at and status.issued_at.startswith("2026-07-01T09:30")
+    assert status.received_at and status.received_at.startswith("2026-07-04T16:00")
+    assert status.on_time is True  # due 2026-07-05
+
+
+def test_an_edition_is_made_at_the_apps_clock(demo: Ledger) -> None:
+    from datetime import datetime
+
+    from core import clock, editions
+
+    with clock.fixed(datetime(2026, 7, 6, 10, 15)):
+        edition, _change = editions.submit(demo, PERIOD, note="按时上报")
+    assert edition.made_at.startswith("2026-07-06T10:15:00")
+    assert demo.scalar("SELECT created_at FROM period_locks").startswith("2026-07-06T10:15")
