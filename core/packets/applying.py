@@ -1,0 +1,135 @@
+"""Applying a dry run as the clerk chose: all or nothing, after a backup, one undo step,
+audited with the unit's name; several returns at once under one backup and one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core import clock
+from core.changes import Change
+from core.errors import ConflictError, InputError
+from core.packets.format import BACKUP_REASON, CONFLICT, OURS, THEIRS
+from core.packets.planning import MergePlan, RowOp, preview
+from core.packets.returning import read_return
+from core.periods import Period
+
+if TYPE_CHECKING:
+    from core.ledger import Ledger
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    change: Change
+    backup: Path
+    applied: int  # values taken from the packet
+    kept: int  # conflicts kept as the ledger had them
+
+
+def apply_merge(ledger: Ledger, plan: MergePlan, *, take: dict[str, str] | None = None,
+                take_all: str | None = None, backup: Path | None = None) -> MergeResult:
+    """Merge `plan` as chosen: one transaction after a backup, audited with the unit's name.
+
+    `take` maps an Item.key of a conflict to THEIRS or OURS; `take_all` decides every conflict
+    not in `take`. Any conflict left undecided refuses the whole merge. `backup`: the copy
+    already taken for this merge (apply_many takes one for all), else one is taken now."""
+    from core.backup import automatic_backup
+
+    ledger.require_writable()
+    if plan.already:
+        raise ConflictError(f"{plan.already}，台账未作修改")
+    take = dict(take or {})
+    for choice in (*take.values(), take_all):
+        if choice not in (THEIRS, OURS, None):
+            raise InputError(f"冲突的选择应为 {THEIRS}（采用报送值）或 {OURS}（保留台账现值）")
+    decided = {item.key: take.get(item.key, take_all) for item in plan.conflicts}
+    open_ = [key for key, choice in decided.items() if choice is None]
+    if open_:
+        raise InputError(f"有 {len(open_)} 处冲突尚未选择（采用报送值或保留台账现值），"
+                         "未导入任何内容")
+    if plan.ledger_path != ledger.path or plan.audit_mark != int(
+            ledger.scalar("SELECT coalesce(max(id), 0) FROM audit")):
+        raise ConflictError("检查之后台账又有修改，请重新检查后再导入")
+    if ledger.scalar("SELECT 1 FROM packets_received WHERE sha256 = ?", (plan.packet.sha256,)):
+        raise ConflictError("该报送包已导入过，台账未作修改")
+    info = plan.info
+    applied = kept = 0
+    ready: list[RowOp] = []
+    for op in plan.ops:
+        chosen = [item for item in op.items
+                  if item.status != CONFLICT or decided[item.key] == THEIRS]
+        kept += len(op.items) - len(chosen)
+        if not chosen:
+            continue
+        applied += len(chosen)
+        if op.kind == "update":
+            keys = {item.field for item in chosen}
+            ready.append(RowOp(op.table, op.kind, op.row_id,
+                               {k: v for k, v in op.values.items() if k in keys}))
+        else:
+            ready.append(op)
+    if backup is None:
+        backup = automatic_backup(ledger.conn, ledger.path, BACKUP_REASON)
+    label = (f"导入“{info.unit}”的{info.period.label}报送包（采用 {applied} 项，"
+             f"保留台账现值 {kept} 项）")
+    with ledger.write(label) as writer:
+        # consecutive inserts (updates) of one table go in bulk, in order
+        group: list[RowOp] = []
+        steps: list[RowOp | None] = [*ready, None]
+        for step in steps:
+            if step is not None and step.kind != "delete" and (not group or (
+                    group[0].table, group[0].kind) == (step.table, step.kind)):
+                group.append(step)
+                continue
+            if group and group[0].kind == "insert":
+                writer.insert_many(group[0].table, [o.values for o in group])
+            elif group:
+                writer.update_many(group[0].table, [(o.row_id, o.values) for o in group])
+            group = []
+            if step is None:
+                break
+            if step.kind == "delete":
+                writer.delete(step.table, step.row_id)
+            else:
+                group.append(step)
+        meta = plan.packet.meta
+        merged_at = clock.stamp()
+        writer.insert("packets_received", {
+            "created_at": merged_at, "updated_at": merged_at, "packet_id": info.packet_id,
+            "sha256": plan.packet.sha256,
+            "returned_by": str(meta.get("returned_by", "")),
+            "returned_at": str(meta.get("returned_at", "")), "applied": applied,
+            "changed": len(ready), "conflicts": len(plan.conflicts)})
+    return MergeResult(writer.change, backup, applied, kept)
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    change: Change
+    backup: Path
+    merged: list[tuple[Path, MergeResult]]
+    skipped: list[tuple[Path, str]]  # returns merged before, with when
+
+
+def apply_many(ledger: Ledger, paths: list[Path], *, take_all: str | None = None,
+               period: Period | None = None) -> BatchResult:
+    """Merge several returns at once: one backup, one transaction, one undo step; each is
+    checked against the ledger as the ones before it left it. Any refusal or undecided
+    conflict (only `take_all` decides here) leaves the ledger as it was."""
+    from core.backup import automatic_backup
+
+    ledger.require_writable()
+    for path in paths:  # a damaged or foreign one is refused before anything is done
+        read_return(path)
+    backup = automatic_backup(ledger.conn, ledger.path, BACKUP_REASON)
+    merged: list[tuple[Path, MergeResult]] = []
+    skipped: list[tuple[Path, str]] = []
+    with ledger.write(f"导入 {len(paths)} 个报送包") as writer:
+        for path in paths:
+            plan = preview(ledger, path, period=period)  # after the ones before it
+            if plan.already:
+                skipped.append((path, plan.already))
+                continue
+            merged.append((path, apply_merge(ledger, plan, take_all=take_all, backup=backup)))
+    return BatchResult(writer.change, backup, merged, skipped)
