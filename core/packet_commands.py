@@ -37,7 +37,8 @@ def add_commands(commands: Any) -> None:
     _period_args(assign)
     assign.add_argument("--indicator", action="append", default=[], help="指标名称（可多次）")
     assign.add_argument("--table", action="append", default=[],
-                        help="记录表：services（企业服务记录）")
+                        help="记录表：services（企业服务记录）、projects（重点项目）、"
+                             "plans（工作计划）")
     assign.add_argument("--due", help="报送期限，如 2026-07-05")
 
     packet = commands.add_parser("packet", help="填报包：下发、导出报送包、导入报送包")

@@ -4,13 +4,14 @@ audited with the unit's name; several returns at once under one backup and one t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core import clock
-from core.changes import Change
+from core.changes import Change, Writer
 from core.errors import ConflictError, InputError
-from core.packets.format import BACKUP_REASON, CONFLICT, OURS, THEIRS
+from core.packets.format import BACKUP_REASON, CONFLICT, OURS, THEIRS, TRACKED
 from core.packets.planning import MergePlan, RowOp, preview
 from core.packets.returning import read_return
 from core.periods import Period
@@ -74,25 +75,7 @@ def apply_merge(ledger: Ledger, plan: MergePlan, *, take: dict[str, str] | None 
     label = (f"导入“{info.unit}”的{info.period.label}报送包（采用 {applied} 项，"
              f"保留台账现值 {kept} 项）")
     with ledger.write(label) as writer:
-        # consecutive inserts (updates) of one table go in bulk, in order
-        group: list[RowOp] = []
-        steps: list[RowOp | None] = [*ready, None]
-        for step in steps:
-            if step is not None and step.kind != "delete" and (not group or (
-                    group[0].table, group[0].kind) == (step.table, step.kind)):
-                group.append(step)
-                continue
-            if group and group[0].kind == "insert":
-                writer.insert_many(group[0].table, [o.values for o in group])
-            elif group:
-                writer.update_many(group[0].table, [(o.row_id, o.values) for o in group])
-            group = []
-            if step is None:
-                break
-            if step.kind == "delete":
-                writer.delete(step.table, step.row_id)
-            else:
-                group.append(step)
+        _write(writer, ready)
         meta = plan.packet.meta
         merged_at = clock.stamp()
         writer.insert("packets_received", {
@@ -102,6 +85,43 @@ def apply_merge(ledger: Ledger, plan: MergePlan, *, take: dict[str, str] | None 
             "returned_at": str(meta.get("returned_at", "")), "applied": applied,
             "changed": len(ready), "conflicts": len(plan.conflicts)})
     return MergeResult(writer.change, backup, applied, kept)
+
+
+# A row deleted by a merge takes its rows in the ledger with it, as the tab's delete does
+# (core.projects / core.plans delete_children): those the unit did not have in its packet.
+CHILDREN = {
+    "projects": (("project_investments", "project_id"), ("plan_item_projects", "project_id")),
+    "plan_sections": (("plan_items", "section_id"),),
+    "plan_items": (("plan_item_projects", "item_id"), ("plan_milestones", "item_id"),
+                   ("plan_progress", "item_id"), ("evidence", "item_id")),
+}
+
+
+def _write(writer: Writer, ready: list[RowOp]) -> None:
+    """Inserts and updates parents first, in bulk per table; then deletes, children first."""
+    order = {table: n for n, table in enumerate(TRACKED)}
+    writes = sorted((op for op in ready if op.kind != "delete"),
+                    key=lambda op: (order[op.table], op.kind))
+    for (table, kind), group in groupby(writes, key=lambda op: (op.table, op.kind)):
+        ops = list(group)
+        if kind == "insert":
+            writer.insert_many(table, [op.values for op in ops])
+        else:
+            writer.update_many(table, [(op.row_id, op.values) for op in ops])
+    deletes = sorted((op for op in ready if op.kind == "delete"),
+                     key=lambda op: -order[op.table])
+    for op in deletes:
+        _delete(writer, op.table, op.row_id)
+
+
+def _delete(writer: Writer, table: str, row_id: str) -> None:
+    if writer.fetch(table, row_id) is None:
+        return
+    for child, column in CHILDREN.get(table, ()):
+        for (child_id,) in writer.conn.execute(
+                f'SELECT id FROM "{child}" WHERE "{column}" = ?', (row_id,)).fetchall():
+            _delete(writer, child, child_id)
+    writer.delete(table, row_id)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,17 @@ if TYPE_CHECKING:
 PACKET_SETTING = "packet"
 RETURN_APPLICATION_ID = 0x574C5250  # "WLRP": a return packet (not a ledger)
 FORMAT = 1
-TRACKED = ("enterprises", "indicator_values", "services")  # order of applying
+# The tables a changeset carries, parents before children (the order of applying; deletes go
+# in reverse), and the ledger tables each record table a unit may fill is made of.
+TRACKED = ("enterprises", "projects", "project_investments", "plan_sections", "plan_items",
+           "plan_item_projects", "plan_milestones", "plan_progress", "indicator_values",
+           "services")
+RECORD_ROWS = {
+    "services": ("services",),
+    "projects": ("projects", "project_investments"),
+    "plans": ("plan_sections", "plan_items", "plan_item_projects", "plan_milestones",
+              "plan_progress"),
+}
 BACKUP_REASON = "导入报送包前"
 
 NEW, CHANGED, CONFLICT, UNCHANGED, OUTSIDE = "new", "changed", "conflict", "unchanged", "outside"
@@ -35,6 +45,14 @@ FIELD_LABELS = {
     "reason": "原因", "date": "日期", "enterprise_id": "企业", "kind": "服务类别",
     "person_times": "人次", "problems": "解决问题", "amount": "金额",
     "amount_unit": "金额单位", "description": "内容", "status": "状态", "*": "整条记录",
+    "name": "名称", "signed_date": "签约日期", "start_date": "开工日期",
+    "completion_date": "竣工投产日期", "total_investment": "总投资", "tech_renovation": "技改",
+    "industry_chain": "产业链", "year": "年份", "project_id": "项目", "heading": "标题",
+    "narrative": "总体思路", "position": "顺序", "title": "事项", "text": "具体内容",
+    "target_indicator_id": "目标指标", "target_value": "目标值", "owner": "责任人",
+    "deadline": "完成时限", "result_status": "完成情况", "result_note": "情况说明",
+    "co_offices": "配合科室", "done_on": "完成日期", "section_id": "所属部分",
+    "item_id": "所属事项", "what": "节点内容", "due": "节点时限", "who": "填写人",
 }
 
 

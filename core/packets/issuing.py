@@ -79,18 +79,43 @@ def _build_packet(ledger: Ledger, info: PacketInfo, path: Path) -> dict[str, int
     try:
         conn.execute("BEGIN")
         conn.execute("DELETE FROM indicators")  # the new file's default catalogue: ours instead
-        marks = ", ".join("?" for _ in info.indicator_ids)
-        _copy(ledger, conn, "indicators", f"id IN ({marks})", info.indicator_ids)
         this, last = info.period, info.period.previous_year()
+        projects, plans = "projects" in info.tables, "plans" in info.tables
+        years = (this.year, this.year + 1)  # the year's plan and next year's (工作打算)
+        in_plans = ("SELECT i.id FROM plan_items i JOIN plan_sections s ON s.id = i.section_id"
+                    " WHERE s.year IN (?, ?)")
+        marks = ", ".join("?" for _ in info.indicator_ids)
+        # the unit's indicators, and those its plan items aim at (for reference)
+        _copy(ledger, conn, "indicators", f"id IN ({marks}) OR (? AND id IN (SELECT"
+              f" target_indicator_id FROM plan_items WHERE id IN ({in_plans})))",
+              (*info.indicator_ids, plans, *years))
         values = _copy(ledger, conn, "indicator_values",
                        f"indicator_id IN ({marks}) AND ((year = ? AND months = ?)"
                        " OR (year = ? AND months = ?))",
                        (*info.indicator_ids, this.year, this.months, last.year, last.months))
         records = 0
-        if "services" in info.tables:
+        if info.tables:  # the register the records refer to
             _copy(ledger, conn, "enterprises", "1", ())
-            records = _copy(ledger, conn, "services", "date BETWEEN ? AND ?",
-                            (this.start, this.end))
+        if "services" in info.tables:
+            records += _copy(ledger, conn, "services", "date BETWEEN ? AND ?",
+                             (this.start, this.end))
+        if projects or plans:
+            # the projects of the period: every one not completed before its year; and those
+            # the plan pushes (for reference, when the unit fills only the plan)
+            records += _copy(
+                ledger, conn, "projects", "(? AND (completion_date IS NULL OR completion_date"
+                f" >= ?)) OR (? AND id IN (SELECT project_id FROM plan_item_projects WHERE"
+                f" item_id IN ({in_plans})))", (projects, this.start, plans, *years))
+        if projects:
+            copied = json.dumps([r[0] for r in conn.execute("SELECT id FROM projects")])
+            records += _copy(ledger, conn, "project_investments", "year IN (?, ?) AND"
+                             " project_id IN (SELECT value FROM json_each(?))",
+                             (last.year, this.year, copied))
+        if plans:
+            records += _copy(ledger, conn, "plan_sections", "year IN (?, ?)", years)
+            for table in ("plan_items", "plan_item_projects", "plan_milestones", "plan_progress"):
+                column = "id" if table == "plan_items" else "item_id"
+                records += _copy(ledger, conn, table, f"{column} IN ({in_plans})", years)
         for key in ("district", "bureau", "yi_threshold"):
             _set(conn, key, ledger.setting(key))
         _set(conn, PACKET_SETTING, info.as_json())
@@ -107,6 +132,7 @@ def _build_packet(ledger: Ledger, info: PacketInfo, path: Path) -> dict[str, int
 
 def _copy(ledger: Ledger, conn: sqlite3.Connection, table: str, where: str,
           params: tuple[Any, ...]) -> int:
+    """Copy the ledger's rows of `table` matching `where` into the packet."""
     rows = ledger.query(f'SELECT * FROM "{table}" WHERE {where}', params)
     if rows:
         names = list(rows[0])

@@ -128,6 +128,31 @@ def preview(ledger: Ledger, path: Path, *, period: Period | None = None) -> Merg
     return plan
 
 
+@dataclass(frozen=True)
+class RecordRule:
+    """How a record table's rows merge: which assignment covers it, the row it hangs from
+    (column, table), and a unique key besides the id (ours may hold that row under its own id)."""
+
+    assignment: str
+    parents: tuple[tuple[str, str], ...] = ()
+    natural: tuple[str, ...] = ()
+
+
+RECORDS = {
+    "services": RecordRule("services"),
+    "projects": RecordRule("projects"),
+    "project_investments": RecordRule("projects", (("project_id", "projects"),),
+                                      ("project_id", "year")),
+    "plan_sections": RecordRule("plans"),
+    "plan_items": RecordRule("plans", (("section_id", "plan_sections"),)),
+    "plan_item_projects": RecordRule("plans", (("item_id", "plan_items"),
+                                               ("project_id", "projects")),
+                                     ("item_id", "project_id")),
+    "plan_milestones": RecordRule("plans", (("item_id", "plan_items"),)),
+    "plan_progress": RecordRule("plans", (("item_id", "plan_items"),)),
+}
+
+
 class _Planner:
     def __init__(self, ledger: Ledger, plan: MergePlan) -> None:
         self.ledger, self.plan, self.info = ledger, plan, plan.info
@@ -144,7 +169,8 @@ class _Planner:
                          key=lambda c: TRACKED.index(c.name) if c.name in TRACKED else 99)
         # our rows of every changed row, read in batches (not one query per row)
         self.current: dict[str, dict[str, dict[str, Any]]] = {}
-        for table in ("indicator_values", "services"):
+        self.inserted: dict[str, set[str]] = {}  # ids of rows this packet adds, per table
+        for table in TRACKED[1:]:
             ids = [str((c.new if c.old is None else c.old)[0]) for c in changes  # type: ignore[index]
                    if c.name == table]
             self.current[table] = self._fetch(table, ids)
@@ -160,7 +186,12 @@ class _Planner:
                                     "请双方使用同一版本的软件")
             old = None if change.old is None else self._row(columns, change.old)
             new = None if change.new is None else self._row(columns, change.new)
-            getattr(self, f"_{change.name}")(change.op, old, new, values)
+            if change.name == "enterprises":
+                self._enterprises(change.op, old, new, values)
+            elif change.name == "indicator_values":
+                self._indicator_values(change.op, old, new, values)
+            else:
+                self._record(change.name, change.op, old, new)
         if self.plan.conflicts:
             self.plan.notes.append(f"有 {len(self.plan.conflicts)} 处冲突：台账现值与报送值都"
                                    "改过同一数值，须逐项选择采用哪一个，选择前不会导入")
@@ -288,17 +319,24 @@ class _Planner:
         self._add(self._fields("indicator_values", what, str(ours_row["id"]), base, theirs,
                                ours_row, ("id", "indicator_id", "year", "months")))
 
-    def _services(self, kind: str, old: dict[str, Any] | None, new: dict[str, Any] | None,
-                  _values: Any) -> None:
+    # record tables (services, projects, plans): one rule, the table's scope from RECORDS
+    def _record(self, table: str, kind: str, old: dict[str, Any] | None,
+                new: dict[str, Any] | None) -> None:
         full = new if kind == "INSERT" else old
         assert full is not None
         row_id = str(full["id"])
-        ours = self.current["services"].get(row_id)
-        dated = [r.get("date") for r in (old, new, ours) if r and r.get("date")]
-        what = f"企业服务记录（{(new or ours or old or {}).get('date', '')}）"
-        if "services" not in self.info.tables or not all(
-                self.period.start <= str(d) <= self.period.end for d in dated):
-            self._outside("services", row_id, what, "不在本单位本期的填报范围内，不导入")
+        ours = self.current[table].get(row_id)
+        rule = RECORDS[table]
+        natural = False
+        if kind == "INSERT" and ours is None and rule.natural:  # ours under another id
+            assert new is not None
+            ours = self._by_natural(table, rule.natural, new)
+            natural = ours is not None
+        merged = {**(ours or {}), **(old or {}), **(new or {})}
+        what = self._what(table, merged)
+        why = self._out_of_scope(table, rule, kind, old, new, ours)
+        if why:
+            self._outside(table, row_id, what, why)
             return
         if kind == "INSERT" and ours is None:
             assert new is not None
@@ -306,24 +344,101 @@ class _Planner:
             enterprise = values.get("enterprise_id")
             if enterprise is not None:
                 values["enterprise_id"] = self.enterprise_map.get(str(enterprise), enterprise)
-            op = RowOp("services", "insert", row_id, values)
-            op.items.append(self._item("services", row_id, what, "*", NEW, None,
-                                       str(values.get("description") or values.get("kind")),
-                                       None))
+            op = RowOp(table, "insert", row_id, values)
+            op.items.append(self._item(table, row_id, what, "*", NEW, None,
+                                       self._gist(table, values), None))
             self.plan.ops.append(op)
+            self.inserted.setdefault(table, set()).add(row_id)
             return
         if ours is None:  # updated or deleted by the unit, deleted here meanwhile
-            self._item("services", row_id, what, "*", CONFLICT, DELETED if kind == "DELETE"
+            self._item(table, row_id, what, "*", CONFLICT, DELETED if kind == "DELETE"
                        else "（下发时的记录）", DELETED if kind == "DELETE" else "（修改）",
                        DELETED, "台账中已删除该记录")
             if kind == "DELETE":
                 self.plan.items[-1].status = UNCHANGED
             return
         if kind == "DELETE":
-            self._delete("services", row_id, what, old or {}, ours)
+            self._delete(table, row_id, what, old or {}, ours)
             return
-        self._add(self._fields("services", what, row_id, None if kind == "INSERT" else old,
-                               dict(new or {}), ours, ("id",)))
+        base = None if kind == "INSERT" else old
+        skip = ("id", *rule.natural) if natural else ("id",)
+        self._add(self._fields(table, what, str(ours["id"]), base, dict(new or {}), ours,
+                               skip))
+
+    def _out_of_scope(self, table: str, rule: RecordRule, kind: str,
+                      old: dict[str, Any] | None, new: dict[str, Any] | None,
+                      ours: dict[str, Any] | None) -> str:
+        """Why a changed row is not the unit's to fill in this period ("" when it is)."""
+        if rule.assignment not in self.info.tables:
+            return "不是本单位本期的填报内容，不导入"
+        versions = [r for r in (old, new, ours) if r]
+        period = self.period
+        if table == "services":
+            dated = [str(r["date"]) for r in versions if r.get("date")]
+            if not all(period.start <= d <= period.end for d in dated):
+                return "不在本单位本期的填报范围内，不导入"
+        elif table == "project_investments":
+            years = {r["year"] for r in versions if r.get("year") is not None}
+            if years - {period.year}:
+                return f"不是{period.year}年的完成投资，不导入"
+        elif table == "plan_sections":
+            years = {r["year"] for r in versions if r.get("year") is not None}
+            if years - {period.year, period.year + 1}:
+                return f"不是{period.year}年或{period.year + 1}年的工作计划，不导入"
+        for column, parent in rule.parents if kind == "INSERT" and new is not None else ():
+            assert new is not None
+            parent_id = str(new.get(column))
+            if parent_id not in self.inserted.get(parent, set()) and not self.ledger.scalar(
+                    f'SELECT 1 FROM "{parent}" WHERE id = ?', (parent_id,)):
+                return "所属的记录不在本次导入范围内（或台账中已删除），不导入"
+        return ""
+
+    def _by_natural(self, table: str, natural: tuple[str, ...],
+                    new: dict[str, Any]) -> dict[str, Any] | None:
+        where = " AND ".join(f'"{c}" = ?' for c in natural)
+        found = self.ledger.query(f'SELECT * FROM "{table}" WHERE {where}',
+                                  tuple(new.get(c) for c in natural))
+        return found[0] if found else None
+
+    def _what(self, table: str, row: dict[str, Any]) -> str:
+        """The row in the clerk's words."""
+        if table == "services":
+            return f"企业服务记录（{row.get('date', '')}）"
+        if table == "projects":
+            return f"项目“{row.get('name', '')}”"
+        if table == "project_investments":
+            return f"项目“{self._label('projects', row.get('project_id'), 'name')}”" \
+                   f"{row.get('year', '')}年完成投资"
+        if table == "plan_sections":
+            return f"{row.get('year', '')}年工作计划“{row.get('heading', '')}”"
+        if table == "plan_items":
+            return f"计划事项“{row.get('title', '')}”"
+        item = self._label("plan_items", row.get("item_id"), "title")
+        if table == "plan_item_projects":
+            project = self._label("projects", row.get("project_id"), "name")
+            return f"计划事项“{item}”推进项目“{project}”"
+        if table == "plan_milestones":
+            return f"计划事项“{item}”的节点“{row.get('what', '')}”"
+        return f"计划事项“{item}”的进展（{row.get('date', '')}）"
+
+    def _label(self, table: str, row_id: Any, column: str) -> str:
+        """A name of a row the packet inserts or the ledger holds."""
+        for op in self.plan.ops:
+            if op.table == table and op.kind == "insert" and op.row_id == str(row_id):
+                return str(op.values.get(column, ""))
+        value = self.ledger.scalar(f'SELECT "{column}" FROM "{table}" WHERE id = ?',
+                                   (str(row_id),))
+        return "" if value is None else str(value)
+
+    @staticmethod
+    def _gist(table: str, values: dict[str, Any]) -> str:
+        """A new record's theirs in one line."""
+        keys = {"services": ("description", "kind"), "projects": ("name",),
+                "project_investments": ("amount",), "plan_sections": ("heading",),
+                "plan_items": ("title",), "plan_milestones": ("what",),
+                "plan_progress": ("text",)}.get(table, ())
+        return next((str(values[k]) for k in keys if values.get(k) not in (None, "")),
+                    "（新记录）")
 
     def _delete(self, table: str, row_id: str, what: str, old: dict[str, Any],
                 ours: dict[str, Any]) -> None:
