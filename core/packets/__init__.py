@@ -47,7 +47,7 @@ from core.packets.format import (
     show,
 )
 from core.packets.issuing import IssueResult, issue
-from core.packets.planning import Item, MergePlan, RowOp, preview
+from core.packets.planning import Item, MergePlan, RowOp, preview, preview_many
 from core.packets.returning import ReturnPacket, ReturnResult, make_return, read_return
 from core.packets.status import FilingStatus, filing_status
 
@@ -57,5 +57,6 @@ __all__ = [
     "UNCHANGED", "BatchResult", "FilingStatus", "IssueResult", "Item", "MergePlan",
     "MergeResult", "PacketInfo", "ReturnPacket", "ReturnResult", "RowChange", "RowOp",
     "apply_many", "apply_merge", "changes_of", "content_hash", "filing_status", "issue",
-    "ledger_id", "make_return", "packet_info", "preview", "read_return", "show",
+    "ledger_id", "make_return", "packet_info", "preview", "preview_many", "read_return",
+    "show",
 ]

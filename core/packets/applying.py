@@ -12,7 +12,7 @@ from core import clock
 from core.changes import Change, Writer
 from core.errors import ConflictError, InputError
 from core.packets.format import BACKUP_REASON, CONFLICT, OURS, THEIRS, TRACKED
-from core.packets.planning import MergePlan, RowOp, preview
+from core.packets.planning import MergePlan, RowOp, preview_many
 from core.packets.returning import read_return
 from core.periods import Period
 
@@ -34,27 +34,56 @@ def apply_merge(ledger: Ledger, plan: MergePlan, *, take: dict[str, str] | None 
 
     `take` maps an Item.key of a conflict to THEIRS or OURS; `take_all` decides every conflict
     not in `take`. Any conflict left undecided refuses the whole merge. `backup`: the copy
-    already taken for this merge (apply_many takes one for all), else one is taken now."""
+    already taken for this merge, else one is taken now."""
     from core.backup import automatic_backup
 
-    ledger.require_writable()
     if plan.already:
         raise ConflictError(f"{plan.already}，台账未作修改")
+    decided = _decisions([plan], take, take_all)
+    _still_current(ledger, [plan])
+    if backup is None:
+        backup = automatic_backup(ledger.conn, ledger.path, BACKUP_REASON, check="quick_check")
+    ready, applied, kept = _ready(plan, decided)
+    with ledger.write(_label(plan, applied, kept)) as writer:
+        _apply(writer, plan, ready, applied)
+    return MergeResult(writer.change, backup, applied, kept)
+
+
+def _label(plan: MergePlan, applied: int, kept: int) -> str:
+    return (f"导入“{plan.info.unit}”的{plan.info.period.label}报送包（采用 {applied} 项，"
+            f"保留台账现值 {kept} 项）")
+
+
+def _decisions(plans: list[MergePlan], take: dict[str, str] | None,
+               take_all: str | None) -> dict[str, str]:
+    """Every conflict's choice; InputError (nothing written) when one is left undecided."""
     take = dict(take or {})
     for choice in (*take.values(), take_all):
         if choice not in (THEIRS, OURS, None):
             raise InputError(f"冲突的选择应为 {THEIRS}（采用报送值）或 {OURS}（保留台账现值）")
-    decided = {item.key: take.get(item.key, take_all) for item in plan.conflicts}
+    decided = {item.key: take.get(item.key, take_all)
+               for plan in plans if not plan.already for item in plan.conflicts}
     open_ = [key for key, choice in decided.items() if choice is None]
     if open_:
         raise InputError(f"有 {len(open_)} 处冲突尚未选择（采用报送值或保留台账现值），"
                          "未导入任何内容")
-    if plan.ledger_path != ledger.path or plan.audit_mark != int(
-            ledger.scalar("SELECT coalesce(max(id), 0) FROM audit")):
-        raise ConflictError("检查之后台账又有修改，请重新检查后再导入")
-    if ledger.scalar("SELECT 1 FROM packets_received WHERE sha256 = ?", (plan.packet.sha256,)):
-        raise ConflictError("该报送包已导入过，台账未作修改")
-    info = plan.info
+    return {key: str(choice) for key, choice in decided.items()}
+
+
+def _still_current(ledger: Ledger, plans: list[MergePlan]) -> None:
+    """The dry runs still hold: the ledger has not changed since, none was merged meanwhile."""
+    ledger.require_writable()
+    mark = int(ledger.scalar("SELECT coalesce(max(id), 0) FROM audit"))
+    for plan in plans:
+        if plan.ledger_path != ledger.path or plan.audit_mark != mark:
+            raise ConflictError("检查之后台账又有修改，请重新检查后再导入")
+        if not plan.already and ledger.scalar(
+                "SELECT 1 FROM packets_received WHERE sha256 = ?", (plan.packet.sha256,)):
+            raise ConflictError("该报送包已导入过，台账未作修改")
+
+
+def _ready(plan: MergePlan, decided: dict[str, str]) -> tuple[list[RowOp], int, int]:
+    """The row operations of a plan as chosen, the values taken and the conflicts kept."""
     applied = kept = 0
     ready: list[RowOp] = []
     for op in plan.ops:
@@ -70,21 +99,19 @@ def apply_merge(ledger: Ledger, plan: MergePlan, *, take: dict[str, str] | None 
                                {k: v for k, v in op.values.items() if k in keys}))
         else:
             ready.append(op)
-    if backup is None:
-        backup = automatic_backup(ledger.conn, ledger.path, BACKUP_REASON)
-    label = (f"导入“{info.unit}”的{info.period.label}报送包（采用 {applied} 项，"
-             f"保留台账现值 {kept} 项）")
-    with ledger.write(label) as writer:
-        _write(writer, ready)
-        meta = plan.packet.meta
-        merged_at = clock.stamp()
-        writer.insert("packets_received", {
-            "created_at": merged_at, "updated_at": merged_at, "packet_id": info.packet_id,
-            "sha256": plan.packet.sha256,
-            "returned_by": str(meta.get("returned_by", "")),
-            "returned_at": str(meta.get("returned_at", "")), "applied": applied,
-            "changed": len(ready), "conflicts": len(plan.conflicts)})
-    return MergeResult(writer.change, backup, applied, kept)
+    return ready, applied, kept
+
+
+def _apply(writer: Writer, plan: MergePlan, ready: list[RowOp], applied: int) -> None:
+    """Write one plan's chosen operations and its receipt."""
+    _write(writer, ready)
+    info, meta = plan.info, plan.packet.meta
+    merged_at = clock.stamp()
+    writer.insert("packets_received", {
+        "created_at": merged_at, "updated_at": merged_at, "packet_id": info.packet_id,
+        "sha256": plan.packet.sha256, "returned_by": str(meta.get("returned_by", "")),
+        "returned_at": str(meta.get("returned_at", "")), "applied": applied,
+        "changed": len(ready), "conflicts": len(plan.conflicts)})
 
 
 # A row deleted by a merge takes its rows in the ledger with it, as the tab's delete does
@@ -132,24 +159,38 @@ class BatchResult:
     skipped: list[tuple[Path, str]]  # returns merged before, with when
 
 
-def apply_many(ledger: Ledger, paths: list[Path], *, take_all: str | None = None,
+def apply_many(ledger: Ledger, returns: list[Path] | list[MergePlan], *,
+               take: dict[str, str] | None = None, take_all: str | None = None,
                period: Period | None = None) -> BatchResult:
-    """Merge several returns at once: one backup, one transaction, one undo step; each is
-    checked against the ledger as the ones before it left it. Any refusal or undecided
-    conflict (only `take_all` decides here) leaves the ledger as it was."""
+    """Merge several returns at once: one backup, one transaction, one undo step, audited with
+    the units' names. `returns` are the files (planned here by preview_many) or the dry run the
+    clerk saw (preview_many's plans, still current). `take` (keys of preview_many) and
+    `take_all` decide the conflicts. Any refusal or undecided conflict leaves the ledger as it
+    was."""
     from core.backup import automatic_backup
 
     ledger.require_writable()
-    for path in paths:  # a damaged or foreign one is refused before anything is done
-        read_return(path)
-    backup = automatic_backup(ledger.conn, ledger.path, BACKUP_REASON)
+    if returns and not isinstance(returns[0], MergePlan):
+        paths = [Path(str(p)) for p in returns]
+        for path in paths:  # a damaged or foreign one is refused before anything is done
+            read_return(path)
+        plans = preview_many(ledger, paths, period=period)
+    else:
+        plans = [p for p in returns if isinstance(p, MergePlan)]
+    decided = _decisions(plans, take, take_all)
+    _still_current(ledger, plans)
+    todo = [plan for plan in plans if not plan.already]
+    skipped = [(plan.packet.path, plan.already) for plan in plans if plan.already]
+    if not todo:
+        raise ConflictError("所选报送包都已导入过，台账未作修改")
+    backup = automatic_backup(ledger.conn, ledger.path, BACKUP_REASON, check="quick_check")
+    units = "、".join(dict.fromkeys(plan.info.unit for plan in todo))
     merged: list[tuple[Path, MergeResult]] = []
-    skipped: list[tuple[Path, str]] = []
-    with ledger.write(f"导入 {len(paths)} 个报送包") as writer:
-        for path in paths:
-            plan = preview(ledger, path, period=period)  # after the ones before it
-            if plan.already:
-                skipped.append((path, plan.already))
-                continue
-            merged.append((path, apply_merge(ledger, plan, take_all=take_all, backup=backup)))
+    with ledger.write(f"导入 {len(todo)} 个报送包（{units}）") as writer:
+        for plan in todo:
+            mark = len(writer.rows)
+            ready, applied, kept = _ready(plan, decided)
+            _apply(writer, plan, ready, applied)
+            change = Change(_label(plan, applied, kept), tuple(writer.rows[mark:]))
+            merged.append((plan.packet.path, MergeResult(change, backup, applied, kept)))
     return BatchResult(writer.change, backup, merged, skipped)

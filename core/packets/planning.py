@@ -453,3 +453,59 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, int | float) and isinstance(b, int | float):
         return float(a) == float(b)
     return bool(a == b)
+
+
+def preview_many(ledger: Ledger, paths: list[Path], *,
+                 period: Period | None = None) -> list[MergePlan]:
+    """The dry run of merging several returns at once, in the order given: each is planned
+    against the ledger, then checked against the ones before it — a value two of them change
+    becomes a conflict of the later one (its ours is the earlier one's theirs, named in its
+    note), an enterprise two of them add is added once, the same file twice is merged once.
+    Item keys are made unique over the batch (the packet's number first: "2:table:row:field").
+    Writes nothing; refuses like `preview`."""
+    plans: list[MergePlan] = []
+    taken: dict[str, tuple[Any, str]] = {}  # table:row:field → (theirs, unit) of an earlier one
+    added: dict[str, str] = {}  # an enterprise's name → the id an earlier packet adds it as
+    hashes: dict[str, str] = {}
+    for number, path in enumerate(paths, start=1):
+        plan = preview(ledger, path, period=period)
+        plans.append(plan)
+        if not plan.already and plan.packet.sha256 in hashes:
+            plan.already = f"与“{hashes[plan.packet.sha256]}”是同一个报送包"
+        hashes.setdefault(plan.packet.sha256, file_label(plan.packet.path))
+        if plan.already:
+            continue
+        unit = plan.info.unit
+        renamed: dict[str, str] = {}
+        for op in list(plan.ops):
+            if op.table == "enterprises" and op.kind == "insert":
+                name = str(op.values.get("name"))
+                if name in added:  # an earlier packet adds it: this one refers to that row
+                    renamed[op.row_id] = added[name]
+                    plan.ops.remove(op)
+                    for item in op.items:
+                        item.status, item.note = UNCHANGED, "同批报送包中已新增该企业"
+                else:
+                    added[name] = op.row_id
+        for op in plan.ops:
+            if renamed and op.values.get("enterprise_id") in renamed:
+                op.values["enterprise_id"] = renamed[op.values["enterprise_id"]]
+        for item in plan.items:
+            plain = item.key
+            item.key = f"{number}:{plain}"
+            if item.status in (UNCHANGED, OUTSIDE):
+                continue
+            earlier = taken.get(plain)
+            taken[plain] = (item.theirs, unit)
+            if earlier is None:
+                continue
+            if _same(earlier[0], item.theirs):
+                item.status, item.note = UNCHANGED, f"与“{earlier[1]}”的报送值相同"
+                for op in plan.ops:  # nothing left to write for it
+                    if item in op.items:
+                        op.items.remove(item)
+            else:
+                item.status, item.ours = CONFLICT, earlier[0]
+                item.note = f"“{earlier[1]}”的报送包也改了这一项（台账现值为其报送值）"
+        plan.ops = [op for op in plan.ops if op.items]
+    return plans
