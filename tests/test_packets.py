@@ -402,8 +402,8 @@ def test_update_many_is_update_row_by_row(demo: Ledger) -> None:
     single = {r.row_id: r.after for r in writer.change.rows}
     assert changed == one_by_one == len(bulk)
 
-    def strip(row: dict[str, Any] | None) -> dict[str, Any]:
-        return {k: v for k, v in (row or {}).items() if k != "updated_at"}
+    def strip(row: dict[str, Any] | None) -> dict[str, Any]:  # as stored, types too
+        return {k: repr(v) for k, v in (row or {}).items() if k != "updated_at"}
 
     assert {k: strip(v) for k, v in bulk.items()} == {k: strip(v) for k, v in single.items()}
 

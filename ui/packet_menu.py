@@ -53,10 +53,11 @@ def ask_packet_save(parent: QWidget, title: str, suggested: Path) -> Path | None
     return path if path.suffix.lower() == ".wlp" else path.with_name(path.name + ".wlp")
 
 
-def ask_packet_open(parent: QWidget) -> Path | None:
-    name, _filter = QFileDialog.getOpenFileName(parent, tr("导入报送包"), str(Path.home()),
-                                                tr(PACKET_FILTER))
-    return Path(name) if name else None
+def ask_packets_open(parent: QWidget) -> list[Path]:
+    """The return packets to import: one or several at once (Ctrl/Shift-click)."""
+    names, _filter = QFileDialog.getOpenFileNames(parent, tr("导入报送包（可多选）"),
+                                                  str(Path.home()), tr(PACKET_FILTER))
+    return [Path(name) for name in names]
 
 
 def ask_text(parent: QWidget, title: str, prompt: str) -> str | None:
@@ -180,44 +181,50 @@ class UnitsDialog(QDialog):
 
 
 class MergeDialog(QDialog):
-    """导入报送包: the dry run, every value with base / theirs / ours; a conflict waits for the
-    clerk's choice, and 导入 is possible only when every conflict has one."""
+    """导入报送包: one dry run over every return chosen — per packet and per value new /
+    changed / conflict with base / theirs / ours, who and when. A conflict waits for the
+    clerk's choice (the selected rows: 采用报送值 Alt+T / 保留台账现值 Alt+O; or every conflict
+    at once); 导入 is possible only when every conflict has one, and imports all or nothing."""
 
-    CHOICES = ("请选择", "采用报送值", "保留台账现值")
+    CHOICE_COLUMN = 10
+    UNDECIDED, THEIRS_TEXT, OURS_TEXT = "请选择", "采用报送值", "保留台账现值"
 
-    def __init__(self, plan: MergePlan, parent: QWidget | None = None) -> None:
+    def __init__(self, plans: list[MergePlan], parent: QWidget | None = None) -> None:
         from core.packets import CONFLICT, STATUS_LABELS, UNCHANGED, show
 
         super().__init__(parent)
-        self.plan = plan
+        self.plans = plans
         self.setWindowTitle(tr("导入报送包"))
-        self.resize(980, 560)
-        info = plan.info
-        self.items = [item for item in plan.items if item.status != UNCHANGED]
-        rows = [[STATUS_LABELS[i.status], i.what, i.field_label, show(i.base), show(i.theirs),
-                 show(i.ours), i.who, i.when[:16].replace("T", " "), i.note]
-                for i in self.items]
-        self.table = _table(self, ["状态", "内容", "项目", "下发时", "报送值", "台账现值",
-                                   "填报人", "时间", "说明", "选择"], [r + [""] for r in rows])
-        self.choices: dict[str, QComboBox] = {}
-        for row, item in enumerate(self.items):
-            if item.status == CONFLICT:
-                box = QComboBox(self.table)
-                box.addItems([tr(c) for c in self.CHOICES])
-                box.currentIndexChanged.connect(self.update_state)
-                self.table.setCellWidget(row, 9, box)
-                self.choices[item.key] = box
-        if self.choices:
-            self.table.setColumnWidth(9, 140)
+        self.resize(1080, 600)
+        todo = [plan for plan in plans if not plan.already]
+        self.items = [(plan, item) for plan in todo for item in plan.items
+                      if item.status != UNCHANGED]
+        rows = [[plan.info.unit, STATUS_LABELS[i.status], i.what, i.field_label, show(i.base),
+                 show(i.theirs), show(i.ours), i.who, i.when[:16].replace("T", " "), i.note,
+                 tr(self.UNDECIDED) if i.status == CONFLICT else ""]
+                for plan, i in self.items]
+        self.table = _table(self, ["报送包", "状态", "内容", "项目", "下发时", "报送值",
+                                   "台账现值", "填报人", "时间", "说明", "选择"], rows)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setStretchLastSection(True)
-        header = QLabel(tr(f"{info.unit}　{info.period.label}　导出人 "
-                           f"{plan.packet.meta.get('returned_by', '')}　{plan.summary}"), self)
+        self.choices: dict[str, str | None] = {
+            item.key: None for _plan, item in self.items if item.status == CONFLICT}
+        lines = [f"{plan.info.unit}　{plan.info.period.label}　"
+                 f"导出人 {plan.packet.meta.get('returned_by', '')}：{plan.summary}"
+                 for plan in todo]
+        lines += [f"{plan.packet.path.name}：{plan.already}，不再导入"
+                  for plan in plans if plan.already]
+        header = QLabel(tr("\n".join(lines)), self)
         header.setWordWrap(True)
-        notes = QLabel("\n".join(plan.notes), self)
+        notes = QLabel("\n".join(n for plan in todo for n in plan.notes), self)
         notes.setWordWrap(True)
-        all_theirs = QPushButton(tr("冲突全部采用报送值"), self)
+        self.take_theirs = QPushButton(tr("所选冲突采用报送值(&T)"), self)
+        self.take_theirs.clicked.connect(lambda: self.choose_selected(self.THEIRS_TEXT))
+        self.keep_ours = QPushButton(tr("所选冲突保留台账现值(&O)"), self)
+        self.keep_ours.clicked.connect(lambda: self.choose_selected(self.OURS_TEXT))
+        all_theirs = QPushButton(tr("冲突全部采用报送值(&A)"), self)
         all_theirs.clicked.connect(lambda: self.choose_all(1))
-        all_ours = QPushButton(tr("冲突全部保留台账现值"), self)
+        all_ours = QPushButton(tr("冲突全部保留台账现值(&K)"), self)
         all_ours.clicked.connect(lambda: self.choose_all(2))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel, self)
@@ -230,26 +237,44 @@ class MergeDialog(QDialog):
         layout.addWidget(self.table)
         layout.addWidget(notes)
         bulk = QHBoxLayout()
-        bulk.addWidget(all_theirs)
-        bulk.addWidget(all_ours)
+        for button in (self.take_theirs, self.keep_ours, all_theirs, all_ours):
+            bulk.addWidget(button)
         bulk.addStretch()
         layout.addLayout(bulk)
         layout.addWidget(self.buttons)
+        self.table.setFocus()
+        self.update_state()
+
+    def _set(self, row: int, text: str) -> None:
+        _plan, item = self.items[row]
+        if item.key not in self.choices:
+            return
+        self.choices[item.key] = text
+        self.table.item(row, self.CHOICE_COLUMN).setText(tr(text))
+
+    def choose_selected(self, text: str) -> None:
+        rows = sorted({index.row() for index in self.table.selectedIndexes()})
+        for row in rows or [self.table.currentRow()]:
+            if row >= 0:
+                self._set(row, text)
         self.update_state()
 
     def choose_all(self, index: int) -> None:
-        for box in self.choices.values():
-            box.setCurrentIndex(index)
+        text = self.THEIRS_TEXT if index == 1 else self.OURS_TEXT
+        for row in range(len(self.items)):
+            self._set(row, text)
+        self.update_state()
 
     def decided(self) -> dict[str, str]:
         from core.packets import OURS, THEIRS
 
-        return {key: (THEIRS if box.currentIndex() == 1 else OURS)
-                for key, box in self.choices.items() if box.currentIndex() > 0}
+        return {key: (THEIRS if text == self.THEIRS_TEXT else OURS)
+                for key, text in self.choices.items() if text is not None}
 
     def update_state(self) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setEnabled(bool(self.plan.ops) and len(self.decided()) == len(self.choices))
+        anything = any(plan.ops for plan in self.plans if not plan.already)
+        ok.setEnabled(anything and len(self.decided()) == len(self.choices))
 
 
 class ListDialog(QDialog):
@@ -375,23 +400,24 @@ class PacketActions:
         from core import packets
 
         ledger = self._ledger()
-        path = ask_packet_open(self.window) if ledger is not None else None
-        if ledger is None or path is None:
+        paths = ask_packets_open(self.window) if ledger is not None else []
+        if ledger is None or not paths:
             return
-        plan = messages.attempt(self.window, lambda: packets.preview(ledger, path))
-        if plan is None:
+        plans = messages.attempt(self.window, lambda: packets.preview_many(ledger, paths))
+        if plans is None:
             return
-        if plan.already:
-            messages.inform(self.window, f"{plan.already}，台账未作修改。")
+        if all(plan.already for plan in plans):
+            messages.inform(self.window, "\n".join(
+                f"{plan.packet.path.name}：{plan.already}" for plan in plans) + "\n台账未作修改。")
             return
-        dialog = MergeDialog(plan, self.window)
+        dialog = MergeDialog(plans, self.window)
         if run_dialog(dialog) != QDialog.DialogCode.Accepted:
             return
         choices = dialog.decided()
         done: list[Any] = []
 
         def write() -> Any:
-            done.append(packets.apply_merge(ledger, plan, take=choices))
+            done.append(packets.apply_many(ledger, plans, take=choices))
             return done[0].change
 
         try:
@@ -399,8 +425,12 @@ class PacketActions:
         except LedgerError as exc:
             messages.warn(self.window, exc.message)
             return
-        self._after(f"已导入“{plan.info.unit}”的报送包：采用 {done[0].applied} 项，"
-                    f"保留台账现值 {done[0].kept} 项（可撤销；导入前已自动备份）")
+        batch = done[0]
+        taken = sum(result.applied for _path, result in batch.merged)
+        kept = sum(result.kept for _path, result in batch.merged)
+        units = "、".join(plan.info.unit for plan in plans if not plan.already)
+        self._after(f"已导入 {len(batch.merged)} 个报送包（{units}）：采用 {taken} 项，"
+                    f"保留台账现值 {kept} 项（一步可撤销；导入前已自动备份）")
 
     def status(self) -> None:
         from core.packets import filing_status
