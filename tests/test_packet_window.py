@@ -95,12 +95,12 @@ def test_issue_fill_return_merge_lock_from_the_window(
         ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
         assert not ok.isEnabled()  # nothing until the conflict is chosen
         for row in range(dialog.table.rowCount()):
-            seen.append([dialog.table.item(row, c).text() for c in range(6)])
+            seen.append([dialog.table.item(row, c).text() for c in range(1, 7)])
         dialog.choose_all(1)
         assert ok.isEnabled()
         return int(QDialog.DialogCode.Accepted)
 
-    monkeypatch.setattr(packet_menu, "ask_packet_open", lambda _w: back)
+    monkeypatch.setattr(packet_menu, "ask_packets_open", lambda _w: [back])
     monkeypatch.setattr(packet_menu, "run_dialog", choose)
     _action(clerk, "导入报送包…").trigger()
     conflicts = [row for row in seen if row[0] == "冲突"]

@@ -26,7 +26,9 @@ PLAN = {
     "工业科": (["规上工业总产值", "规上工业增加值增速"], ["services"]),
     "科技科": (["技术合同交易额", "高新技术企业数"], []),
     "星河街道": (["双创大赛报名企业数"], ["services"]),
+    "星河园区": (["上云企业数"], ["projects", "plans"]),
 }
+KINDS = {"街道": "街道", "园区": "园区"}
 
 
 def _names(ledger: Ledger) -> set[str]:
@@ -36,7 +38,7 @@ def _names(ledger: Ledger) -> set[str]:
 def _setup_units(ledger: Ledger) -> None:
     units = FilingUnits(ledger)
     for name, (indicators, tables) in PLAN.items():
-        units.add(name, kind="街道" if name.endswith("街道") else "科室")
+        units.add(name, kind=KINDS.get(name[-2:], "科室"))
         units.assign(name, PERIOD, indicators=indicators, tables=tables, due="2026-07-05")
 
 
@@ -84,12 +86,12 @@ def bureau(demo: Ledger) -> Ledger:
 # -- units --------------------------------------------------------------------
 def test_units_and_assignments(bureau: Ledger) -> None:
     units = FilingUnits(bureau)
-    assert [u.name for u in units.all()] == ["工业科", "科技科", "星河街道"]  # 科室 first
+    assert [u.name for u in units.all()] == ["工业科", "科技科", "星河街道", "星河园区"]
     got = units.assignment("工业科", PERIOD)
     assert {bureau.catalogue.get(i).name for i in got.indicator_ids} == set(PLAN["工业科"][0])
     assert got.tables == ("services",) and got.due == "2026-07-05"
     assert units.assignment("工业科", Period(2026, 7)).empty
-    assert len(units.assignments(PERIOD)) == 3
+    assert len(units.assignments(PERIOD)) == 4
     with pytest.raises(ConflictError, match="已有名为"):
         units.add(" 工业科 ")
     with pytest.raises(InputError, match="类别"):
@@ -145,47 +147,107 @@ def test_a_packet_is_a_ledger_of_the_units_part(bureau: Ledger, tmp_path: Path) 
 
 def test_three_units_fill_return_and_merge_with_one_conflict(bureau: Ledger,
                                                              tmp_path: Path) -> None:
+    """One 科室, one 街道, one 园区 fill their packets as their clerks would (the core calls
+    their windows' tabs make), return them, and the bureau merges all three at once."""
     folder = tmp_path / "张三" / "桌面"
-    issued = _issue_all(bureau, folder)
+    three = ("工业科", "星河街道", "星河园区")
+    issued = {name: path for name, path in _issue_all(bureau, folder).items() if name in three}
     before_note = _figure(bureau, "规上工业总产值", "note")
+    project = bureau.query("SELECT * FROM projects WHERE start_date BETWEEN '2026-01-01' AND"
+                           " '2026-06-30' ORDER BY name LIMIT 1")[0]
+    plan_section = bureau.query("SELECT id FROM plan_sections WHERE year = 2027 LIMIT 1")
+    section = (plan_section[0]["id"] if plan_section else bureau.plans.add_section(
+        2027, "明年重点工作").inserted_ids("plan_sections")[0])
     _fill(issued["工业科"], {"规上工业总产值": {"value": "3210", "note": "工业科核实"},
                             "规上工业增加值增速": {"value": "6.1"}}, services=3)
-    _fill(issued["科技科"], {"技术合同交易额": {"value": "12.5"}})
     _fill(issued["星河街道"], {"双创大赛报名企业数": {"value": "42"}}, services=2)
+    _fill(issued["星河园区"], {"上云企业数": {"value": "15"}})
+    with Ledger.open(issued["星河园区"]) as park:  # its 项目 and 工作计划 tabs
+        park.projects.set_field(project["id"], "total_investment", "6.5亿")
+        park.plans.add_item(section, "园区数字化改造", owner="星河园区")
     returns = {name: packets.make_return(path, folder / f"{name}报送包.wlp").path
                for name, path in issued.items()}
     bureau.metrics.set("规上工业总产值", PERIOD, "note", "局里改的")  # the same value, meanwhile
 
-    for name in ("科技科", "星河街道"):
-        plan = packets.preview(bureau, returns[name])
-        assert not plan.conflicts
-        result = packets.apply_merge(bureau, plan)
-        assert result.backup.exists() and name in bureau.scalar(
-            "SELECT label FROM audit ORDER BY id DESC LIMIT 1")
-    assert _figure(bureau, "技术合同交易额") == 12.5
-    assert _figure(bureau, "双创大赛报名企业数") == 42
-    assert bureau.scalar("SELECT count(*) FROM services WHERE description LIKE '星河街道%'") == 2
+    # a damaged copy among them, a packet of another period, of another ledger: all refused
+    damaged = folder / "工业科报送包（U盘拷贝）.wlp"
+    shutil.copyfile(returns["工业科"], damaged)
+    _damage(damaged, "truncated")
+    FilingUnits(bureau).assign("科技科", Period(2026, 5), indicators=["技术合同交易额"])
+    may = packets.issue(bureau, "科技科", Period(2026, 5), folder / "科技科5月.wlp").path
+    with Ledger.open(may) as unit:
+        unit.metrics.set("技术合同交易额", Period(2026, 5), "value", "3")
+    may_back = packets.make_return(may, folder / "科技科5月报送包.wlp").path
+    with Ledger.open(tmp_path / "李四" / "别的局台账.db") as other:
+        _setup_units(other)
+        foreign = packets.issue(other, "工业科", PERIOD, tmp_path / "别处.wlp").path
+    _fill(foreign, {"规上工业总产值": {"value": "1"}})
+    foreign_back = packets.make_return(foreign, tmp_path / "别处回.wlp").path
+    ours = list(returns.values())
+    state = dump(bureau.conn)
+    for extra, why in ((damaged, "损坏"), (may_back, "不是2026年1-6月的"),
+                       (foreign_back, "另一个台账")):
+        with pytest.raises(PacketRefused, match=why):
+            packets.apply_many(bureau, [*ours, extra], take_all=packets.OURS, period=PERIOD)
+        assert dump(bureau.conn) == state, extra.name
 
-    plan = packets.preview(bureau, returns["工业科"])
-    conflict, = plan.conflicts
+    # the dry run over all three: the conflict with base / theirs / ours, who and when
+    plans = packets.preview_many(bureau, ours, period=PERIOD)
+    conflict, = [c for plan in plans for c in plan.conflicts]
     assert (conflict.what, conflict.field) == ("指标“规上工业总产值”", "note")
     assert (conflict.base, conflict.theirs, conflict.ours) == (before_note, "工业科核实",
                                                                "局里改的")
     assert conflict.who and conflict.when.startswith("20")
-    assert plan.count(packets.NEW) >= 3 and plan.count(packets.CHANGED) >= 2
-    state = dump(bureau.conn)
+    industry = plans[0]
+    assert industry.count(packets.NEW) >= 3 and industry.count(packets.CHANGED) >= 2
+    assert [i.theirs for i in plans[2].items if i.field == "total_investment"] == [6.5]
     with pytest.raises(InputError, match="1 处冲突尚未选择"):
-        packets.apply_merge(bureau, plan)
+        packets.apply_many(bureau, plans)
     assert dump(bureau.conn) == state  # nothing changes until chosen
-    result = packets.apply_merge(bureau, plan, take={conflict.key: packets.OURS})
-    assert result.kept == 1
+    batch = packets.apply_many(bureau, plans, take={conflict.key: packets.OURS})
+    assert batch.backup.exists() and [r.kept for _p, r in batch.merged] == [1, 0, 0]
+    label = bureau.scalar("SELECT label FROM audit ORDER BY id DESC LIMIT 1")
+    assert all(name in label for name in three)  # audited with the units' names
     assert _figure(bureau, "规上工业总产值", "note") == "局里改的"
     assert _figure(bureau, "规上工业总产值") == 3210
     assert _figure(bureau, "规上工业增加值增速") == 6.1
+    assert _figure(bureau, "双创大赛报名企业数") == 42
+    assert _figure(bureau, "上云企业数") == 15
+    assert bureau.scalar("SELECT total_investment FROM projects WHERE id = ?",
+                         (project["id"],)) == 6.5
+    assert bureau.scalar("SELECT owner FROM plan_items WHERE title = '园区数字化改造'") == "星河园区"
     assert bureau.scalar("SELECT count(*) FROM services WHERE description LIKE '工业科%'") == 3
-    bureau.revert(result.change)  # undoable in one step
+    assert bureau.scalar("SELECT count(*) FROM services WHERE description LIKE '星河街道%'") == 2
+
+    # replay: the same three again change nothing
+    merged = dump(bureau.conn)
+    again = packets.preview_many(bureau, ours)
+    assert all(plan.already.startswith("该报送包已于") for plan in again)
+    with pytest.raises(ConflictError, match="都已导入过"):
+        packets.apply_many(bureau, ours)
+    assert dump(bureau.conn) == merged
+    bureau.revert(batch.change)  # undoable in one step
     assert _figure(bureau, "规上工业增加值增速") != 6.1
     assert bureau.scalar("SELECT count(*) FROM services WHERE description LIKE '工业科%'") == 0
+    assert not bureau.query("SELECT 1 FROM plan_items WHERE title = '园区数字化改造'")
+
+
+def test_two_packets_changing_one_value_conflict_with_each_other(bureau: Ledger,
+                                                                 tmp_path: Path) -> None:
+    """Merged together, the later of two returns that change the same value conflicts with the
+    earlier one (never a silent last-one-wins); the same file twice is merged once."""
+    first = packets.issue(bureau, "科技科", PERIOD, tmp_path / "一.wlp").path
+    second = packets.issue(bureau, "科技科", PERIOD, tmp_path / "二.wlp").path
+    _fill(first, {"技术合同交易额": {"value": "9.5"}})
+    _fill(second, {"技术合同交易额": {"value": "9.9"}, "高新技术企业数": {"value": "70"}})
+    backs = [packets.make_return(first, tmp_path / "一回.wlp").path,
+             packets.make_return(second, tmp_path / "二回.wlp").path]
+    plans = packets.preview_many(bureau, [*backs, backs[0]])
+    conflict, = plans[1].conflicts
+    assert (conflict.theirs, conflict.ours) == (9.9, 9.5) and "科技科" in conflict.note
+    assert plans[2].already.startswith("与“一回.wlp”是同一个")
+    packets.apply_many(bureau, plans, take={conflict.key: packets.OURS})
+    assert _figure(bureau, "技术合同交易额") == 9.5 and _figure(bureau, "高新技术企业数") == 70
 
 
 def test_taking_theirs_for_all(bureau: Ledger, tmp_path: Path) -> None:
@@ -385,7 +447,7 @@ def test_several_returns_at_once_are_one_backup_and_one_undo(bureau: Ledger,
     out = io.StringIO()
     assert main(["packet", "apply", "--db", str(bureau.path), *map(str, backs), "--apply",
                  "--take", "theirs"], out=out) == 0
-    assert out.getvalue().count("已导入") == 3
+    assert out.getvalue().count("已导入") == len(backs)
 
 
 def test_update_many_is_update_row_by_row(demo: Ledger) -> None:
