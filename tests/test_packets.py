@@ -215,7 +215,8 @@ def test_three_units_fill_return_and_merge_with_one_conflict(bureau: Ledger,
     assert _figure(bureau, "上云企业数") == 15
     assert bureau.scalar("SELECT total_investment FROM projects WHERE id = ?",
                          (project["id"],)) == 6.5
-    assert bureau.scalar("SELECT owner FROM plan_items WHERE title = '园区数字化改造'") == "星河园区"
+    owner = bureau.scalar("SELECT owner FROM plan_items WHERE title = '园区数字化改造'")
+    assert owner == "星河园区"
     assert bureau.scalar("SELECT count(*) FROM services WHERE description LIKE '工业科%'") == 3
     assert bureau.scalar("SELECT count(*) FROM services WHERE description LIKE '星河街道%'") == 2
 
