@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -218,14 +218,21 @@ class MergeDialog(QDialog):
         header.setWordWrap(True)
         notes = QLabel("\n".join(n for plan in todo for n in plan.notes), self)
         notes.setWordWrap(True)
-        self.take_theirs = QPushButton(tr("所选冲突采用报送值(&T)"), self)
-        self.take_theirs.clicked.connect(lambda: self.choose_selected(self.THEIRS_TEXT))
-        self.keep_ours = QPushButton(tr("所选冲突保留台账现值(&O)"), self)
-        self.keep_ours.clicked.connect(lambda: self.choose_selected(self.OURS_TEXT))
-        all_theirs = QPushButton(tr("冲突全部采用报送值(&A)"), self)
-        all_theirs.clicked.connect(lambda: self.choose_all(1))
-        all_ours = QPushButton(tr("冲突全部保留台账现值(&K)"), self)
-        all_ours.clicked.connect(lambda: self.choose_all(2))
+        buttons: list[QPushButton] = []
+        for text, key, slot in (
+                ("所选冲突采用报送值", "Alt+T", lambda: self.choose_selected(self.THEIRS_TEXT)),
+                ("所选冲突保留台账现值", "Alt+O", lambda: self.choose_selected(self.OURS_TEXT)),
+                ("冲突全部采用报送值", "Alt+A", lambda: self.choose_all(1)),
+                ("冲突全部保留台账现值", "Alt+K", lambda: self.choose_all(2))):
+            button = QPushButton(f"{tr(text)}（{key}）", self)
+            button.setAutoDefault(False)
+            button.clicked.connect(slot)
+            action = QAction(self)  # the keys work wherever the focus is in the dialog
+            action.setShortcut(QKeySequence(key))
+            action.triggered.connect(slot)
+            self.addAction(action)
+            buttons.append(button)
+        self.take_theirs, self.keep_ours = buttons[0], buttons[1]
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel, self)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("导入"))
@@ -237,7 +244,7 @@ class MergeDialog(QDialog):
         layout.addWidget(self.table)
         layout.addWidget(notes)
         bulk = QHBoxLayout()
-        for button in (self.take_theirs, self.keep_ours, all_theirs, all_ours):
+        for button in buttons:
             bulk.addWidget(button)
         bulk.addStretch()
         layout.addLayout(bulk)
