@@ -168,7 +168,14 @@ class Writer:
             self._run_many(f'INSERT INTO "{table}" ({names}) VALUES ({marks})',
                            [[record[k] for k in keys] for record in group])
         ids = [str(record["id"]) for record in prepared]
-        stored = self._fetch_many(table, ids)
+        # a row given whole, every value as SQLite keeps it, is the row stored (a packet's
+        # rows); any other is read back (defaults, conversions)
+        types = self._stored_types(table)
+        whole = len(types) == len(columns)
+        stored = {str(record["id"]): record for record in prepared
+                  if whole and len(record) == len(columns) and all(
+                      v is None or type(v) is types[k] for k, v in record.items())}
+        stored.update(self._fetch_many(table, [i for i in ids if i not in stored]))
         self._record_many([RowChange(table, row_id, None, stored[row_id]) for row_id in ids])
         return ids
 

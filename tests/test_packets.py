@@ -503,3 +503,19 @@ def test_an_edition_is_made_at_the_apps_clock(demo: Ledger) -> None:
         edition, _change = editions.submit(demo, PERIOD, note="按时上报")
     assert edition.made_at.startswith("2026-07-06T10:15:00")
     assert demo.scalar("SELECT created_at FROM period_locks").startswith("2026-07-06T10:15")
+
+
+def test_insert_many_knows_the_rows_it_stored(demo: Ledger) -> None:
+    """Whole rows typed as SQLite keeps them are not read back; any other row is — either way
+    the Change holds the rows exactly as stored (types too), so undo and the audit are right."""
+    source = demo.query("SELECT * FROM services ORDER BY id LIMIT 6")
+    whole = [{**row, "id": f"{row['id']}-副本"} for row in source[:3]]
+    partial = [{"date": "2026-05-0" + str(n + 1), "kind": "走访", "person_times": n,
+                "amount": 3} for n in range(3)]  # defaults to fill, an int into a REAL column
+    with demo.write("批量新增") as writer:
+        writer.insert_many("services", whole)
+        writer.insert_many("services", partial)
+    for change in writer.change.rows:
+        stored = demo.query("SELECT * FROM services WHERE id = ?", (change.row_id,))[0]
+        assert {k: repr(v) for k, v in (change.after or {}).items()} == {
+            k: repr(v) for k, v in stored.items()}
