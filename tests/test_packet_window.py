@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QInputDialog
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
 from test_ui_support import activate
 
 from core import editions, packets
@@ -67,10 +67,27 @@ def test_issue_fill_return_merge_lock_from_the_window(
     # 下发填报包…
     packet = tmp_path / "李四" / "科技科填报包𠮷.wlp"
     packet.parent.mkdir()
-    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("科技科", True))
+    def pick(dialog: packet_menu.IssueDialog) -> int:  # the unit, and a record table ticked
+        from PySide6.QtCore import Qt
+
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.unit.setCurrentText("科技科")
+        assert not any(box.isChecked() for box in dialog.boxes.values())
+        box = dialog.boxes["services"]
+        activate(qtbot, box)
+        qtbot.keyClick(box, Qt.Key.Key_Space)
+        assert box.isChecked()
+        dialog.accept()
+        return int(dialog.result())
+
+    monkeypatch.setattr(packet_menu, "run_dialog", pick)
     monkeypatch.setattr(packet_menu, "ask_packet_save", lambda _w, _t, _s: packet)
     _action(clerk, "下发填报包…").trigger()
     assert packet.exists() and str(packet) in told[-1]
+    assert FilingUnits(ledger).assignment("科技科", PERIOD).tables == ("services",)
+    with Ledger.open(packet, readonly=True) as issued:  # the services of the period came along
+        assert issued.scalar("SELECT count(*) FROM services") > 0
 
     # the unit: opens the packet with WorkLedger, fills, 导出报送包…
     unit = _window(qtbot, packet, monkeypatch)

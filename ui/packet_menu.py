@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -178,6 +179,64 @@ class UnitsDialog(QDialog):
                 f"设置“{name}”{period.label}填报内容", writes)) is not None:
             messages.inform(self, f"已保存“{name}”{period.label}的填报内容")
         self.show_unit()
+
+
+class IssueDialog(QDialog):
+    """下发填报包: the unit, and the record tables its packet carries for the period (ticked as
+    assigned; a change is saved to the assignment before the packet is written)."""
+
+    def __init__(self, ledger: Ledger, period: Period, parent: QWidget | None = None) -> None:
+        from core.filing_units import RECORD_TABLES, FilingUnits
+
+        super().__init__(parent)
+        self.ledger, self.period, self.units = ledger, period, FilingUnits(ledger)
+        self.setWindowTitle(tr("下发填报包"))
+        self.unit = QComboBox(self)
+        self.unit.addItems([unit.name for unit in self.units.all()])
+        self.what = QLabel(self)
+        self.boxes: dict[str, QCheckBox] = {}
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(tr(f"{period.label}下发给："), self))
+        layout.addWidget(self.unit)
+        layout.addWidget(self.what)
+        layout.addWidget(QLabel(tr("填报包中的记录表："), self))
+        for table, label in RECORD_TABLES.items():
+            box = QCheckBox(tr(label), self)
+            self.boxes[table] = box
+            layout.addWidget(box)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("下发…"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.unit.currentIndexChanged.connect(self.show_unit)
+        self.show_unit()
+
+    def show_unit(self) -> None:
+        name = self.unit.currentText()
+        if not name:
+            return
+        have = self.units.assignment(name, self.period)
+        self.what.setText(tr(f"本期填报指标 {len(have.indicator_ids)} 项"))
+        for table, box in self.boxes.items():
+            box.setChecked(table in have.tables)
+
+    def tables(self) -> list[str]:
+        return [table for table, box in self.boxes.items() if box.isChecked()]
+
+    def save_tables(self) -> bool:
+        """The ticked record tables become the unit's assignment; False when refused."""
+        name, period, units = self.unit.currentText(), self.period, self.units
+        have, chosen = units.assignment(name, period).tables, self.tables()
+        if sorted(have) == sorted(chosen):
+            return True
+        writes = [lambda: units.unassign(name, period,
+                                         tables=[t for t in have if t not in chosen]),
+                  lambda: units.assign(name, period, tables=chosen)]
+        return messages.attempt(self, lambda: self.ledger.batch(
+            f"设置“{name}”{period.label}填报的记录表", writes)) is not None
 
 
 class MergeDialog(QDialog):
@@ -369,15 +428,14 @@ class PacketActions:
         ledger, period = self._ledger(), self._period()
         if ledger is None:
             return
-        names = [a.unit.name for a in FilingUnits(ledger).assignments(period)]
-        if not names:
-            messages.warn(self.window, f"{period.label}还没有分配填报内容：请先在“文件 → 填报单位…”"
-                                       "中新增单位并勾选要填报的指标")
+        if not FilingUnits(ledger).all():
+            messages.warn(self.window, "还没有填报单位：请先在“文件 → 填报单位…”中新增单位"
+                                       "并勾选要填报的指标和记录表")
             return
-        name, accepted = QInputDialog.getItem(self.window, tr("下发填报包"),
-                                              tr(f"{period.label}下发给："), names, 0, False)
-        if not accepted:
+        dialog = IssueDialog(ledger, period, self.window)
+        if run_dialog(dialog) != QDialog.DialogCode.Accepted or not dialog.save_tables():
             return
+        name = dialog.unit.currentText()
         path = ask_packet_save(self.window, "保存填报包",
                                Path.home() / f"{name}{period.label}填报包.wlp")
         if path is None:
