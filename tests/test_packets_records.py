@@ -136,11 +136,19 @@ def test_record_changes_outside_the_units_part_are_not_merged(park: Ledger,
 def test_a_locked_period_refuses_a_merge_of_projects(park: Ledger, tmp_path: Path) -> None:
     running = _first(park, "SELECT * FROM projects WHERE start_date BETWEEN '2026-01-01' AND"
                      " '2026-06-30' ORDER BY name")
+    section = _section(park, 2027)
     packet = packets.issue(park, UNIT, PERIOD, tmp_path / "园区.wlp").path
     with Ledger.open(packet) as unit:
         unit.projects.set_field(running["id"], "total_investment", "9.9亿")
+        unit.plans.add_item(section, "锁定期间报来的计划事项")
     back = packets.make_return(packet, tmp_path / "园区回.wlp").path
     editions.submit(park, PERIOD)
+    for only in ("projects", "plans"):  # each table alone is refused too
+        FilingUnits(park).unassign(UNIT, PERIOD, tables=["projects" if only == "plans"
+                                                          else "plans"])
+        with pytest.raises(PeriodLockedError, match="已上报并锁定"):
+            packets.apply_merge(park, packets.preview(park, back))
+        FilingUnits(park).assign(UNIT, PERIOD, tables=["projects", "plans"])
     state = dump(park.conn, skip=("audit", "settings"))
     plan = packets.preview(park, back)
     assert any("锁定" in note for note in plan.notes)
@@ -151,3 +159,5 @@ def test_a_locked_period_refuses_a_merge_of_projects(park: Ledger, tmp_path: Pat
     packets.apply_merge(park, packets.preview(park, back))
     assert park.scalar("SELECT total_investment FROM projects WHERE id = ?",
                        (running["id"],)) == pytest.approx(9.9)
+    assert park.scalar("SELECT count(*) FROM plan_items"
+                       " WHERE title = '锁定期间报来的计划事项'") == 1
