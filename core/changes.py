@@ -12,7 +12,6 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from core.errors import ConflictError, NotFoundError, PeriodLockedError
@@ -26,7 +25,11 @@ TIMESTAMPS = ("created_at", "updated_at")
 
 
 def now_text() -> str:
-    return datetime.now().astimezone().isoformat(timespec="milliseconds")
+    """Now as rows and the audit store it: core.clock's moment (the wall clock unless a test
+    fixes it), so that who-changed-what-when in a packet follows the same clock."""
+    from core import clock
+
+    return clock.stamp()
 
 
 def new_id() -> str:

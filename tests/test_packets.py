@@ -482,8 +482,13 @@ def test_packet_times_follow_the_apps_clock(bureau: Ledger, tmp_path: Path) -> N
         packet = packets.issue(bureau, "科技科", PERIOD, tmp_path / "科技科.wlp")
     assert packet.info.issued_at.startswith("2026-07-01T09:30:00")
     _fill(packet.path, {"技术合同交易额": {"value": "12.5"}})
+    with clock.fixed(datetime(2026, 7, 3, 11, 5)):  # typed in the 科技科 on this morning
+        _fill(packet.path, {"高新技术企业数": {"value": "70"}})
     with clock.fixed(datetime(2026, 7, 4, 16, 0)):
         back = packets.make_return(packet.path, tmp_path / "科技科回.wlp")
+    typed = next(i for i in packets.preview(bureau, back.path).items
+                 if i.what == "指标“高新技术企业数”")
+    assert typed.when.startswith("2026-07-03T11:05")  # when, in the dry run
     with clock.fixed(datetime(2026, 7, 9, 8, 0)):
         packets.apply_merge(bureau, packets.preview(bureau, back.path))
         again = packets.preview(bureau, back.path)
