@@ -161,3 +161,23 @@ def test_a_locked_period_refuses_a_merge_of_projects(park: Ledger, tmp_path: Pat
                        (running["id"],)) == pytest.approx(9.9)
     assert park.scalar("SELECT count(*) FROM plan_items"
                        " WHERE title = '锁定期间报来的计划事项'") == 1
+
+
+def test_an_enterprise_both_sides_added_is_one(park: Ledger, tmp_path: Path) -> None:
+    """The park and the bureau each add the same new enterprise meanwhile: the packet's
+    project refers to the bureau's row, none is added twice."""
+    running = _first(park, "SELECT * FROM projects WHERE start_date BETWEEN '2026-01-01' AND"
+                     " '2026-06-30' ORDER BY name")
+    packet = packets.issue(park, UNIT, PERIOD, tmp_path / "园区.wlp").path
+    with Ledger.open(packet) as unit:
+        unit.enterprises.add(name="新落户智造有限公司")
+        unit.projects.set_field(running["id"], "enterprise", "新落户智造有限公司")
+        unit.projects.add(name="智造二期", enterprise="新落户智造有限公司",
+                          signed_date="2026-06-01")
+    back = packets.make_return(packet, tmp_path / "园区回.wlp").path
+    ours = park.enterprises.add(name="新落户智造有限公司").inserted_ids("enterprises")[0]
+    packets.apply_merge(park, packets.preview(park, back))
+    assert park.scalar("SELECT count(*) FROM enterprises WHERE name = '新落户智造有限公司'") == 1
+    assert park.scalar("SELECT enterprise_id FROM projects WHERE id = ?",
+                       (running["id"],)) == ours
+    assert park.scalar("SELECT enterprise_id FROM projects WHERE name = '智造二期'") == ours

@@ -362,8 +362,11 @@ class _Planner:
             return
         base = None if kind == "INSERT" else old
         skip = ("id", *rule.natural) if natural else ("id",)
-        self._add(self._fields(table, what, str(ours["id"]), base, dict(new or {}), ours,
-                               skip))
+        theirs = dict(new or {})
+        if theirs.get("enterprise_id") is not None:  # an enterprise the packet adds, as ours
+            theirs["enterprise_id"] = self.enterprise_map.get(str(theirs["enterprise_id"]),
+                                                              theirs["enterprise_id"])
+        self._add(self._fields(table, what, str(ours["id"]), base, theirs, ours, skip))
 
     def _out_of_scope(self, table: str, rule: RecordRule, kind: str,
                       old: dict[str, Any] | None, new: dict[str, Any] | None,
