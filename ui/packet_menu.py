@@ -419,7 +419,7 @@ class PacketActions:
     def edit_units(self) -> None:
         ledger = self._ledger()
         if ledger is not None:
-            UnitsDialog(ledger, self._period(), self.window).exec()
+            run_dialog(UnitsDialog(ledger, self._period(), self.window))
 
     def issue(self) -> None:
         from core import packets
@@ -507,8 +507,8 @@ class PacketActions:
                  .replace("T", " "), (s.received_at or "未收到")[:16].replace("T", " "),
                  {True: "按时", False: "逾期", None: "—"}[s.on_time], str(s.conflicts)]
                 for s in filing_status(ledger, period)]
-        ListDialog(f"报送情况（{period.label}）", ["单位", "应报项数", "期限", "下发", "收到",
-                                              "按时", "冲突（已处理）"], rows, self.window).exec()
+        headers = ["单位", "应报项数", "期限", "下发", "收到", "按时", "冲突（已处理）"]
+        show_list(ListDialog(f"报送情况（{period.label}）", headers, rows, self.window))
 
     def submit(self) -> None:
         from core import editions
@@ -559,14 +559,27 @@ class PacketActions:
         found = editions.compare(ledger, period)
         rows = [[d.indicator, d.field, show(d.old), show(d.new), d.who,
                  d.when[:16].replace("T", " "), d.why] for d in found]
-        ListDialog(f"与上报{base.label}比较（{period.label}）",
-                   ["指标", "项目", "上报值", "现值", "修改人", "时间", "原因"], rows,
-                   self.window, lines=compare_lines(period, base, found)).exec()
+        headers = ["指标", "项目", "上报值", "现值", "修改人", "时间", "原因"]
+        show_list(ListDialog(f"与上报{base.label}比较（{period.label}）", headers, rows,
+                             self.window, lines=compare_lines(period, base, found)))
+
+
+def show_list(dialog: ListDialog) -> None:
+    """A list the clerk reads and closes (报送情况, 与上报版比较); it goes once closed."""
+    try:
+        dialog.exec()
+    finally:
+        dialog.deleteLater()
 
 
 def run_dialog(dialog: QDialog) -> int:
-    """Show a modal dialog (replaced in tests, which choose and accept by themselves)."""
-    return int(dialog.exec())
+    """Show a modal dialog (replaced in tests, which choose and accept by themselves); once
+    the caller has read it, it goes: a closed dialog kept as the window's child would hold
+    its plan (every row of twenty packets) as long as the window lives."""
+    try:
+        return int(dialog.exec())
+    finally:
+        dialog.deleteLater()
 
 
 def install(window: MainWindow) -> PacketActions:
