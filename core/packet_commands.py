@@ -270,7 +270,9 @@ def _period_command(args: argparse.Namespace, out: TextIO) -> int:
             return 0
         base = editions.edition(ledger, period, args.edition)
         found = editions.compare(ledger, period, args.edition)
-        lines = compare_lines(period, base, found)
+        from core.report.writers.text import periods_edition_line
+
+        lines = compare_lines(period, base, found, periods_edition_line(ledger, [period]))
     for line in lines:
         print(line, file=out)
     if args.out is not None:
@@ -279,7 +281,8 @@ def _period_command(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def compare_lines(period: Period, base: Any, found: list[Any]) -> list[str]:
+def compare_lines(period: Period, base: Any, found: list[Any], edition: str = "") -> list[str]:
+    """The 与上报版比较 list; `edition` (the edition line of the figures now) ends it."""
     from core.packets import show
 
     lines = [f"{period.label}与上报{base.label}比较（{base.made_at[:16].replace('T', ' ')} "
@@ -289,6 +292,8 @@ def compare_lines(period: Period, base: Any, found: list[Any]) -> list[str]:
         why = f"，{diff.why}" if diff.why else ""
         lines.append(f"  {diff.indicator} {diff.field}：{show(diff.old)} → {show(diff.new)}"
                      f"{who}{why}")
+    if edition:
+        lines.append(f"（{edition}）")
     return lines
 
 

@@ -14,6 +14,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+
 from core import clock
 from core.errors import InputError, PlaceError
 from core.files import reason

@@ -162,15 +162,20 @@ def existing_copy(shared: Path) -> Checkout | None:
 
 
 def default_copy_path(shared: Path) -> Path:
-    """Where a working copy of `shared` goes: the data folder, one folder per shared file."""
+    """Where a new working copy of `shared` goes: the data folder, one folder per shared file;
+    an older copy there is never replaced (it may hold edits not checked in): 台账（2）.db …"""
     from core.paths import data_dir
 
     digest = hashlib.sha256(_key(shared).encode("utf-8")).hexdigest()[:8]
-    name = shared.name or "台账.db"
-    return data_dir() / COPIES_FOLDER / f"{Path(name).stem}-{digest}" / name
+    name = Path(shared.name or "台账.db")
+    folder = data_dir() / COPIES_FOLDER / f"{name.stem}-{digest}"
+    candidate, number = folder / name.name, 2
+    while candidate.exists():
+        candidate, number = folder / f"{name.stem}（{number}）{name.suffix}", number + 1
+    return candidate
 
 
-# -- reading the shared file -----------------------------------------------------------------------
+# -- reading the shared file ---------------------------------------------------------------
 def _read_only(path: Path) -> sqlite3.Connection:
     """A connection that writes nothing beside the file (not even -shm on a share)."""
     from core import storage
@@ -208,7 +213,7 @@ def _changed_message(shared: Path, record: Checkout, doing: str) -> str:
             "（文件 → 导出报送包），请管理共享台账的同事合并")
 
 
-# -- writing files whole ---------------------------------------------------------------------------
+# -- writing files whole -------------------------------------------------------------------
 def snapshot(source: sqlite3.Connection, folder: Path, name: str,
              adjust: Any = None) -> tuple[Path, FileState]:
     """A verified copy of the database behind `source` in a temporary file in `folder` (local):
@@ -326,20 +331,6 @@ def checkout(shared: Path, local: Path | None = None) -> Checkout:
         raise
     _remember(record)
     return record
-
-
-def set_aside(record: Checkout) -> Path:
-    """Before a fresh check-out of the same shared file: the old copy (and its record) is
-    renamed, never deleted (it may hold edits not checked in)."""
-    local = record.local_path
-    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
-    aside = local.with_name(f"{local.stem}-{stamp}-旧工作副本{local.suffix}")
-    try:
-        os.replace(local, aside)
-        record_path(local).unlink(missing_ok=True)
-    except OSError as exc:
-        raise PlaceError(f"无法把旧的工作副本改名保留：{reason(exc)}（它是否仍在打开？）") from exc
-    return aside
 
 
 # -- check-in ----------------------------------------------------------------------------------

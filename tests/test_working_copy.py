@@ -177,7 +177,7 @@ def test_a_garbled_transfer_is_caught_before_the_replace(
 
 
 def test_checkin_of_a_plain_ledger_is_refused(demo_path: Path) -> None:
-    with Ledger.open(demo_path) as ledger, pytest.raises(InputError, match="不是共享台账的工作副本"):
+    with Ledger.open(demo_path) as ledger, pytest.raises(InputError, match="不是共享台账"):
         working_copy.checkin(ledger.conn, ledger.path)
 
 
@@ -247,7 +247,7 @@ def test_published_copy_refuses_import_and_packets(demo: Ledger, tmp_path: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     result = publish(demo.conn, demo.path, tmp_path / "发布" / "副本.db")
     before = file_digest(result.path)
-    assert cli_main(["unit", "add", "--db", str(result.path), "--name", "工业科"],
+    assert cli_main(["unit", "add", "--db", str(result.path), "工业科"],
                     io.StringIO()) == 1
     assert "只读副本" in capsys.readouterr().err
     assert file_digest(result.path) == before
