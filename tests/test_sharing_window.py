@@ -12,6 +12,7 @@ from test_ui_support import focus_cell
 from test_working_copy import INDICATOR, fake_share, note_of
 
 from core import working_copy
+from core.changes import os_user
 from core.ledger import Ledger
 from core.published_copy import publish
 from tests.helpers import file_digest
@@ -171,7 +172,8 @@ def test_a_published_copy_opens_read_only_with_its_banner(
     ledger = window.ledger
     assert ledger is not None and ledger.readonly
     banner = window.sharing_actions.banner  # type: ignore[attr-defined]
-    assert banner.text().startswith("只读：只读副本，发布于 2026-11-28 ")
+    assert banner.text().startswith("只读副本，发布于 2026-11-28 ")
+    assert banner.text().endswith("由 " + os_user() + "。不能修改。")
     window.tab_widget.setCurrentIndex(1)  # the tabs refuse edits
     projects = next(t for t in window.findChildren(ProjectsTab))
     qtbot.waitUntil(lambda: projects.model.rowCount() > 1)

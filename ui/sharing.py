@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QSizePolicy,
+    QToolBar,
+    QWidget,
+)
 
 from core.errors import LedgerError
 from core.ledger import Ledger
@@ -121,7 +128,9 @@ def banner_text(ledger: Ledger) -> tuple[str, str]:
             return "", ""
         return (f"{record.describe()}。改完后请用“文件 → 交回共享文件夹”交回，"
                 "其他人才能看到您的修改。", WORKING_STYLE)
-    return f"只读：{ledger.readonly_reason}。不能修改。", READ_ONLY_STYLE
+    reason = ledger.readonly_reason
+    return (f"{reason if reason.startswith('只读') else '只读：' + reason}。不能修改。",
+            READ_ONLY_STYLE)
 
 
 def ask_publish_target(parent: QWidget, suggested: Path) -> Path | None:
@@ -140,7 +149,10 @@ class SharingActions:
         self.window = window
         self.banner = QLabel(window)
         self.banner.setObjectName("sharing_banner")
-        self.banner.setWordWrap(True)
+        # one line as wide as the window (a wrapped label in a tool bar is laid out narrow and
+        # tall); the whole text is also its tool tip in a window too narrow for it
+        self.banner.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.banner.setMinimumWidth(1)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.bar = QToolBar(tr("台账位置"), window)
         self.bar.setObjectName("sharing_bar")
@@ -168,6 +180,7 @@ class SharingActions:
 
         text, style = banner_text(ledger)
         self.banner.setText(text)
+        self.banner.setToolTip(text)
         self.banner.setStyleSheet(style)
         self.bar.setVisible(bool(text))
         working = not ledger.readonly and checkout_of(ledger.path) is not None
