@@ -279,6 +279,11 @@ def place(snapshot_file: Path, expected: FileState, target: Path, *,
     try:
         write_atomically(target, write)
         return file_state(target)
+    except PermissionError as exc:
+        if target.exists():  # Windows: another PC (or window) has it open, reading it too
+            raise PlaceError(f"无法替换“{target}”：它正被其他电脑或程序打开（只读查看也算）；"
+                             "请对方关闭后重试，共享文件未作修改") from exc
+        raise PlaceError(f"无法写入“{target}”：{reason(exc)}；共享文件未作修改") from exc
     except OSError as exc:
         raise PlaceError(f"无法写入“{target}”：{reason(exc)}；共享文件未作修改") from exc
     except sqlite3.Error as exc:

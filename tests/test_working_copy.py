@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from core import network, working_copy
 from core.cli import main as cli_main
@@ -260,3 +262,31 @@ def test_cli_publish(demo_path: Path, tmp_path: Path) -> None:
     assert cli_main(["publish", "--db", str(demo_path), "--out", str(folder)], out) == 0
     assert "已发布只读副本" in out.getvalue()
     assert published_reason(folder / "演示台账（只读副本）.db")
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(where=st.floats(min_value=0.0, max_value=0.999), byte=st.integers(0, 255))
+def test_any_change_of_the_shared_bytes_refuses_checkin(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: float, byte: int) -> None:
+    """Whatever byte of the shared file changed after check-out, check-in writes nothing."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(dir=tmp_path) as folder:
+        share = fake_share(Path(folder) / "共享 𠮷", monkeypatch)
+        target = share / "台账.db"
+        Ledger.open(Path(folder) / "原.db").close()
+        shutil.copyfile(Path(folder) / "原.db", target)
+        local = Path(folder) / "张三" / "台账.db"
+        working_copy.checkout(target, local)
+        data = bytearray(target.read_bytes())
+        offset = int(where * len(data))
+        if data[offset] == byte:
+            byte = (byte + 1) % 256
+        data[offset] = byte
+        target.write_bytes(bytes(data))
+        with Ledger.open(local) as ledger:
+            with pytest.raises(ConflictError):
+                working_copy.checkin(ledger.conn, ledger.path)
+        assert target.read_bytes() == bytes(data)
+        assert sorted(p.name for p in share.iterdir()) == ["台账.db"]
