@@ -121,9 +121,9 @@ def timestamp(when: datetime | None = None) -> str:
     return (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
 
 
-def backup_path(folder: Path, ledger: Path, reason: str) -> Path:
+def backup_path(folder: Path, ledger: Path, reason: str, when: datetime | None = None) -> Path:
     """A new file name in `folder` for a copy of `ledger` taken now (never an existing one)."""
-    base = f"{ledger.stem}-{timestamp()}-{reason}"
+    base = f"{ledger.stem}-{timestamp(when)}-{reason}"
     candidate, number = folder / f"{base}.db", 2
     while candidate.exists():
         candidate, number = folder / f"{base}-{number}.db", number + 1

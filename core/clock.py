@@ -5,7 +5,8 @@ times a packet is issued and returned, an edition is made).
 `stamp()` that moment as stored text. Tests (and a clerk checking how the plan looked on a past
 day) fix it with `fixed(date)` — then `now()` is that day at the real time of day — or with
 `fixed(datetime)`, a moment; nothing else in core calls date.today(), and packets and editions
-take their times from here, not from datetime.now().
+take their times from here (so do a working copy's check-out and a published copy's
+date), not from datetime.now().
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ def today() -> date:
 
 
 def now() -> datetime:
+    """The local time now (with its UTC offset), on the day `today()` gives."""
     real = datetime.now().astimezone()
     if isinstance(_fixed, datetime):
         return _fixed if _fixed.tzinfo is not None else _fixed.astimezone()

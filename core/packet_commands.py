@@ -271,7 +271,7 @@ def _period_command(args: argparse.Namespace, out: TextIO) -> int:
             return 0
         base = editions.edition(ledger, period, args.edition)
         found = editions.compare(ledger, period, args.edition)
-        lines = compare_lines(period, base, found)
+        lines = compare_lines(ledger, period, base, found)
     for line in lines:
         print(line, file=out)
     if args.out is not None:
@@ -280,8 +280,11 @@ def _period_command(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def compare_lines(period: Period, base: Any, found: list[Any]) -> list[str]:
+def compare_lines(ledger: Any, period: Period, base: Any, found: list[Any]) -> list[str]:
+    """The 与上报版比较 list (the CLI's and the window's), ended by the edition line of the
+    figures now, as every printout is."""
     from core.packets import show
+    from core.report.writers.text import periods_edition_line
 
     lines = [f"{period.label}与上报{base.label}比较（{base.made_at[:16].replace('T', ' ')} "
              f"{base.made_by} 上报）：" + (f"改动 {len(found)} 项" if found else "没有改动")]
@@ -290,6 +293,7 @@ def compare_lines(period: Period, base: Any, found: list[Any]) -> list[str]:
         why = f"，{diff.why}" if diff.why else ""
         lines.append(f"  {diff.indicator} {diff.field}：{show(diff.old)} → {show(diff.new)}"
                      f"{who}{why}")
+    lines.append(f"（{periods_edition_line(ledger, [period])}）")
     return lines
 
 

@@ -151,6 +151,7 @@ def test_issue_fill_return_merge_lock_from_the_window(
     table = shown[-1].table
     assert table.rowCount() == 1 and table.item(0, 0).text() == "高新技术企业数"
     assert (table.item(0, 2).text(), table.item(0, 3).text()) == ("77", "80")
+    assert shown[-1].lines[-1] == "（版本：草稿）"  # the printable list names its edition
     assert packets.packet_info(ledger) is None
     clerk.close()
 

@@ -561,7 +561,7 @@ class PacketActions:
                  d.when[:16].replace("T", " "), d.why] for d in found]
         headers = ["指标", "项目", "上报值", "现值", "修改人", "时间", "原因"]
         show_list(ListDialog(f"与上报{base.label}比较（{period.label}）", headers, rows,
-                             self.window, lines=compare_lines(period, base, found)))
+                             self.window, lines=compare_lines(ledger, period, base, found)))
 
 
 def show_list(dialog: ListDialog) -> None:
