@@ -241,7 +241,8 @@ def print_merge_plan(plan: Any, out: TextIO) -> None:
         elif item.note and item.status != "new":
             line += item.note
         else:
-            line += f"{show(item.base)} → {show(item.theirs)}"
+            line += f"{show(item.base)} → {show(item.theirs)}" + (
+                f"，{item.note}" if item.note else "")
         when = item.when[:16].replace("T", " ")
         print(f"{line}（{item.who} {when}）" if item.who else line, file=out)
     if listed > _LISTED:

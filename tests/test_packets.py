@@ -524,3 +524,23 @@ def test_insert_many_knows_the_rows_it_stored(demo: Ledger) -> None:
         stored = demo.query("SELECT * FROM services WHERE id = ?", (change.row_id,))[0]
         assert {k: repr(v) for k, v in (change.after or {}).items()} == {
             k: repr(v) for k, v in stored.items()}
+
+
+def test_a_value_over_a_figure_our_records_compute_says_so(bureau: Ledger,
+                                                           tmp_path: Path) -> None:
+    """高新技术企业数 is counted from the enterprise register: the tab shows that count where
+    the dry run's 台账现值 is empty, so the dry run names it, and the packet's value comes in
+    as the clerk's 手工修正 over it (the computed one is kept beside it)."""
+    computed = bureau.metrics.figure("高新技术企业数", PERIOD).derived_value
+    assert computed is not None and _figure(bureau, "高新技术企业数") is None
+    packet = packets.issue(bureau, "科技科", PERIOD, tmp_path / "科技科.wlp")
+    _fill(packet.path, {"高新技术企业数": {"value": "70"}, "技术合同交易额": {"value": "9"}})
+    back = packets.make_return(packet.path, tmp_path / "科技科回.wlp")
+    plan = packets.preview(bureau, back.path)
+    notes = {i.what: i.note for i in plan.items if i.field == "value"}
+    assert notes["指标“高新技术企业数”"] == (f"台账现为自动计算值 {packets.show(computed)}，"
+                                        "导入后报送值作为手工修正")
+    assert notes["指标“技术合同交易额”"] == ""  # typed, not computed: nothing to say
+    packets.apply_merge(bureau, plan)
+    figure = bureau.metrics.figure("高新技术企业数", PERIOD)
+    assert (figure.entered, figure.derived_value) == (70, computed)

@@ -25,6 +25,7 @@ from core.packets.format import (
     file_label,
     ledger_id,
     packet_info,
+    show,
 )
 from core.packets.returning import ReturnPacket, read_return
 from core.periods import Period
@@ -95,8 +96,10 @@ def _columns(ledger: Ledger, table: str) -> list[str]:
     return [r[1] for r in ledger.conn.execute(f'PRAGMA table_info("{table}")')]
 
 
-def preview(ledger: Ledger, path: Path, *, period: Period | None = None) -> MergePlan:
-    """The dry run of merging the return packet at `path`: writes nothing.
+def preview(ledger: Ledger, path: Path, *, period: Period | None = None,
+            derived: dict[str, float | None] | None = None) -> MergePlan:
+    """The dry run of merging the return packet at `path`: writes nothing. `derived` keeps the
+    values our records give (indicator id → value) for the dry runs of one batch.
 
     Refuses (PacketRefused) a packet of another ledger, of a packet this ledger did not issue,
     of another period than `period` (when given), a damaged or altered one."""
@@ -124,7 +127,7 @@ def preview(ledger: Ledger, path: Path, *, period: Period | None = None) -> Merg
     if seen:
         plan.already = f"该报送包已于 {seen[0]['created_at'][:16].replace('T', ' ')} 导入过"
         return plan
-    _Planner(ledger, plan).run()
+    _Planner(ledger, plan, {} if derived is None else derived).run()
     return plan
 
 
@@ -154,12 +157,16 @@ RECORDS = {
 
 
 class _Planner:
-    def __init__(self, ledger: Ledger, plan: MergePlan) -> None:
+    def __init__(self, ledger: Ledger, plan: MergePlan,
+                 derived: dict[str, float | None]) -> None:
         self.ledger, self.plan, self.info = ledger, plan, plan.info
+        self.derived = derived
         self.period = self.info.period
         self.columns = {table: _columns(ledger, table) for table in TRACKED}
         self.names = {r["id"]: r["name"] for r in ledger.query(
             "SELECT id, name FROM indicators")}
+        self.computed = {str(r["id"]) for r in ledger.query(
+            "SELECT id FROM indicators WHERE derivation IS NOT NULL")}
         self.enterprise_map: dict[str, str] = {}  # the packet's new enterprise → ours
         self.enterprise_names = {r["name"]: r["id"] for r in ledger.query(
             "SELECT id, name FROM enterprises")}
@@ -307,7 +314,8 @@ class _Planner:
                 if name not in ("id", "indicator_id", "year", "months", *TIMESTAMPS) and \
                         value not in (None, "", 0):
                     op.items.append(self._item("indicator_values", row_id, what, name, NEW,
-                                               None, value, None))
+                                               None, value, None, self._over_derived(
+                                                   str(full["indicator_id"]), name)))
             self.plan.ops.append(op)
             return
         assert ours_row is not None
@@ -318,6 +326,20 @@ class _Planner:
         theirs = dict(new or {})
         self._add(self._fields("indicator_values", what, str(ours_row["id"]), base, theirs,
                                ours_row, ("id", "indicator_id", "year", "months")))
+
+    def _over_derived(self, indicator_id: str, name: str) -> str:
+        """The note of a value a packet brings for a figure our records compute: the tab shows
+        that computed value where the dry run's 台账现值 is empty, and the packet's value will
+        stand as the clerk's 手工修正 over it."""
+        if name != "value" or indicator_id not in self.computed:
+            return ""
+        if indicator_id not in self.derived:
+            figure = self.ledger.metrics.figure(indicator_id, self.period)
+            self.derived[indicator_id] = figure.derived_value
+        value = self.derived[indicator_id]
+        if value is None:
+            return ""
+        return f"台账现为自动计算值 {show(value)}，导入后报送值作为手工修正"
 
     # record tables (services, projects, plans): one rule, the table's scope from RECORDS
     def _record(self, table: str, kind: str, old: dict[str, Any] | None,
@@ -470,8 +492,9 @@ def preview_many(ledger: Ledger, paths: list[Path], *,
     taken: dict[str, tuple[Any, str]] = {}  # table:row:field → (theirs, unit) of an earlier one
     added: dict[str, str] = {}  # an enterprise's name → the id an earlier packet adds it as
     hashes: dict[str, str] = {}
+    derived: dict[str, float | None] = {}
     for number, path in enumerate(paths, start=1):
-        plan = preview(ledger, path, period=period)
+        plan = preview(ledger, path, period=period, derived=derived)
         plans.append(plan)
         if not plan.already and plan.packet.sha256 in hashes:
             plan.already = f"与“{hashes[plan.packet.sha256]}”是同一个报送包"
