@@ -96,6 +96,9 @@ def test_issue_fill_return_merge_lock_from_the_window(
     visible = {a.text() for a in unit.packet_actions.actions.values()  # type: ignore[attr-defined]
                if a.isVisible()}
     assert visible == {"导出报送包…"}
+    banner = unit.sharing_actions.banner  # type: ignore[attr-defined]
+    assert "下发给“科技科”的2026年1-6月填报包" in banner.text() and "导出报送包" in banner.text()
+    assert not clerk.sharing_actions.bar.isVisible()  # type: ignore[attr-defined]  # a ledger
     unit.ledger.metrics.set("技术合同交易额", PERIOD, "value", "9.5")
     unit.ledger.metrics.set("高新技术企业数", PERIOD, "value", "77")
     back = packet.with_name("科技科报送包.wlp")

@@ -60,6 +60,11 @@ def test_projects_and_plans_travel_and_merge(park: Ledger, tmp_path: Path) -> No
         assert running["name"] in names and "早已竣工的老项目" not in names
         assert unit.scalar("SELECT count(*) FROM plan_sections WHERE year = 2027") >= 1
         assert not unit.query("SELECT 1 FROM services")  # not assigned
+        # the indicators the plan's items aim at come along for the plan, not to be filled:
+        # the packet's 指标 tab lists none of them (the park fills no indicator here)
+        aimed = unit.query("SELECT DISTINCT i.name FROM plan_items p JOIN indicators i"
+                           " ON i.id = p.target_indicator_id")
+        assert aimed and unit.catalogue.all() == []
     del done_long_ago
 
     # the park fills its part in its own WorkLedger (the 项目 and 工作计划 tabs' core calls)

@@ -125,12 +125,24 @@ def banner_text(ledger: Ledger) -> tuple[str, str]:
     if not ledger.readonly:
         record = checkout_of(ledger.path)
         if record is None:
-            return "", ""
+            return _packet_banner(ledger), WORKING_STYLE
         return (f"{record.describe()}。改完后请用“文件 → 交回共享文件夹”交回，"
                 "其他人才能看到您的修改。", WORKING_STYLE)
     reason = ledger.readonly_reason
     return (f"{reason if reason.startswith('只读') else '只读：' + reason}。不能修改。",
             READ_ONLY_STYLE)
+
+
+def _packet_banner(ledger: Ledger) -> str:
+    """A fill-in packet says what it is: a unit opening it should not take it for a ledger."""
+    from core.packets import packet_info
+
+    info = packet_info(ledger)
+    if info is None:
+        return ""
+    due = f"，请于 {info.due} 前交回" if info.due else ""
+    return (f"这是{info.bureau or '下发单位'}下发给“{info.unit}”的{info.period.label}填报包，只含"
+            f"本单位要填的内容{due}。填好后请用“文件 → 导出报送包…”导出报送包交回。")
 
 
 def ask_publish_target(parent: QWidget, suggested: Path) -> Path | None:

@@ -89,6 +89,10 @@ def _build_packet(ledger: Ledger, info: PacketInfo, path: Path) -> dict[str, int
         _copy(ledger, conn, "indicators", f"id IN ({marks}) OR (? AND id IN (SELECT"
               f" target_indicator_id FROM plan_items WHERE id IN ({in_plans})))",
               (*info.indicator_ids, plans, *years))
+        # those aimed at are there for the plan's sake only: retired in the packet, so its
+        # 指标 tab lists what the unit fills and nothing it would fill in vain
+        conn.execute(f"UPDATE indicators SET retired = 1 WHERE id NOT IN ({marks})",
+                     info.indicator_ids)
         values = _copy(ledger, conn, "indicator_values",
                        f"indicator_id IN ({marks}) AND ((year = ? AND months = ?)"
                        " OR (year = ? AND months = ?))",
