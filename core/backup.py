@@ -52,12 +52,20 @@ log = logging.getLogger("workledger.backup")
 
 
 # -- writing copies ------------------------------------------------------------------------------
-def backup_to(source: sqlite3.Connection, destination: Path) -> Path:
+CHECKS = ("integrity_check", "quick_check")
+
+
+def backup_to(source: sqlite3.Connection, destination: Path, *,
+              check: str = "integrity_check") -> Path:
     """Copy the database behind `source` to `destination`, verified, never half-written.
 
     The copy is written beside the destination under a temporary name, checked with
-    `PRAGMA integrity_check`, and only then renamed into place.
+    `PRAGMA integrity_check` (or `check="quick_check"`: every page and b-tree of the copy,
+    not whether each index matches its table — five times faster on a large ledger, for the
+    copy a merge takes of a ledger checked when opened), and only then renamed into place.
     """
+    if check not in CHECKS:
+        raise ValueError(check)
     destination = Path(destination)
     source_path = _file_of(source)
 
@@ -76,7 +84,7 @@ def backup_to(source: sqlite3.Connection, destination: Path) -> Path:
                     raise source_damaged() from exc
                 raise
             target.execute("PRAGMA journal_mode = DELETE")
-            verdict = target.execute("PRAGMA integrity_check").fetchone()[0]
+            verdict = target.execute(f"PRAGMA {check}").fetchone()[0]
         finally:
             target.close()
         if verdict != "ok":  # a fresh copy holds what the ledger holds: the ledger is damaged
@@ -122,10 +130,11 @@ def backup_path(folder: Path, ledger: Path, reason: str) -> Path:
     return candidate
 
 
-def automatic_backup(source: sqlite3.Connection, ledger: Path, reason: str) -> Path:
+def automatic_backup(source: sqlite3.Connection, ledger: Path, reason: str, *,
+                     check: str = "integrity_check") -> Path:
     """A verified copy in the ledger's backup folder; older copies are pruned afterwards."""
     folder = backups_dir_for(ledger)
-    written = backup_to(source, backup_path(folder, ledger, reason))
+    written = backup_to(source, backup_path(folder, ledger, reason), check=check)
     try:
         prune(folder, keep=written)
     except OSError as exc:  # a copy that cannot be deleted now is deleted next time

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -45,27 +44,15 @@ def _catalogue(args: argparse.Namespace, out: TextIO) -> int:
         print(f"已导出指标目录：{path}（{rows} 个指标，含已停用的）", file=out)
         return 0
     from core.exchange.catalogue_sheet import preview_catalogue
-    from core.exchange.excel_import import apply_import
-    from core.exchange.importers import REJECTED
+    from core.safety_commands import finish_import
 
     with Ledger.open(args.db, readonly=not args.apply, create=False) as ledger:
         plan = preview_catalogue(ledger, args.file)
         print_catalogue_plan(plan, out)
-        rejected = plan.count(REJECTED)
-        if rejected:
-            print(f"有 {rejected} 行未通过检查，指标目录未作任何修改；请按提示修改表格后再导入",
-                  file=sys.stderr)
-            return 1
-        if not plan.ops:
-            print("表格与指标目录一致，没有需要导入的新指标或修改", file=out)
-            return 0
-        if not args.apply:
-            print("以上为检查结果，台账未作修改；确认无误后加 --apply 导入", file=out)
-            return 0
-        result = apply_import(ledger, plan)
-    print(f"已导入指标目录：新增 {result.new} 个，修改 {result.changed} 个。导入前的台账已备份到："
-          f"{result.backup}", file=out)
-    return 0
+        return finish_import(ledger, plan, apply=args.apply, out=out,
+                             untouched="指标目录未作任何修改",
+                             nothing="表格与指标目录一致，没有需要导入的新指标或修改",
+                             done="已导入指标目录：新增 {new} 个，修改 {changed} 个")
 
 
 def print_catalogue_plan(plan: Any, out: TextIO) -> None:

@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from core import clock
 from core.changes import Change
 from core.errors import ConflictError, InputError, NotFoundError
 from core.periods import Period
@@ -128,11 +129,14 @@ def submit(ledger: Ledger, period: Period, *, note: str = "") -> tuple[Edition, 
     figures = snapshot(ledger, period)
     with ledger.write(f"上报{period.label}（第{number}版）") as writer:
         mark = int(ledger.scalar("SELECT coalesce(max(id), 0) FROM audit"))
+        made_at = clock.stamp()
         edition_id = writer.insert("editions", {
-            "year": period.year, "months": period.months, "number": number,
+            "created_at": made_at, "updated_at": made_at, "year": period.year,
+            "months": period.months, "number": number,
             "made_by": os_user(), "note": text, "audit_mark": mark,
             "snapshot": json.dumps(figures, ensure_ascii=False)})
-        writer.insert("period_locks", {"year": period.year, "months": period.months,
+        writer.insert("period_locks", {"created_at": made_at, "updated_at": made_at,
+                                       "year": period.year, "months": period.months,
                                        "edition_id": edition_id, "locked_by": os_user()})
     return edition(ledger, period, number), writer.change
 

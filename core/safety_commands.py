@@ -106,8 +106,7 @@ _LISTED_ROWS = 200  # rows of a dry run printed one by one (all rejected ones co
 
 @command("import")
 def _import(args: argparse.Namespace, out: TextIO) -> int:
-    from core.exchange.excel_import import apply_import, preview_file
-    from core.exchange.importers import REJECTED
+    from core.exchange.excel_import import preview_file
     from core.ledger import Ledger
 
     # A dry run only reads: it works while the window has the ledger open.
@@ -122,20 +121,32 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
             print(f"如需新建这些指标，加 --create-unknown 名称=类型（如 --create-unknown "
                   f"{left[0]}=计数；类型：计数、金额/数量、增速、占比、排名、文字、名单）",
                   file=out)
-        rejected = plan.count(REJECTED)
-        if rejected:
-            print(f"有 {rejected} 行未通过检查，未导入任何内容；请按提示修改表格后再导入",
-                  file=sys.stderr)
-            return 1
-        if not plan.ops:
-            print("表格中没有需要导入的新内容或修改，台账未作修改", file=out)
-            return 0
-        if not args.apply:
-            print("以上为检查结果，台账未作修改；确认无误后加 --apply 导入", file=out)
-            return 0
-        result = apply_import(ledger, plan)
-    print(f"已导入：新增 {result.new} 条，修改 {result.changed} 条。导入前的台账已备份到："
-          f"{result.backup}", file=out)
+        return finish_import(ledger, plan, apply=args.apply, out=out, untouched="未导入任何内容",
+                             nothing="表格中没有需要导入的新内容或修改，台账未作修改",
+                             done="已导入：新增 {new} 条，修改 {changed} 条")
+
+
+def finish_import(ledger: Any, plan: Any, *, apply: bool, out: TextIO, untouched: str,
+                  nothing: str, done: str) -> int:
+    """The end every `… import` command shares, after it printed its plan: a rejected row stops
+    it with nothing changed, an empty plan says so, a dry run says how to apply, and `--apply`
+    imports (backed up first) and names the backup. `done` is formatted with new= and changed=."""
+    from core.exchange.excel_import import apply_import
+    from core.exchange.importers import REJECTED
+
+    rejected = plan.count(REJECTED)
+    if rejected:
+        print(f"有 {rejected} 行未通过检查，{untouched}；请按提示修改表格后再导入", file=sys.stderr)
+        return 1
+    if not plan.ops:
+        print(nothing, file=out)
+        return 0
+    if not apply:
+        print("以上为检查结果，台账未作修改；确认无误后加 --apply 导入", file=out)
+        return 0
+    result = apply_import(ledger, plan)
+    print(done.format(new=result.new, changed=result.changed)
+          + f"。导入前的台账已备份到：{result.backup}", file=out)
     return 0
 
 

@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from excel_files import write_xlsx
 from helpers import dump
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from core.exchange.excel_export import export_year
@@ -173,3 +175,24 @@ def test_a_clerks_own_task_list_is_read_as_a_plan(ledger: Ledger, tmp_path: Path
         ]),
         ("二、促创新", "", [("高企倍增", "", "", None, "科技科", None, "", "", [])]),
     ]
+
+
+_BASES = ("星河", "云岭", "青山")
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tails=st.lists(st.text(alphabet="、，,；;科技园 ", max_size=5), min_size=2, max_size=3))
+def test_linked_projects_whose_names_hold_separators_come_back_as_they_were(
+        demo: Ledger, tmp_path_factory: pytest.TempPathFactory, tails: list[str]) -> None:
+    """Our export joins an item's projects with 、; a project's own name may hold 、 or ，
+    (年产10万吨、5万吨项目): reading the cell back finds the same projects, not pieces of them."""
+    project_ids = [str(r[0]) for r in demo.conn.execute(
+        "SELECT id FROM projects ORDER BY id LIMIT ?", (len(tails),))]
+    for project_id, base, tail in zip(project_ids, _BASES, tails, strict=False):
+        demo.projects.set_field(project_id, "name", f"{base}{tail}")
+    item_id = str(demo.scalar("SELECT id FROM plan_items ORDER BY id LIMIT 1"))
+    demo.plans.set_projects(item_id, project_ids)
+    exported = export_year(demo, YEAR, tmp_path_factory.mktemp("导出") / "导出.xlsx").path
+    again = preview_file(demo, exported)
+    assert [(r.sheet, r.label, r.detail) for r in again.results() if r.action != UNCHANGED] == []

@@ -397,6 +397,10 @@ def test_a_template_names_other_cumulative_periods(ledger: Ledger) -> None:
     # A single quarter is 1-6月 less 1-3月 (issue 13): missing while 1-3月 is.
     assert _text(ledger, "【规上工业总产值.二季度】", period) == \
         "【未填：规上工业总产值（二季度）】"
+    # 1月 has no 上期: missing, never 1月's own figure nor that of any other period.
+    ledger.metrics.set(output, Period(2026, 1), "value", "50")
+    assert _text(ledger, "【规上工业总产值.上期】", Period(2026, 1)) == \
+        "【未填：规上工业总产值（上期）】"
 
 
 def test_an_annual_target_applies_to_every_period_without_its_own(ledger: Ledger) -> None:

@@ -31,7 +31,7 @@ from core.records import Row
 
 _ITEM_KEYS = ("title", "text", "target_indicator", "target_value", "owner", "co_offices",
               "deadline", "done_on", "result_status", "result_note")
-_NAME_SEPARATORS = re.compile(r"[、，,；;\n]+")
+_NAME_SEPARATORS = re.compile(r"([、，,；;\n])")
 
 
 class PlanImporter(RowImporter):
@@ -144,18 +144,35 @@ class PlanImporter(RowImporter):
         return section_id, False
 
     def _project_ids(self, raw: Any) -> list[str]:
-        """The projects a 推进项目 cell names, in order (whole cell first: a name may hold 、)."""
+        """The projects a 推进项目 cell names, in order (a name may hold 、: see _names)."""
         if raw is None or not str(raw).strip():
             return []
-        text = str(raw).strip()
-        names = [text] if self._known(text) else [
-            name.strip() for name in _NAME_SEPARATORS.split(text) if name.strip()]
         ids: list[str] = []
-        for name in names:
+        for name in self._names(str(raw).strip()):
             found = self._project_id(name)
             if found not in ids:
                 ids.append(found)
         return ids
+
+    def _names(self, text: str) -> list[str]:
+        """The names a cell lists: from each piece on, the longest run of pieces (joined by the
+        separators the cell has between them) that names a known project — a name may hold 、
+        or ，, and our export joins several names with 、 — else the piece alone."""
+        parts = _NAME_SEPARATORS.split(text)  # piece, separator, piece, …
+
+        def run(start: int, end: int) -> str:  # pieces start..end-1 with their separators
+            return "".join(parts[2 * start:2 * end - 1]).strip()
+
+        count = (len(parts) + 1) // 2
+        names: list[str] = []
+        start = 0
+        while start < count:
+            end = next((end for end in range(count, start + 1, -1) if self._known(run(start, end))),
+                       start + 1)
+            if run(start, end):
+                names.append(run(start, end))
+            start = end
+        return names
 
     def _known(self, name: str) -> bool:
         return name in self.projects or name in self.ctx.new_projects

@@ -16,6 +16,7 @@ context's `missing` list. A field that means nothing raises FieldProblem at its 
 from __future__ import annotations
 
 import dataclasses
+import enum
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -177,7 +178,7 @@ def inline(ref: FieldRef, context: Context) -> tuple[Run, ...]:
     indicator, period, form, extras = _split_form(ref, context)
     if period is None:
         figure = context.figure(indicator)
-    elif period is _NO_PERIOD:  # 上期 of 1月: there is none
+    elif period is Before.NONE:  # 上期 of 1月: there is none
         return (context.missing_run(f"{indicator.name}（上期）"),)
     else:
         figure = context.ledger.metrics.figure(indicator, period)
@@ -197,11 +198,13 @@ def _before_form(name: str) -> str:
     return name[:cuts[0]].strip() if cuts else name
 
 
-_NO_PERIOD = Period(1900, 1)  # 【名称.上期】 printed for 1月
+class Before(enum.Enum):
+    """The period 【名称.上期】 names when there is none before the printed one (1月)."""
+    NONE = "上期 of 1月"
 
 
 def _split_form(ref: FieldRef, context: Context
-                ) -> tuple[Indicator, Period | None, str, number_forms.Extras]:
+                ) -> tuple[Indicator, Period | Before | None, str, number_forms.Extras]:
     """【名称】, 【名称.形式】, 【名称.期间】 or 【名称.期间.形式】 → the indicator, the other
     period it names (None: the one printed), the form and the further numbers it asks for
     (number_forms: .预计, .当月, .排名.全省 …). A name may itself hold a dot."""
@@ -222,10 +225,10 @@ def _split_form(ref: FieldRef, context: Context
             raise FieldProblem(ref.problem(
                 f"不认识的字段{ref.source}：指标目录中没有“{name}”，也不是通用字段"))
         raise FieldProblem(ref.problem(f"指标目录中没有“{name[:cuts[0]].strip()}”（{ref.source}）"))
-    period: Period | None = None
+    period: Period | Before | None = None
     if rest and is_period_word(rest[0]) and not number_forms.is_span(rest[0], context):
         try:
-            period = named_period(rest[0], context.period) or _NO_PERIOD
+            period = named_period(rest[0], context.period) or Before.NONE
         except LedgerError as exc:
             raise FieldProblem(ref.problem(f"{ref.source}：{exc.message}")) from exc
         rest = rest[1:]
