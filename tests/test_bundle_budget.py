@@ -110,3 +110,26 @@ def test_a_failed_build_is_not_measured(monkeypatch) -> None:
     monkeypatch.setattr(run.subprocess, "run", fake_run)
     assert run.main(["build", "--target", "linux-x86_64"]) == 3
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize(("size_mb", "passes"), [(3, True), (5, False)])
+def test_a_target_held_at_a_ceiling_may_not_grow_past_it(tmp_path: Path, monkeypatch, capsys,
+                                                        size_mb: int, passes: bool) -> None:
+    """A folder known to be over its budget (the Windows one: numpy's OpenBLAS) is held at its
+    ceiling: the report says the budget does not hold; only growing past the ceiling fails."""
+    bundle = fake_bundle(tmp_path)
+    monkeypatch.setattr(bundle_budget, "ONEDIR_BUDGET_MB", 2)
+    monkeypatch.setattr(bundle_budget, "CEILINGS", {("windows", "onedir"): (4, "一项待办")})
+    sparse_file(bundle / "_internal" / "numpy.dll", size_mb * MB)
+    assert main(["--target", "windows", "--bundle", str(bundle)]) == (0 if passes else 1)
+    out = capsys.readouterr()
+    assert "budgets: 1/2 hold" in out.out  # never reported as held
+    if passes:
+        assert "BUDGET NOT HELD (known)" in out.err and "held at ≤ 4 MB until done: 一项待办" \
+            in out.err and "OVER BUDGET" not in out.err
+    else:
+        assert "OVER BUDGET" in out.err and "past its ceiling of 4 MB" in out.err
+    # a target without a ceiling is not held at one: the same size fails there
+    other = fake_bundle(tmp_path / "linux", suffix="")
+    sparse_file(other / "_internal" / "numpy.so", size_mb * MB)
+    assert main(["--target", "linux-x86_64", "--bundle", str(other)]) == 1
