@@ -3,7 +3,8 @@
     python main.py [--db FILE] [--lang zh|en]     open the window
     python main.py demo|check|report|export|import|backup … --db FILE
 
-In the bundle, `WorkLedger` is the window and `workledger-cli` always runs sub-commands.
+In the bundle, `WorkLedger` is the window and `workledger-cli` always runs sub-commands (on
+Linux a symbolic link to `WorkLedger`: one program, dispatching on the name it was started by).
 """
 
 from __future__ import annotations
@@ -29,8 +30,19 @@ def prepare_frozen() -> None:
         sys.stderr = sys.stderr or stream
 
 
+def invoked_as_cli() -> bool:
+    """The frozen program started as `workledger-cli`: on Windows its own console executable;
+    on Linux a symbolic link to the one executable (build.spec: one program, two names). For a
+    link, PyInstaller keeps the name it was started by in sys.argv[0], while sys.executable is
+    the program it points to."""
+    if not getattr(sys, "frozen", False):
+        return False
+    names = (Path(sys.executable).stem, Path(sys.argv[0]).stem if sys.argv else "")
+    return any(name.lower() == CLI_EXECUTABLE for name in names)
+
+
 def wants_cli(argv: list[str]) -> bool:
-    if Path(sys.executable).stem.lower() == CLI_EXECUTABLE and getattr(sys, "frozen", False):
+    if invoked_as_cli():
         return True
     return bool(argv) and (not argv[0].startswith("-") or argv[0] in ("-h", "--help", "--version"))
 

@@ -23,6 +23,9 @@
                                                  frozen in a bullseye arm64 root under qemu-user
     python3 run.py smoke --target linux-arm64    the .deb in a clean bullseye arm64 root (qemu)
 
+  `build --target X` ends with tools/bundle_budget.py's size check of that folder (onedir ≤ 140 MB,
+  zip ≤ 60 MB): over budget, the build fails and names the biggest files.
+
 `.venv/` holds the development environment and is refreshed whenever the dependency lists in
 pyproject.toml change. The bundle is built in its own `.venv-build/` with a lean NumPy: built
 from source without BLAS/LAPACK and without per-CPU kernels, because matplotlib only ever
@@ -144,8 +147,12 @@ def main(argv: list[str]) -> int:
                       file=sys.stderr)
                 return 2
             module, *words = TARGET_TOOLS[target]
-            return subprocess.run([sys.executable, "-m", module, *words, command, *rest],
+            code = subprocess.run([sys.executable, "-m", module, *words, command, *rest],
                                   cwd=ROOT).returncode
+            if command == "build" and code == 0:  # a folder over its size budget fails the build
+                code = subprocess.run([sys.executable, "-m", "tools.bundle_budget", "--target",
+                                       target], cwd=ROOT).returncode
+            return code
     if command == "test":
         python = ensure_venv(["test"])
         return run_steps(python, [["-m", "ruff", "check", "."], ["-m", "mypy"],

@@ -448,12 +448,14 @@ def packets(ledger_path: Path, runs: int) -> dict[str, Any]:
     floor_seconds = timed(floor)
     with Ledger.open(target) as ledger:
         plans: list[Any] = []
-        dry = timed(lambda: plans.extend(wlp.preview(ledger, path) for path in returns))
+        # the window's flow: one dry run over all of them, shown; then applied as shown
+        dry = timed(lambda: plans.extend(wlp.preview_many(ledger, returns)))
         assert not any(plan.conflicts for plan in plans)
-        applied = timed(lambda: wlp.apply_many(ledger, returns))  # one backup, one transaction
+        applied = timed(lambda: wlp.apply_many(ledger, plans))  # one backup, one transaction
         from core.backup import BEFORE_IMPORT, automatic_backup
 
-        backup = timed(lambda: automatic_backup(ledger.conn, ledger.path, BEFORE_IMPORT))
+        backup = timed(lambda: automatic_backup(ledger.conn, ledger.path, BEFORE_IMPORT,
+                                                check="quick_check"))  # as a merge takes it
         merged = ledger.scalar("SELECT count(*) FROM services WHERE description LIKE '报送走访%'")
     shutil.rmtree(work, ignore_errors=True)
     assert merged == rows * len(periods), merged

@@ -52,12 +52,20 @@ log = logging.getLogger("workledger.backup")
 
 
 # -- writing copies ------------------------------------------------------------------------------
-def backup_to(source: sqlite3.Connection, destination: Path) -> Path:
+CHECKS = ("integrity_check", "quick_check")
+
+
+def backup_to(source: sqlite3.Connection, destination: Path, *,
+              check: str = "integrity_check") -> Path:
     """Copy the database behind `source` to `destination`, verified, never half-written.
 
     The copy is written beside the destination under a temporary name, checked with
-    `PRAGMA integrity_check`, and only then renamed into place.
+    `PRAGMA integrity_check` (or `check="quick_check"`: every page and b-tree of the copy,
+    not whether each index matches its table — five times faster on a large ledger, for the
+    copy a merge takes of a ledger checked when opened), and only then renamed into place.
     """
+    if check not in CHECKS:
+        raise ValueError(check)
     destination = Path(destination)
     source_path = _file_of(source)
 
@@ -69,6 +77,8 @@ def backup_to(source: sqlite3.Connection, destination: Path) -> Path:
     def copy_and_check(partial: Path) -> None:
         target = sqlite3.connect(str(partial))
         try:
+            # no syncing page by page: the copy is flushed to the disk once, whole, below
+            target.execute("PRAGMA synchronous = OFF")
             try:
                 source.backup(target)
             except sqlite3.DatabaseError as exc:
@@ -76,11 +86,13 @@ def backup_to(source: sqlite3.Connection, destination: Path) -> Path:
                     raise source_damaged() from exc
                 raise
             target.execute("PRAGMA journal_mode = DELETE")
-            verdict = target.execute("PRAGMA integrity_check").fetchone()[0]
+            verdict = target.execute(f"PRAGMA {check}").fetchone()[0]
         finally:
             target.close()
         if verdict != "ok":  # a fresh copy holds what the ledger holds: the ledger is damaged
             raise source_damaged()
+        with partial.open("rb+") as written:  # on the disk before it is renamed into place
+            os.fsync(written.fileno())
 
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
@@ -113,19 +125,20 @@ def timestamp(when: datetime | None = None) -> str:
     return (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
 
 
-def backup_path(folder: Path, ledger: Path, reason: str) -> Path:
+def backup_path(folder: Path, ledger: Path, reason: str, when: datetime | None = None) -> Path:
     """A new file name in `folder` for a copy of `ledger` taken now (never an existing one)."""
-    base = f"{ledger.stem}-{timestamp()}-{reason}"
+    base = f"{ledger.stem}-{timestamp(when)}-{reason}"
     candidate, number = folder / f"{base}.db", 2
     while candidate.exists():
         candidate, number = folder / f"{base}-{number}.db", number + 1
     return candidate
 
 
-def automatic_backup(source: sqlite3.Connection, ledger: Path, reason: str) -> Path:
+def automatic_backup(source: sqlite3.Connection, ledger: Path, reason: str, *,
+                     check: str = "integrity_check") -> Path:
     """A verified copy in the ledger's backup folder; older copies are pruned afterwards."""
     folder = backups_dir_for(ledger)
-    written = backup_to(source, backup_path(folder, ledger, reason))
+    written = backup_to(source, backup_path(folder, ledger, reason), check=check)
     try:
         prune(folder, keep=written)
     except OSError as exc:  # a copy that cannot be deleted now is deleted next time

@@ -12,7 +12,6 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from core.errors import ConflictError, NotFoundError, PeriodLockedError
@@ -26,7 +25,11 @@ TIMESTAMPS = ("created_at", "updated_at")
 
 
 def now_text() -> str:
-    return datetime.now().astimezone().isoformat(timespec="milliseconds")
+    """Now as rows and the audit store it: core.clock's moment (the wall clock unless a test
+    fixes it), so that who-changed-what-when in a packet follows the same clock."""
+    from core import clock
+
+    return clock.stamp()
 
 
 def new_id() -> str:
@@ -93,6 +96,7 @@ class Writer:
     rows: list[RowChange] = field(default_factory=list)
     audited: bool = True
     _columns: dict[str, list[str]] = field(default_factory=dict)
+    _types: dict[str, dict[str, type]] = field(default_factory=dict)
 
     @property
     def change(self) -> Change:
@@ -167,7 +171,14 @@ class Writer:
             self._run_many(f'INSERT INTO "{table}" ({names}) VALUES ({marks})',
                            [[record[k] for k in keys] for record in group])
         ids = [str(record["id"]) for record in prepared]
-        stored = self._fetch_many(table, ids)
+        # a row given whole, every value as SQLite keeps it, is the row stored (a packet's
+        # rows); any other is read back (defaults, conversions)
+        types = self._stored_types(table)
+        whole = len(types) == len(columns)
+        stored = {str(record["id"]): record for record in prepared
+                  if whole and len(record) == len(columns) and all(
+                      v is None or type(v) is types[k] for k, v in record.items())}
+        stored.update(self._fetch_many(table, [i for i in ids if i not in stored]))
         self._record_many([RowChange(table, row_id, None, stored[row_id]) for row_id in ids])
         return ids
 
@@ -211,13 +222,30 @@ class Writer:
                 changed["updated_at"] = stamp
             shapes.setdefault(tuple(changed), []).append([*changed.values(), row_id])
             changed_ids.append(row_id)
+        after: dict[str, Row] = {}
+        stored = self._stored_types(table)
         for keys, rows in shapes.items():
             assignments = ", ".join(f'"{k}" = ?' for k in keys)
             self._run_many(f'UPDATE "{table}" SET {assignments} WHERE id = ?', rows)
-        after = self._fetch_many(table, changed_ids)
+            for given in rows:  # the row as stored, when SQLite keeps every value as given
+                if all(v is None or type(v) is stored.get(k) for k, v in zip(keys, given,
+                                                                                strict=False)):
+                    row_id = str(given[-1])
+                    after[row_id] = {**before[row_id], **dict(zip(keys, given, strict=False))}
+        after.update(self._fetch_many(table, [i for i in changed_ids if i not in after]))
         self._record_many([RowChange(table, row_id, before[row_id], after[row_id])
                            for row_id in changed_ids])
         return len(changed_ids)
+
+    def _stored_types(self, table: str) -> dict[str, type]:
+        """Column → the Python type SQLite stores a value of that type as, unchanged, for the
+        columns declared TEXT, INTEGER or REAL (others may convert what they are given)."""
+        if table not in self._types:
+            kinds = {"TEXT": str, "INTEGER": int, "REAL": float}
+            self._types[table] = {
+                row[1]: kinds[str(row[2]).upper()] for row in self.conn.execute(
+                    f'PRAGMA table_info("{table}")') if str(row[2]).upper() in kinds}
+        return self._types[table]
 
     def _fetch_many(self, table: str, ids: list[str]) -> dict[str, Row]:
         found: dict[str, Row] = {}

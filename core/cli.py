@@ -100,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
 # registers its handlers with @command(name). Keep their imports light (load work lazily).
 COMMAND_MODULES: list[str] = ["core.safety_commands", "core.report.commands",
                                "core.name_commands", "core.catalogue_commands",
-                               "core.packet_commands"]
+                               "core.packet_commands", "core.sharing_commands"]
 _HANDLERS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {}
 
 

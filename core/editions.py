@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from core import clock
 from core.changes import Change
 from core.errors import ConflictError, InputError, NotFoundError
 from core.periods import Period
@@ -128,11 +129,14 @@ def submit(ledger: Ledger, period: Period, *, note: str = "") -> tuple[Edition, 
     figures = snapshot(ledger, period)
     with ledger.write(f"上报{period.label}（第{number}版）") as writer:
         mark = int(ledger.scalar("SELECT coalesce(max(id), 0) FROM audit"))
+        made_at = clock.stamp()
         edition_id = writer.insert("editions", {
-            "year": period.year, "months": period.months, "number": number,
+            "created_at": made_at, "updated_at": made_at, "year": period.year,
+            "months": period.months, "number": number,
             "made_by": os_user(), "note": text, "audit_mark": mark,
             "snapshot": json.dumps(figures, ensure_ascii=False)})
-        writer.insert("period_locks", {"year": period.year, "months": period.months,
+        writer.insert("period_locks", {"created_at": made_at, "updated_at": made_at,
+                                       "year": period.year, "months": period.months,
                                        "edition_id": edition_id, "locked_by": os_user()})
     return edition(ledger, period, number), writer.change
 
@@ -148,26 +152,44 @@ def unlock(ledger: Ledger, period: Period, reason: str) -> Change:
                         (period.year, period.months))
     if row is None:
         raise ConflictError(f"{period.label}没有锁定，无需解锁")
-    with ledger.write(f"解锁{period.label}（原因：{text}）") as writer:
+    with ledger.write(_unlock_label(period, text)) as writer:
         writer.delete("period_locks", str(row))
     return writer.change
 
 
+def _unlock_label(period: Period, reason: str) -> str:
+    return f"解锁{period.label}（原因：{reason}）"
+
+
+def _unlocks(ledger: Ledger, period: Period, after: int) -> list[tuple[int, str]]:
+    """The audit ids of the 解锁 of `period` since audit id `after`, with their reasons."""
+    found = []
+    for row in ledger.query("SELECT id, label FROM audit WHERE id > ? AND tbl = 'period_locks'"
+                            " AND action = 'delete' ORDER BY id", (after,)):
+        head, tail = _unlock_label(period, "\0").split("\0")
+        label = str(row["label"])
+        if label.startswith(head) and label.endswith(tail):
+            found.append((int(row["id"]), label[len(head):len(label) - len(tail)]))
+    return found
+
+
 def compare(ledger: Ledger, period: Period, number: int | None = None) -> list[Difference]:
     """与上报版比较: every figure of `period` that differs from edition `number` (default the
-    latest), with who changed it last, when, and why (the value's reason, else the edit)."""
+    latest), with who changed it last, when, and why (the value's reason, else the edit and
+    the reason of the 解锁 it was made after)."""
     base = edition(ledger, period, number)
     now = {row["id"]: row for row in snapshot(ledger, period)}
     then = {row["id"]: row for row in base.snapshot}
     audit: dict[tuple[str, str], dict[str, Any]] = {}
     for row in ledger.query(
-            "SELECT row_id, field, user, at, label FROM audit WHERE id > ?"
+            "SELECT id, row_id, field, user, at, label FROM audit WHERE id > ?"
             " AND tbl = 'indicator_values' ORDER BY id", (base.audit_mark,)):
         audit[(row["row_id"], row["field"])] = row
         audit[(row["row_id"], "*")] = row
     reasons = {r["id"]: r["reason"] for r in ledger.query(
         "SELECT id, reason FROM indicator_values WHERE year = ? AND months = ?",
         (period.year, period.months))}
+    unlocks = _unlocks(ledger, period, base.audit_mark)
     found: list[Difference] = []
     column = {"value": "value", "text": "text_value", "target_committed": "target_committed",
               "target_stretch": "target_stretch", "last_year": "last_year_value",
@@ -179,8 +201,9 @@ def compare(ledger: Ledger, period: Period, number: int | None = None) -> list[D
                 continue
             row_id = new.get("row_id") or old.get("row_id") or ""
             entry = audit.get((row_id, column[key])) or audit.get((row_id, "*")) or {}
-            why = reasons.get(row_id) or entry.get("label") or (
-                "由记录自动计算" if not entry else "")
+            after = [reason for at, reason in unlocks if entry and at < entry["id"]]
+            why = reasons.get(row_id) or (str(entry["label"]) + (
+                f"（解锁原因：{after[-1]}）" if after else "") if entry else "由记录自动计算")
             found.append(Difference(str(new.get("name") or old.get("name")), label,
                                     old.get(key), new.get(key), str(entry.get("user", "")),
                                     str(entry.get("at", "")), str(why)))

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
 UNIT_KINDS = ("科室", "街道", "园区", "其他")
 # Record tables a unit may fill, with the clerk's name for each (what a packet carries).
-RECORD_TABLES = {"services": "企业服务记录"}
+RECORD_TABLES = {"services": "企业服务记录", "projects": "重点项目（含本年完成投资）",
+                 "plans": "工作计划（本年及下一年）"}
 MAX_NAME = 30
 
 

@@ -3,8 +3,8 @@
 SQLite's WAL needs shared memory that SMB and NFS do not give, and their byte-range locks are
 unreliable, so two PCs writing one ledger on a share can damage it. A ledger on a network path
 — a UNC path (\\\\server\\share\\…), a mapped network drive on Windows, an NFS/SMB/CIFS mount
-on Linux — is opened read-only, with the reason; the clerk copies it to a local folder to
-work on it.
+on Linux — is opened read-only, with the reason; to work on it the clerk takes a local working
+copy and checks it in afterwards (core.working_copy).
 """
 
 from __future__ import annotations
@@ -99,5 +99,5 @@ def network_reason(path: Path) -> str:
     kind = _linux_network_mount(resolved)
     if kind is not None:
         return (f"台账位于网络文件夹（{kind}）上，为防止多台电脑同时写入损坏文件，只能只读打开；"
-                "如需修改，请先复制到本机文件夹")
+                "如需修改，请在本机建工作副本，改完后交回")
     return ""

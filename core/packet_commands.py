@@ -37,7 +37,8 @@ def add_commands(commands: Any) -> None:
     _period_args(assign)
     assign.add_argument("--indicator", action="append", default=[], help="指标名称（可多次）")
     assign.add_argument("--table", action="append", default=[],
-                        help="记录表：services（企业服务记录）")
+                        help="记录表：services（企业服务记录）、projects（重点项目）、"
+                             "plans（工作计划）")
     assign.add_argument("--due", help="报送期限，如 2026-07-05")
 
     packet = commands.add_parser("packet", help="填报包：下发、导出报送包、导入报送包")
@@ -177,14 +178,14 @@ def _apply_many(args: argparse.Namespace, period: Period | None, out: TextIO) ->
             raise InputError("一次导入多个报送包时，冲突只能统一选择：--take theirs 或 --take ours")
         take_all = text
     with Ledger.open(args.db, readonly=not args.apply, create=False) as ledger:
-        if not args.apply:
-            for path in args.file:
-                plan = packets.preview(ledger, path, period=period)
+        if not args.apply:  # one dry run over all of them, each after the ones before it
+            for path, plan in zip(args.file, packets.preview_many(ledger, args.file,
+                                                                  period=period), strict=True):
                 if plan.already:
                     print(f"{path.name}：{plan.already}", file=out)
                 else:
                     print_merge_plan(plan, out)
-            print("以上为逐个检查的结果，台账未作修改；确认无误后加 --apply 一次导入", file=out)
+            print("以上为一并检查的结果，台账未作修改；确认无误后加 --apply 一次导入", file=out)
             return 0
         batch = packets.apply_many(ledger, args.file, take_all=take_all, period=period)
     for path, merged in batch.merged:
@@ -240,7 +241,8 @@ def print_merge_plan(plan: Any, out: TextIO) -> None:
         elif item.note and item.status != "new":
             line += item.note
         else:
-            line += f"{show(item.base)} → {show(item.theirs)}"
+            line += f"{show(item.base)} → {show(item.theirs)}" + (
+                f"，{item.note}" if item.note else "")
         when = item.when[:16].replace("T", " ")
         print(f"{line}（{item.who} {when}）" if item.who else line, file=out)
     if listed > _LISTED:
@@ -270,7 +272,7 @@ def _period_command(args: argparse.Namespace, out: TextIO) -> int:
             return 0
         base = editions.edition(ledger, period, args.edition)
         found = editions.compare(ledger, period, args.edition)
-        lines = compare_lines(period, base, found)
+        lines = compare_lines(ledger, period, base, found)
     for line in lines:
         print(line, file=out)
     if args.out is not None:
@@ -279,8 +281,11 @@ def _period_command(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def compare_lines(period: Period, base: Any, found: list[Any]) -> list[str]:
+def compare_lines(ledger: Any, period: Period, base: Any, found: list[Any]) -> list[str]:
+    """The 与上报版比较 list (the CLI's and the window's), ended by the edition line of the
+    figures now, as every printout is."""
     from core.packets import show
+    from core.report.writers.text import periods_edition_line
 
     lines = [f"{period.label}与上报{base.label}比较（{base.made_at[:16].replace('T', ' ')} "
              f"{base.made_by} 上报）：" + (f"改动 {len(found)} 项" if found else "没有改动")]
@@ -289,6 +294,7 @@ def compare_lines(period: Period, base: Any, found: list[Any]) -> list[str]:
         why = f"，{diff.why}" if diff.why else ""
         lines.append(f"  {diff.indicator} {diff.field}：{show(diff.old)} → {show(diff.new)}"
                      f"{who}{why}")
+    lines.append(f"（{periods_edition_line(ledger, [period])}）")
     return lines
 
 

@@ -94,8 +94,8 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
     with Ledger.open_for_reading(args.db) as ledger:
         result = export_year(ledger, args.year, args.out, all_periods=args.all_periods)
     sheets = "，".join(f"{title} {rows} 行" for title, rows in result.rows.items())
-    print(f"已导出 {args.year} 年数据（指标为{result.period.label}）：{result.path}（{sheets}）",
-          file=out)
+    print(f"已导出 {args.year} 年数据（指标为{result.period.label}，{result.edition}）："
+          f"{result.path}（{sheets}）", file=out)
     for note in result.notes:
         print(f"说明：{note}", file=out)
     return 0

@@ -516,6 +516,117 @@ def _migration_6(db: Database) -> None:
         ("ledger_id", json.dumps(new_id()), stamp, stamp))
 
 
+# Migration 7: the lock reaches every table the period's figures are read from (core.derived,
+# core.metrics), written out here as they stood at this migration. `{lock}` is a period_locks
+# row l; a 1-N月 period runs from l's year's 1 January to the end of month N ('-31' is after
+# every day of a month in ISO text).
+_LOCK_START = "printf('%04d-01-01', l.year)"
+_LOCK_END = "printf('%04d-%02d-31', l.year, l.months)"
+_LOCKED_BY_YEAR = "EXISTS (SELECT 1 FROM period_locks l WHERE l.year = {row}.year)"
+# a project is a record of every period it is signed, started, running or completed in
+_LOCKED_PROJECT = (
+    "EXISTS (SELECT 1 FROM period_locks l WHERE"
+    f" {{row}}.signed_date BETWEEN {_LOCK_START} AND {_LOCK_END}"
+    f" OR {{row}}.start_date BETWEEN {_LOCK_START} AND {_LOCK_END}"
+    f" OR {{row}}.completion_date BETWEEN {_LOCK_START} AND {_LOCK_END}"
+    f" OR ({{row}}.start_date < {_LOCK_START} AND ({{row}}.completion_date IS NULL"
+    f" OR {{row}}.completion_date > {_LOCK_END})))")
+# a period's summary reads next year's plan (工作打算): its sections, items and their projects
+_LOCKED_PLAN_YEAR = "EXISTS (SELECT 1 FROM period_locks l WHERE l.year + 1 = {year})"
+_LOCKED_SECTION = _LOCKED_PLAN_YEAR.format(year="{row}.year")
+_LOCKED_ITEM = _LOCKED_PLAN_YEAR.format(
+    year="(SELECT s.year FROM plan_sections s WHERE s.id = {row}.section_id)")
+_LOCKED_ITEM_LINK = _LOCKED_PLAN_YEAR.format(
+    year="(SELECT s.year FROM plan_items i JOIN plan_sections s ON s.id = i.section_id"
+         " WHERE i.id = {row}.item_id)")
+_FLAGS_7 = ("above_scale", "hitech", "tech_sme", "little_giant", "cloud", "platform")
+
+
+def _member(row: str, flag: str) -> str:
+    """1 when the enterprise `row` counts under `flag` in l's year, or is new under it."""
+    return (f"(coalesce({row}.{flag}_since <= l.year AND ({row}.{flag}_until IS NULL"
+            f" OR {row}.{flag}_until >= l.year), 0) + 2 * coalesce({row}.{flag}_since = l.year,"
+            " 0))")
+
+
+def _locked_enterprise(rows: tuple[str, ...]) -> str:
+    """An enterprise's flags are counted per year: a write is locked when it changes what a
+    locked year counts (an update of a flag of 2015 → 2014 changes no 2026 figure)."""
+    if len(rows) == 1:
+        counts = " OR ".join(f"{_member(rows[0], f)} > 0" for f in _FLAGS_7)
+    else:
+        counts = " OR ".join(f"{_member('OLD', f)} <> {_member('NEW', f)}" for f in _FLAGS_7)
+    return f"EXISTS (SELECT 1 FROM period_locks l WHERE {counts})"
+
+
+# table → (its lock test, the columns an update is tested on: None for every column)
+_LOCKED_7: dict[str, tuple[str, tuple[str, ...] | None]] = {
+    "project_investments": (_LOCKED_BY_YEAR, None),
+    "projects": (_LOCKED_PROJECT, ("name", "enterprise_id", "signed_date", "start_date",
+                                   "completion_date", "total_investment", "tech_renovation")),
+    "honours": (_LOCKED_BY_YEAR, None),
+    "plan_sections": (_LOCKED_SECTION, ("year", "position", "heading", "narrative")),
+    "plan_items": (_LOCKED_ITEM, ("section_id", "position", "title", "text",
+                                  "target_indicator_id", "target_value")),
+    "plan_item_projects": (_LOCKED_ITEM_LINK, None),
+}
+
+
+def _lock_triggers_7() -> list[str]:
+    statements = []
+    for table, (test, columns) in _LOCKED_7.items():
+        for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")),
+                            ("DELETE", ("OLD",))):
+            when = " OR ".join(f"({test.format(row=row)})" for row in rows)
+            of = f" OF {', '.join(columns)}" if event == "UPDATE" and columns else ""
+            statements.append(
+                f"CREATE TRIGGER IF NOT EXISTS {table}_period_lock_{event.lower()}"
+                f" BEFORE {event}{of} ON {table} WHEN {when}"
+                f" BEGIN SELECT RAISE(ABORT, '{PERIOD_LOCKED}'); END")
+    flags = [f"{f}_{end}" for f in _FLAGS_7 for end in ("since", "until")]
+    for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",))):
+        of = f" OF {', '.join(flags)}" if event == "UPDATE" else ""
+        statements.append(
+            f"CREATE TRIGGER IF NOT EXISTS enterprises_period_lock_{event.lower()}"
+            f" BEFORE {event}{of} ON enterprises WHEN {_locked_enterprise(rows)}"
+            f" BEGIN SELECT RAISE(ABORT, '{PERIOD_LOCKED}'); END")
+    return statements
+
+
+def _migration_7(db: Database) -> None:
+    """上报 locks every tab: the period lock of migration 6 covered indicator values and
+    service records; now also projects (signed, started, running or completed in the period)
+    and their yearly investment, honours of the year, next year's plan (sections, items, their
+    projects; not the 督办 progress, milestones and evidence, nor an item's result, which are
+    kept while the plan runs) and the enterprise flags a locked year counts. A unit may be
+    assigned projects and plans to fill, beside services."""
+    conn = db.conn
+    # filing_assignments' record tables: projects and plans beside services (SQLite changes a
+    # CHECK only by rebuilding the table)
+    conn.execute("DROP TABLE IF EXISTS filing_assignments_7")
+    conn.execute(f"""CREATE TABLE filing_assignments_7 (
+    id TEXT PRIMARY KEY,
+    unit_id TEXT NOT NULL REFERENCES filing_units (id),
+    year INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 2200),
+    months INTEGER NOT NULL CHECK (months BETWEEN 1 AND 12),
+    indicator_id TEXT REFERENCES indicators (id),
+    tbl TEXT CHECK (tbl IS NULL OR tbl IN ('services', 'projects', 'plans')),
+    due TEXT,
+    {_TIMES},
+    CHECK ((indicator_id IS NULL) <> (tbl IS NULL))
+)""")
+    conn.execute("INSERT INTO filing_assignments_7 (id, unit_id, year, months, indicator_id,"
+                 " tbl, due, created_at, updated_at) SELECT id, unit_id, year, months,"
+                 " indicator_id, tbl, due, created_at, updated_at FROM filing_assignments")
+    conn.execute("DROP TABLE filing_assignments")
+    conn.execute("ALTER TABLE filing_assignments_7 RENAME TO filing_assignments")
+    conn.execute("CREATE UNIQUE INDEX filing_assignments_what ON filing_assignments"
+                 " (unit_id, year, months, coalesce(indicator_id, ''), coalesce(tbl, ''))")
+    conn.execute("CREATE INDEX filing_assignments_period ON filing_assignments (year, months)")
+    for statement in _lock_triggers_7():
+        conn.execute(statement)
+
+
 DEFAULT_WARN_DAYS = 7  # 临期: an open deadline this many days away or fewer
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -525,6 +636,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "清除文字中无法打印的控制字符", _migration_4),
     Migration(5, "指标的当月数、预计数、公布增速、多个排名和参照值", _migration_5),
     Migration(6, "填报单位、报送包、上报版本与期间锁定", _migration_6),
+    Migration(7, "上报锁定扩展到项目、荣誉、工作计划和企业标识", _migration_7),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -335,8 +335,11 @@ def open_file(
             raise BadFileError(f"找不到台账文件“{_display(path)}”")
         return _create(path)
     version = inspect(path)
+    from core.published_copy import published_reason
+
     network = network_reason(path)
-    reason = network or ("按只读方式打开" if readonly else _writable_reason(path))
+    reason = (published_reason(path) or network
+              or ("按只读方式打开" if readonly else _writable_reason(path)))
     if reason:
         if schema.pending(version) and not old_ok:
             raise NeedsUpgradeError(

@@ -96,6 +96,7 @@ def test_compare_lists_exactly_the_changed_figures(demo: Ledger, tmp_path: Path)
         ("技术合同交易额", "确保目标"), ("规上工业增加值增速", "数值")]
     rate = next(d for d in found if d.field == "数值")
     assert (rate.old, rate.new) == (before, 6.6) and rate.who and rate.when
+    assert rate.why == "修改“规上工业增加值增速”的本期数值（解锁原因：统计局正式数据）"
     out = tmp_path / "李四" / "比较𠮷.txt"
     out.parent.mkdir()
     text = io.StringIO()
@@ -103,6 +104,7 @@ def test_compare_lists_exactly_the_changed_figures(demo: Ledger, tmp_path: Path)
                  "1-6", "--out", str(out)], out=text) == 0
     printed = out.read_text(encoding="utf-8-sig")
     assert "与上报第1版比较" in printed and "改动 2 项" in printed and "→ 6.6" in printed
+    assert "解锁原因：统计局正式数据" in printed
 
 
 def test_printouts_name_their_edition(demo: Ledger, tmp_path: Path) -> None:

@@ -38,3 +38,24 @@ def test_the_wheel_has_the_packages_the_resources_and_both_commands(tmp_path: Pa
     assert not any(n.startswith(("tests/", "tools/", "benchmarks/")) for n in names)
     assert "workledger-cli = main:cli_entry" in entry_points
     assert "workledger = main:window_entry" in entry_points
+
+
+@pytest.mark.parametrize(("executable", "argv0", "frozen", "cli"), [
+    # Windows: two executables, the console one is the CLI
+    ("工作台账/workledger-cli.exe", "工作台账/workledger-cli.exe", True, True),
+    ("工作台账/WorkLedger.exe", "WorkLedger", True, False),
+    # Linux: one program; `workledger-cli` is a symbolic link to it (sys.executable resolved)
+    ("/opt/workledger/WorkLedger", "/opt/workledger/workledger-cli", True, True),
+    ("/opt/workledger/WorkLedger", "/opt/workledger/WorkLedger", True, False),
+    # from source the name says nothing (python main.py)
+    ("/usr/bin/python3", "workledger-cli", False, False),
+])
+def test_the_frozen_program_is_the_cli_when_started_by_that_name(
+        monkeypatch, executable: str, argv0: str, frozen: bool, cli: bool) -> None:
+    import main as entry
+
+    monkeypatch.setattr(sys, "frozen", frozen, raising=False)
+    monkeypatch.setattr(sys, "executable", str(Path(executable)))  # the platform's separators
+    monkeypatch.setattr(sys, "argv", [str(Path(argv0))])
+    assert entry.invoked_as_cli() is cli
+    assert entry.wants_cli([]) is cli  # no arguments: the window, unless started as the CLI

@@ -26,7 +26,9 @@ PLAN = {
     "工业科": (["规上工业总产值", "规上工业增加值增速"], ["services"]),
     "科技科": (["技术合同交易额", "高新技术企业数"], []),
     "星河街道": (["双创大赛报名企业数"], ["services"]),
+    "星河园区": (["上云企业数"], ["projects", "plans"]),
 }
+KINDS = {"街道": "街道", "园区": "园区"}
 
 
 def _names(ledger: Ledger) -> set[str]:
@@ -36,7 +38,7 @@ def _names(ledger: Ledger) -> set[str]:
 def _setup_units(ledger: Ledger) -> None:
     units = FilingUnits(ledger)
     for name, (indicators, tables) in PLAN.items():
-        units.add(name, kind="街道" if name.endswith("街道") else "科室")
+        units.add(name, kind=KINDS.get(name[-2:], "科室"))
         units.assign(name, PERIOD, indicators=indicators, tables=tables, due="2026-07-05")
 
 
@@ -84,12 +86,12 @@ def bureau(demo: Ledger) -> Ledger:
 # -- units --------------------------------------------------------------------
 def test_units_and_assignments(bureau: Ledger) -> None:
     units = FilingUnits(bureau)
-    assert [u.name for u in units.all()] == ["工业科", "科技科", "星河街道"]  # 科室 first
+    assert [u.name for u in units.all()] == ["工业科", "科技科", "星河街道", "星河园区"]
     got = units.assignment("工业科", PERIOD)
     assert {bureau.catalogue.get(i).name for i in got.indicator_ids} == set(PLAN["工业科"][0])
     assert got.tables == ("services",) and got.due == "2026-07-05"
     assert units.assignment("工业科", Period(2026, 7)).empty
-    assert len(units.assignments(PERIOD)) == 3
+    assert len(units.assignments(PERIOD)) == 4
     with pytest.raises(ConflictError, match="已有名为"):
         units.add(" 工业科 ")
     with pytest.raises(InputError, match="类别"):
@@ -99,7 +101,7 @@ def test_units_and_assignments(bureau: Ledger) -> None:
     with pytest.raises(ConflictError, match="已由工业科填报"):  # one figure, one source
         units.assign("科技科", PERIOD, indicators=["规上工业总产值"])
     with pytest.raises(InputError, match="记录表"):
-        units.assign("科技科", PERIOD, tables=["projects"])
+        units.assign("科技科", PERIOD, tables=["project_figures"])
     with pytest.raises(NotFoundError, match="没有名为“信息科”"):
         units.assign("信息科", PERIOD, indicators=["规上工业总产值"])
     change = units.unassign("工业科", PERIOD, tables=["services"])
@@ -145,47 +147,108 @@ def test_a_packet_is_a_ledger_of_the_units_part(bureau: Ledger, tmp_path: Path) 
 
 def test_three_units_fill_return_and_merge_with_one_conflict(bureau: Ledger,
                                                              tmp_path: Path) -> None:
+    """One 科室, one 街道, one 园区 fill their packets as their clerks would (the core calls
+    their windows' tabs make), return them, and the bureau merges all three at once."""
     folder = tmp_path / "张三" / "桌面"
-    issued = _issue_all(bureau, folder)
+    three = ("工业科", "星河街道", "星河园区")
+    issued = {name: path for name, path in _issue_all(bureau, folder).items() if name in three}
     before_note = _figure(bureau, "规上工业总产值", "note")
+    project = bureau.query("SELECT * FROM projects WHERE start_date BETWEEN '2026-01-01' AND"
+                           " '2026-06-30' ORDER BY name LIMIT 1")[0]
+    plan_section = bureau.query("SELECT id FROM plan_sections WHERE year = 2027 LIMIT 1")
+    section = (plan_section[0]["id"] if plan_section else bureau.plans.add_section(
+        2027, "明年重点工作").inserted_ids("plan_sections")[0])
     _fill(issued["工业科"], {"规上工业总产值": {"value": "3210", "note": "工业科核实"},
                             "规上工业增加值增速": {"value": "6.1"}}, services=3)
-    _fill(issued["科技科"], {"技术合同交易额": {"value": "12.5"}})
     _fill(issued["星河街道"], {"双创大赛报名企业数": {"value": "42"}}, services=2)
+    _fill(issued["星河园区"], {"上云企业数": {"value": "15"}})
+    with Ledger.open(issued["星河园区"]) as park:  # its 项目 and 工作计划 tabs
+        park.projects.set_field(project["id"], "total_investment", "6.5亿")
+        park.plans.add_item(section, "园区数字化改造", owner="星河园区")
     returns = {name: packets.make_return(path, folder / f"{name}报送包.wlp").path
                for name, path in issued.items()}
     bureau.metrics.set("规上工业总产值", PERIOD, "note", "局里改的")  # the same value, meanwhile
 
-    for name in ("科技科", "星河街道"):
-        plan = packets.preview(bureau, returns[name])
-        assert not plan.conflicts
-        result = packets.apply_merge(bureau, plan)
-        assert result.backup.exists() and name in bureau.scalar(
-            "SELECT label FROM audit ORDER BY id DESC LIMIT 1")
-    assert _figure(bureau, "技术合同交易额") == 12.5
-    assert _figure(bureau, "双创大赛报名企业数") == 42
-    assert bureau.scalar("SELECT count(*) FROM services WHERE description LIKE '星河街道%'") == 2
+    # a damaged copy among them, a packet of another period, of another ledger: all refused
+    damaged = folder / "工业科报送包（U盘拷贝）.wlp"
+    shutil.copyfile(returns["工业科"], damaged)
+    _damage(damaged, "truncated")
+    FilingUnits(bureau).assign("科技科", Period(2026, 5), indicators=["技术合同交易额"])
+    may = packets.issue(bureau, "科技科", Period(2026, 5), folder / "科技科5月.wlp").path
+    with Ledger.open(may) as unit:
+        unit.metrics.set("技术合同交易额", Period(2026, 5), "value", "3")
+    may_back = packets.make_return(may, folder / "科技科5月报送包.wlp").path
+    with Ledger.open(tmp_path / "李四" / "别的局台账.db") as other:
+        _setup_units(other)
+        foreign = packets.issue(other, "工业科", PERIOD, tmp_path / "别处.wlp").path
+    _fill(foreign, {"规上工业总产值": {"value": "1"}})
+    foreign_back = packets.make_return(foreign, tmp_path / "别处回.wlp").path
+    ours = list(returns.values())
+    state = dump(bureau.conn)
+    for extra, why in ((damaged, "损坏"), (may_back, "不是2026年1-6月的"),
+                       (foreign_back, "另一个台账")):
+        with pytest.raises(PacketRefused, match=why):
+            packets.apply_many(bureau, [*ours, extra], take_all=packets.OURS, period=PERIOD)
+        assert dump(bureau.conn) == state, extra.name
 
-    plan = packets.preview(bureau, returns["工业科"])
-    conflict, = plan.conflicts
+    # the dry run over all three: the conflict with base / theirs / ours, who and when
+    plans = packets.preview_many(bureau, ours, period=PERIOD)
+    conflict, = [c for plan in plans for c in plan.conflicts]
     assert (conflict.what, conflict.field) == ("指标“规上工业总产值”", "note")
     assert (conflict.base, conflict.theirs, conflict.ours) == (before_note, "工业科核实",
                                                                "局里改的")
     assert conflict.who and conflict.when.startswith("20")
-    assert plan.count(packets.NEW) >= 3 and plan.count(packets.CHANGED) >= 2
-    state = dump(bureau.conn)
+    industry = plans[0]
+    assert industry.count(packets.NEW) >= 3 and industry.count(packets.CHANGED) >= 2
+    assert [i.theirs for i in plans[2].items if i.field == "total_investment"] == [6.5]
     with pytest.raises(InputError, match="1 处冲突尚未选择"):
-        packets.apply_merge(bureau, plan)
+        packets.apply_many(bureau, plans)
     assert dump(bureau.conn) == state  # nothing changes until chosen
-    result = packets.apply_merge(bureau, plan, take={conflict.key: packets.OURS})
-    assert result.kept == 1
+    batch = packets.apply_many(bureau, plans, take={conflict.key: packets.OURS})
+    assert batch.backup.exists() and [r.kept for _p, r in batch.merged] == [1, 0, 0]
+    label = bureau.scalar("SELECT label FROM audit ORDER BY id DESC LIMIT 1")
+    assert all(name in label for name in three)  # audited with the units' names
     assert _figure(bureau, "规上工业总产值", "note") == "局里改的"
     assert _figure(bureau, "规上工业总产值") == 3210
     assert _figure(bureau, "规上工业增加值增速") == 6.1
+    assert _figure(bureau, "双创大赛报名企业数") == 42
+    assert _figure(bureau, "上云企业数") == 15
+    assert bureau.scalar("SELECT total_investment FROM projects WHERE id = ?",
+                         (project["id"],)) == 6.5
+    owner = bureau.scalar("SELECT owner FROM plan_items WHERE title = '园区数字化改造'")
+    assert owner == "星河园区"
     assert bureau.scalar("SELECT count(*) FROM services WHERE description LIKE '工业科%'") == 3
-    bureau.revert(result.change)  # undoable in one step
+    assert bureau.scalar("SELECT count(*) FROM services WHERE description LIKE '星河街道%'") == 2
+
+    # replay: the same three again change nothing
+    merged = dump(bureau.conn)
+    again = packets.preview_many(bureau, ours)
+    assert all(plan.already.startswith("该报送包已于") for plan in again)
+    with pytest.raises(ConflictError, match="都已导入过"):
+        packets.apply_many(bureau, ours)
+    assert dump(bureau.conn) == merged
+    bureau.revert(batch.change)  # undoable in one step
     assert _figure(bureau, "规上工业增加值增速") != 6.1
     assert bureau.scalar("SELECT count(*) FROM services WHERE description LIKE '工业科%'") == 0
+    assert not bureau.query("SELECT 1 FROM plan_items WHERE title = '园区数字化改造'")
+
+
+def test_two_packets_changing_one_value_conflict_with_each_other(bureau: Ledger,
+                                                                 tmp_path: Path) -> None:
+    """Merged together, the later of two returns that change the same value conflicts with the
+    earlier one (never a silent last-one-wins); the same file twice is merged once."""
+    first = packets.issue(bureau, "科技科", PERIOD, tmp_path / "一.wlp").path
+    second = packets.issue(bureau, "科技科", PERIOD, tmp_path / "二.wlp").path
+    _fill(first, {"技术合同交易额": {"value": "9.5"}})
+    _fill(second, {"技术合同交易额": {"value": "9.9"}, "高新技术企业数": {"value": "70"}})
+    backs = [packets.make_return(first, tmp_path / "一回.wlp").path,
+             packets.make_return(second, tmp_path / "二回.wlp").path]
+    plans = packets.preview_many(bureau, [*backs, backs[0]])
+    conflict, = plans[1].conflicts
+    assert (conflict.theirs, conflict.ours) == (9.9, 9.5) and "科技科" in conflict.note
+    assert plans[2].already.startswith("与“一回.wlp”是同一个")
+    packets.apply_many(bureau, plans, take={conflict.key: packets.OURS})
+    assert _figure(bureau, "技术合同交易额") == 9.5 and _figure(bureau, "高新技术企业数") == 70
 
 
 def test_taking_theirs_for_all(bureau: Ledger, tmp_path: Path) -> None:
@@ -385,7 +448,7 @@ def test_several_returns_at_once_are_one_backup_and_one_undo(bureau: Ledger,
     out = io.StringIO()
     assert main(["packet", "apply", "--db", str(bureau.path), *map(str, backs), "--apply",
                  "--take", "theirs"], out=out) == 0
-    assert out.getvalue().count("已导入") == 3
+    assert out.getvalue().count("已导入") == len(backs)
 
 
 def test_update_many_is_update_row_by_row(demo: Ledger) -> None:
@@ -402,7 +465,82 @@ def test_update_many_is_update_row_by_row(demo: Ledger) -> None:
     single = {r.row_id: r.after for r in writer.change.rows}
     assert changed == one_by_one == len(bulk)
 
-    def strip(row: dict[str, Any] | None) -> dict[str, Any]:
-        return {k: v for k, v in (row or {}).items() if k != "updated_at"}
+    def strip(row: dict[str, Any] | None) -> dict[str, Any]:  # as stored, types too
+        return {k: repr(v) for k, v in (row or {}).items() if k != "updated_at"}
 
     assert {k: strip(v) for k, v in bulk.items()} == {k: strip(v) for k, v in single.items()}
+
+
+def test_packet_times_follow_the_apps_clock(bureau: Ledger, tmp_path: Path) -> None:
+    """Issued, returned and merged at core.clock's moment (tests fix it): the 报送情况 panel's
+    on-time column is the clock's, not the wall clock's."""
+    from datetime import datetime
+
+    from core import clock
+
+    with clock.fixed(datetime(2026, 7, 1, 9, 30)):
+        packet = packets.issue(bureau, "科技科", PERIOD, tmp_path / "科技科.wlp")
+    assert packet.info.issued_at.startswith("2026-07-01T09:30:00")
+    _fill(packet.path, {"技术合同交易额": {"value": "12.5"}})
+    with clock.fixed(datetime(2026, 7, 3, 11, 5)):  # typed in the 科技科 on this morning
+        _fill(packet.path, {"高新技术企业数": {"value": "70"}})
+    with clock.fixed(datetime(2026, 7, 4, 16, 0)):
+        back = packets.make_return(packet.path, tmp_path / "科技科回.wlp")
+    typed = next(i for i in packets.preview(bureau, back.path).items
+                 if i.what == "指标“高新技术企业数”")
+    assert typed.when.startswith("2026-07-03T11:05")  # when, in the dry run
+    with clock.fixed(datetime(2026, 7, 9, 8, 0)):
+        packets.apply_merge(bureau, packets.preview(bureau, back.path))
+        again = packets.preview(bureau, back.path)
+    assert again.already == "该报送包已于 2026-07-09 08:00 导入过"
+    status = {s.unit: s for s in packets.filing_status(bureau, PERIOD)}["科技科"]
+    assert status.issued_at and status.issued_at.startswith("2026-07-01T09:30")
+    assert status.received_at and status.received_at.startswith("2026-07-04T16:00")
+    assert status.on_time is True  # due 2026-07-05
+
+
+def test_an_edition_is_made_at_the_apps_clock(demo: Ledger) -> None:
+    from datetime import datetime
+
+    from core import clock, editions
+
+    with clock.fixed(datetime(2026, 7, 6, 10, 15)):
+        edition, _change = editions.submit(demo, PERIOD, note="按时上报")
+    assert edition.made_at.startswith("2026-07-06T10:15:00")
+    assert demo.scalar("SELECT created_at FROM period_locks").startswith("2026-07-06T10:15")
+
+
+def test_insert_many_knows_the_rows_it_stored(demo: Ledger) -> None:
+    """Whole rows typed as SQLite keeps them are not read back; any other row is — either way
+    the Change holds the rows exactly as stored (types too), so undo and the audit are right."""
+    source = demo.query("SELECT * FROM services ORDER BY id LIMIT 6")
+    whole = [{**row, "id": f"{row['id']}-副本"} for row in source[:3]]
+    partial = [{"date": "2026-05-0" + str(n + 1), "kind": "走访", "person_times": n,
+                "amount": 3} for n in range(3)]  # defaults to fill, an int into a REAL column
+    with demo.write("批量新增") as writer:
+        writer.insert_many("services", whole)
+        writer.insert_many("services", partial)
+    for change in writer.change.rows:
+        stored = demo.query("SELECT * FROM services WHERE id = ?", (change.row_id,))[0]
+        assert {k: repr(v) for k, v in (change.after or {}).items()} == {
+            k: repr(v) for k, v in stored.items()}
+
+
+def test_a_value_over_a_figure_our_records_compute_says_so(bureau: Ledger,
+                                                           tmp_path: Path) -> None:
+    """高新技术企业数 is counted from the enterprise register: the tab shows that count where
+    the dry run's 台账现值 is empty, so the dry run names it, and the packet's value comes in
+    as the clerk's 手工修正 over it (the computed one is kept beside it)."""
+    computed = bureau.metrics.figure("高新技术企业数", PERIOD).derived_value
+    assert computed is not None and _figure(bureau, "高新技术企业数") is None
+    packet = packets.issue(bureau, "科技科", PERIOD, tmp_path / "科技科.wlp")
+    _fill(packet.path, {"高新技术企业数": {"value": "70"}, "技术合同交易额": {"value": "9"}})
+    back = packets.make_return(packet.path, tmp_path / "科技科回.wlp")
+    plan = packets.preview(bureau, back.path)
+    notes = {i.what: i.note for i in plan.items if i.field == "value"}
+    assert notes["指标“高新技术企业数”"] == (f"台账现为自动计算值 {packets.show(computed)}，"
+                                        "导入后报送值作为手工修正")
+    assert notes["指标“技术合同交易额”"] == ""  # typed, not computed: nothing to say
+    packets.apply_merge(bureau, plan)
+    figure = bureau.metrics.figure("高新技术企业数", PERIOD)
+    assert (figure.entered, figure.derived_value) == (70, computed)

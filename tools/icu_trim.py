@@ -3,8 +3,8 @@
 Qt on Linux links ICU, and the PySide6 wheel ships ICU's full data library (libicudata, ~31 MB:
 every locale's names of languages, regions, currencies, units, time zones, transliterators and
 hundreds of legacy codepages). WorkLedger needs Chinese and English: collation (pinyin order in
-Qt's file dialogs), the Unicode properties, break rules and the codepages a Chinese office may
-meet. This keeps those and drops the rest (~9 MB left), then rebuilds the library with the same
+Qt's file dialogs), case mapping, time-zone names and the codepages a Chinese office may
+meet. This keeps those and drops the rest (~4 MB left), then rebuilds the library with the same
 soname and data symbol, so Qt loads it exactly as before. Windows builds do not need this: Qt
 uses the ICU that comes with Windows.
 
@@ -24,6 +24,15 @@ import sys
 from pathlib import Path
 
 KEEP_LANGUAGES = {"zh", "en", "yue", "root"}  # yue: parent of zh_Hant_HK in some trees
+# Data that none of the ICU functions Qt6Core imports ever opens. Qt 6 calls ICU for case
+# mapping (u_strToLower/Upper), converters (ucnv_*), collation (ucol_*) and time-zone names
+# (ucal_*) only, as `nm -D --undefined-only libQt6Core.so.6` lists; its text boundaries, IDNA
+# and number formatting are its own. So: break iterators and their word dictionaries (brkitr/,
+# 3.4 MB: Chinese, Thai, Khmer, Burmese, Lao), character names (unames.icu, u_charName), spoof
+# checks (confusables.cfu), IDNA and stringprep (uts46.nrm, *.spp), spelled-out numbers
+# (rbnf/), and the display names of units, currencies and languages (unit/, curr/, lang/).
+UNUSED_AREAS = {"brkitr", "rbnf", "unit", "curr", "lang"}
+UNUSED_FILES = {"unames.icu", "confusables.cfu", "uts46.nrm"}
 KEEP_CODEPAGES = re.compile(
     r"gb18030|windows-936|ibm-1386|ibm-5348|windows-1252|utf|us-ascii|iso-8859_1|cnvalias"
 )
@@ -34,7 +43,9 @@ def wanted(name: str) -> bool:
     """Whether to keep the item `name` (e.g. 'coll/zh.res', 'af.res', 'gb18030.cnv')."""
     parts = name.split("/")
     leaf = parts[-1]
-    if parts[0] == "translit":
+    if parts[0] == "translit" or (len(parts) > 1 and parts[0] in UNUSED_AREAS):
+        return False
+    if leaf in UNUSED_FILES or leaf.endswith(".spp"):
         return False
     locale = LOCALE_FILE.match(leaf)
     if locale and locale.group(1) not in KEEP_LANGUAGES:

@@ -125,6 +125,9 @@ def create_window(settings: AppSettings) -> MainWindow:
     from ui.packet_menu import install as install_packet_menu  # 报送: packets, 上报
 
     install_packet_menu(window)
+    from ui.sharing import install as install_sharing  # network folders: copies, check-in
+
+    install_sharing(window)
     return window
 
 

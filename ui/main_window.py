@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -49,6 +49,8 @@ def _undo_text(prefix: str, label: str) -> str:
 
 
 class MainWindow(QMainWindow):
+    ledger_shown = Signal(object)  # the Ledger now shown (its banner, its menu entries)
+
     def __init__(self, settings: AppSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
@@ -254,6 +256,7 @@ class MainWindow(QMainWindow):
         if ledger.readonly:
             self.show_message(f"台账以只读方式打开（{ledger.readonly_reason}），不能修改；"
                               "可用“另存为”保存一份可修改的副本。")
+        self.ledger_shown.emit(ledger)
 
     def open_path(self, path: Path) -> bool:
         """Open another ledger; a refused file is shown and the current one stays open."""

@@ -56,7 +56,13 @@ def ask_after_bad_file(parent: QWidget | None, message: str) -> str:
 
 
 def try_open(parent: QWidget | None, path: Path) -> Ledger | None:
-    """Open `path`; a refused file is shown and None returned (nothing changed)."""
+    """Open `path`; a refused file is shown and None returned (nothing changed). A ledger on
+    a network folder is opened as the clerk chooses (ui.sharing: a working copy or read-only)."""
+    from ui import sharing
+
+    shared = sharing.open_shared(parent, path)
+    if shared is not sharing.NOT_SHARED:
+        return shared if isinstance(shared, Ledger) else None
     try:
         return Ledger.open(path)
     except LockedError as exc:  # another window writes it: offer read-only
@@ -69,8 +75,15 @@ def try_open(parent: QWidget | None, path: Path) -> Ledger | None:
 def open_until_ok(parent: QWidget | None, path: Path | None) -> Ledger | None:
     """Open `path`, and after a refusal let the clerk choose again; None: the clerk quit."""
     while True:
+        from ui import sharing
+
+        shared = sharing.open_shared(parent, path) if path is not None else sharing.NOT_SHARED
         if path is None:
             message = tr("尚未选择台账文件。")
+        elif shared is not sharing.NOT_SHARED:
+            if isinstance(shared, Ledger):
+                return shared
+            message = tr("共享文件夹中的台账没有打开。")
         else:
             try:
                 return Ledger.open(path)

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -53,10 +54,11 @@ def ask_packet_save(parent: QWidget, title: str, suggested: Path) -> Path | None
     return path if path.suffix.lower() == ".wlp" else path.with_name(path.name + ".wlp")
 
 
-def ask_packet_open(parent: QWidget) -> Path | None:
-    name, _filter = QFileDialog.getOpenFileName(parent, tr("导入报送包"), str(Path.home()),
-                                                tr(PACKET_FILTER))
-    return Path(name) if name else None
+def ask_packets_open(parent: QWidget) -> list[Path]:
+    """The return packets to import: one or several at once (Ctrl/Shift-click)."""
+    names, _filter = QFileDialog.getOpenFileNames(parent, tr("导入报送包（可多选）"),
+                                                  str(Path.home()), tr(PACKET_FILTER))
+    return [Path(name) for name in names]
 
 
 def ask_text(parent: QWidget, title: str, prompt: str) -> str | None:
@@ -179,46 +181,117 @@ class UnitsDialog(QDialog):
         self.show_unit()
 
 
+class IssueDialog(QDialog):
+    """下发填报包: the unit, and the record tables its packet carries for the period (ticked as
+    assigned; a change is saved to the assignment before the packet is written)."""
+
+    def __init__(self, ledger: Ledger, period: Period, parent: QWidget | None = None) -> None:
+        from core.filing_units import RECORD_TABLES, FilingUnits
+
+        super().__init__(parent)
+        self.ledger, self.period, self.units = ledger, period, FilingUnits(ledger)
+        self.setWindowTitle(tr("下发填报包"))
+        self.unit = QComboBox(self)
+        self.unit.addItems([unit.name for unit in self.units.all()])
+        self.what = QLabel(self)
+        self.boxes: dict[str, QCheckBox] = {}
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(tr(f"{period.label}下发给："), self))
+        layout.addWidget(self.unit)
+        layout.addWidget(self.what)
+        layout.addWidget(QLabel(tr("填报包中的记录表："), self))
+        for table, label in RECORD_TABLES.items():
+            box = QCheckBox(tr(label), self)
+            self.boxes[table] = box
+            layout.addWidget(box)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("下发…"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.unit.currentIndexChanged.connect(self.show_unit)
+        self.show_unit()
+
+    def show_unit(self) -> None:
+        name = self.unit.currentText()
+        if not name:
+            return
+        have = self.units.assignment(name, self.period)
+        self.what.setText(tr(f"本期填报指标 {len(have.indicator_ids)} 项"))
+        for table, box in self.boxes.items():
+            box.setChecked(table in have.tables)
+
+    def tables(self) -> list[str]:
+        return [table for table, box in self.boxes.items() if box.isChecked()]
+
+    def save_tables(self) -> bool:
+        """The ticked record tables become the unit's assignment; False when refused."""
+        name, period, units = self.unit.currentText(), self.period, self.units
+        have, chosen = units.assignment(name, period).tables, self.tables()
+        if sorted(have) == sorted(chosen):
+            return True
+        writes = [lambda: units.unassign(name, period,
+                                         tables=[t for t in have if t not in chosen]),
+                  lambda: units.assign(name, period, tables=chosen)]
+        return messages.attempt(self, lambda: self.ledger.batch(
+            f"设置“{name}”{period.label}填报的记录表", writes)) is not None
+
+
 class MergeDialog(QDialog):
-    """导入报送包: the dry run, every value with base / theirs / ours; a conflict waits for the
-    clerk's choice, and 导入 is possible only when every conflict has one."""
+    """导入报送包: one dry run over every return chosen — per packet and per value new /
+    changed / conflict with base / theirs / ours, who and when. A conflict waits for the
+    clerk's choice (the selected rows: 采用报送值 Alt+T / 保留台账现值 Alt+O; or every conflict
+    at once); 导入 is possible only when every conflict has one, and imports all or nothing."""
 
-    CHOICES = ("请选择", "采用报送值", "保留台账现值")
+    CHOICE_COLUMN = 10
+    UNDECIDED, THEIRS_TEXT, OURS_TEXT = "请选择", "采用报送值", "保留台账现值"
 
-    def __init__(self, plan: MergePlan, parent: QWidget | None = None) -> None:
+    def __init__(self, plans: list[MergePlan], parent: QWidget | None = None) -> None:
         from core.packets import CONFLICT, STATUS_LABELS, UNCHANGED, show
 
         super().__init__(parent)
-        self.plan = plan
+        self.plans = plans
         self.setWindowTitle(tr("导入报送包"))
-        self.resize(980, 560)
-        info = plan.info
-        self.items = [item for item in plan.items if item.status != UNCHANGED]
-        rows = [[STATUS_LABELS[i.status], i.what, i.field_label, show(i.base), show(i.theirs),
-                 show(i.ours), i.who, i.when[:16].replace("T", " "), i.note]
-                for i in self.items]
-        self.table = _table(self, ["状态", "内容", "项目", "下发时", "报送值", "台账现值",
-                                   "填报人", "时间", "说明", "选择"], [r + [""] for r in rows])
-        self.choices: dict[str, QComboBox] = {}
-        for row, item in enumerate(self.items):
-            if item.status == CONFLICT:
-                box = QComboBox(self.table)
-                box.addItems([tr(c) for c in self.CHOICES])
-                box.currentIndexChanged.connect(self.update_state)
-                self.table.setCellWidget(row, 9, box)
-                self.choices[item.key] = box
-        if self.choices:
-            self.table.setColumnWidth(9, 140)
+        self.resize(1080, 600)
+        todo = [plan for plan in plans if not plan.already]
+        self.items = [(plan, item) for plan in todo for item in plan.items
+                      if item.status != UNCHANGED]
+        rows = [[plan.info.unit, STATUS_LABELS[i.status], i.what, i.field_label, show(i.base),
+                 show(i.theirs), show(i.ours), i.who, i.when[:16].replace("T", " "), i.note,
+                 tr(self.UNDECIDED) if i.status == CONFLICT else ""]
+                for plan, i in self.items]
+        self.table = _table(self, ["报送包", "状态", "内容", "项目", "下发时", "报送值",
+                                   "台账现值", "填报人", "时间", "说明", "选择"], rows)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setStretchLastSection(True)
-        header = QLabel(tr(f"{info.unit}　{info.period.label}　导出人 "
-                           f"{plan.packet.meta.get('returned_by', '')}　{plan.summary}"), self)
+        self.choices: dict[str, str | None] = {
+            item.key: None for _plan, item in self.items if item.status == CONFLICT}
+        lines = [f"{plan.info.unit}　{plan.info.period.label}　"
+                 f"导出人 {plan.packet.meta.get('returned_by', '')}：{plan.summary}"
+                 for plan in todo]
+        lines += [f"{plan.packet.path.name}：{plan.already}，不再导入"
+                  for plan in plans if plan.already]
+        header = QLabel(tr("\n".join(lines)), self)
         header.setWordWrap(True)
-        notes = QLabel("\n".join(plan.notes), self)
+        notes = QLabel("\n".join(n for plan in todo for n in plan.notes), self)
         notes.setWordWrap(True)
-        all_theirs = QPushButton(tr("冲突全部采用报送值"), self)
-        all_theirs.clicked.connect(lambda: self.choose_all(1))
-        all_ours = QPushButton(tr("冲突全部保留台账现值"), self)
-        all_ours.clicked.connect(lambda: self.choose_all(2))
+        buttons: list[QPushButton] = []
+        for text, key, slot in (
+                ("所选冲突采用报送值", "Alt+T", lambda: self.choose_selected(self.THEIRS_TEXT)),
+                ("所选冲突保留台账现值", "Alt+O", lambda: self.choose_selected(self.OURS_TEXT)),
+                ("冲突全部采用报送值", "Alt+A", lambda: self.choose_all(1)),
+                ("冲突全部保留台账现值", "Alt+K", lambda: self.choose_all(2))):
+            button = QPushButton(f"{tr(text)}（{key}）", self)
+            button.setAutoDefault(False)
+            button.clicked.connect(slot)
+            action = QAction(self)  # the keys work wherever the focus is in the dialog
+            action.setShortcut(QKeySequence(key))
+            action.triggered.connect(slot)
+            self.addAction(action)
+            buttons.append(button)
+        self.take_theirs, self.keep_ours = buttons[0], buttons[1]
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel, self)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("导入"))
@@ -230,26 +303,44 @@ class MergeDialog(QDialog):
         layout.addWidget(self.table)
         layout.addWidget(notes)
         bulk = QHBoxLayout()
-        bulk.addWidget(all_theirs)
-        bulk.addWidget(all_ours)
+        for button in buttons:
+            bulk.addWidget(button)
         bulk.addStretch()
         layout.addLayout(bulk)
         layout.addWidget(self.buttons)
+        self.table.setFocus()
+        self.update_state()
+
+    def _set(self, row: int, text: str) -> None:
+        _plan, item = self.items[row]
+        if item.key not in self.choices:
+            return
+        self.choices[item.key] = text
+        self.table.item(row, self.CHOICE_COLUMN).setText(tr(text))
+
+    def choose_selected(self, text: str) -> None:
+        rows = sorted({index.row() for index in self.table.selectedIndexes()})
+        for row in rows or [self.table.currentRow()]:
+            if row >= 0:
+                self._set(row, text)
         self.update_state()
 
     def choose_all(self, index: int) -> None:
-        for box in self.choices.values():
-            box.setCurrentIndex(index)
+        text = self.THEIRS_TEXT if index == 1 else self.OURS_TEXT
+        for row in range(len(self.items)):
+            self._set(row, text)
+        self.update_state()
 
     def decided(self) -> dict[str, str]:
         from core.packets import OURS, THEIRS
 
-        return {key: (THEIRS if box.currentIndex() == 1 else OURS)
-                for key, box in self.choices.items() if box.currentIndex() > 0}
+        return {key: (THEIRS if text == self.THEIRS_TEXT else OURS)
+                for key, text in self.choices.items() if text is not None}
 
     def update_state(self) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setEnabled(bool(self.plan.ops) and len(self.decided()) == len(self.choices))
+        anything = any(plan.ops for plan in self.plans if not plan.already)
+        ok.setEnabled(anything and len(self.decided()) == len(self.choices))
 
 
 class ListDialog(QDialog):
@@ -328,7 +419,7 @@ class PacketActions:
     def edit_units(self) -> None:
         ledger = self._ledger()
         if ledger is not None:
-            UnitsDialog(ledger, self._period(), self.window).exec()
+            run_dialog(UnitsDialog(ledger, self._period(), self.window))
 
     def issue(self) -> None:
         from core import packets
@@ -337,15 +428,14 @@ class PacketActions:
         ledger, period = self._ledger(), self._period()
         if ledger is None:
             return
-        names = [a.unit.name for a in FilingUnits(ledger).assignments(period)]
-        if not names:
-            messages.warn(self.window, f"{period.label}还没有分配填报内容：请先在“文件 → 填报单位…”"
-                                       "中新增单位并勾选要填报的指标")
+        if not FilingUnits(ledger).all():
+            messages.warn(self.window, "还没有填报单位：请先在“文件 → 填报单位…”中新增单位"
+                                       "并勾选要填报的指标和记录表")
             return
-        name, accepted = QInputDialog.getItem(self.window, tr("下发填报包"),
-                                              tr(f"{period.label}下发给："), names, 0, False)
-        if not accepted:
+        dialog = IssueDialog(ledger, period, self.window)
+        if run_dialog(dialog) != QDialog.DialogCode.Accepted or not dialog.save_tables():
             return
+        name = dialog.unit.currentText()
         path = ask_packet_save(self.window, "保存填报包",
                                Path.home() / f"{name}{period.label}填报包.wlp")
         if path is None:
@@ -375,23 +465,24 @@ class PacketActions:
         from core import packets
 
         ledger = self._ledger()
-        path = ask_packet_open(self.window) if ledger is not None else None
-        if ledger is None or path is None:
+        paths = ask_packets_open(self.window) if ledger is not None else []
+        if ledger is None or not paths:
             return
-        plan = messages.attempt(self.window, lambda: packets.preview(ledger, path))
-        if plan is None:
+        plans = messages.attempt(self.window, lambda: packets.preview_many(ledger, paths))
+        if plans is None:
             return
-        if plan.already:
-            messages.inform(self.window, f"{plan.already}，台账未作修改。")
+        if all(plan.already for plan in plans):
+            messages.inform(self.window, "\n".join(
+                f"{plan.packet.path.name}：{plan.already}" for plan in plans) + "\n台账未作修改。")
             return
-        dialog = MergeDialog(plan, self.window)
+        dialog = MergeDialog(plans, self.window)
         if run_dialog(dialog) != QDialog.DialogCode.Accepted:
             return
         choices = dialog.decided()
         done: list[Any] = []
 
         def write() -> Any:
-            done.append(packets.apply_merge(ledger, plan, take=choices))
+            done.append(packets.apply_many(ledger, plans, take=choices))
             return done[0].change
 
         try:
@@ -399,8 +490,12 @@ class PacketActions:
         except LedgerError as exc:
             messages.warn(self.window, exc.message)
             return
-        self._after(f"已导入“{plan.info.unit}”的报送包：采用 {done[0].applied} 项，"
-                    f"保留台账现值 {done[0].kept} 项（可撤销；导入前已自动备份）")
+        batch = done[0]
+        taken = sum(result.applied for _path, result in batch.merged)
+        kept = sum(result.kept for _path, result in batch.merged)
+        units = "、".join(plan.info.unit for plan in plans if not plan.already)
+        self._after(f"已导入 {len(batch.merged)} 个报送包（{units}）：采用 {taken} 项，"
+                    f"保留台账现值 {kept} 项（一步可撤销；导入前已自动备份）")
 
     def status(self) -> None:
         from core.packets import filing_status
@@ -412,8 +507,8 @@ class PacketActions:
                  .replace("T", " "), (s.received_at or "未收到")[:16].replace("T", " "),
                  {True: "按时", False: "逾期", None: "—"}[s.on_time], str(s.conflicts)]
                 for s in filing_status(ledger, period)]
-        ListDialog(f"报送情况（{period.label}）", ["单位", "应报项数", "期限", "下发", "收到",
-                                              "按时", "冲突（已处理）"], rows, self.window).exec()
+        headers = ["单位", "应报项数", "期限", "下发", "收到", "按时", "冲突（已处理）"]
+        show_list(ListDialog(f"报送情况（{period.label}）", headers, rows, self.window))
 
     def submit(self) -> None:
         from core import editions
@@ -464,14 +559,27 @@ class PacketActions:
         found = editions.compare(ledger, period)
         rows = [[d.indicator, d.field, show(d.old), show(d.new), d.who,
                  d.when[:16].replace("T", " "), d.why] for d in found]
-        ListDialog(f"与上报{base.label}比较（{period.label}）",
-                   ["指标", "项目", "上报值", "现值", "修改人", "时间", "原因"], rows,
-                   self.window, lines=compare_lines(period, base, found)).exec()
+        headers = ["指标", "项目", "上报值", "现值", "修改人", "时间", "原因"]
+        show_list(ListDialog(f"与上报{base.label}比较（{period.label}）", headers, rows,
+                             self.window, lines=compare_lines(ledger, period, base, found)))
+
+
+def show_list(dialog: ListDialog) -> None:
+    """A list the clerk reads and closes (报送情况, 与上报版比较); it goes once closed."""
+    try:
+        dialog.exec()
+    finally:
+        dialog.deleteLater()
 
 
 def run_dialog(dialog: QDialog) -> int:
-    """Show a modal dialog (replaced in tests, which choose and accept by themselves)."""
-    return int(dialog.exec())
+    """Show a modal dialog (replaced in tests, which choose and accept by themselves); once
+    the caller has read it, it goes: a closed dialog kept as the window's child would hold
+    its plan (every row of twenty packets) as long as the window lives."""
+    try:
+        return int(dialog.exec())
+    finally:
+        dialog.deleteLater()
 
 
 def install(window: MainWindow) -> PacketActions:

@@ -172,7 +172,8 @@ class SafetyActions:
         result = messages.attempt(self.window, lambda: export_year(ledger, year, path,
                                                                    all_periods=all_periods))
         if result is not None:
-            messages.inform(self.window, f"已导出 {year} 年数据到：\n{result.path}")
+            messages.inform(self.window, f"已导出 {year} 年数据（{result.edition}）到：\n"
+                                         f"{result.path}")
 
     def backup_to(self) -> None:
         from core.backup import backup_into

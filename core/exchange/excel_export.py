@@ -78,6 +78,7 @@ class ExportResult:
     rows: dict[str, int]  # sheet title → data rows
     period: Period  # the period of the 指标 sheet (the latest one when all are listed)
     cut: int = 0  # texts longer than a cell holds (MAX_CELL_TEXT): cut, and said so
+    edition: str = ""  # 版本：草稿 / 版本：第N版（上报版）, in every sheet's printed header
 
     @property
     def notes(self) -> list[str]:
@@ -108,8 +109,11 @@ def export_year(ledger: Ledger, year: int, out: Path, *, all_periods: bool = Fal
             start=f"{year:04d}-01-01", end=f"{year:04d}-12-31")))),
         _plans(ledger, year),
     ]
-    cut = _write(tables, out)
-    return ExportResult(out, {t.sheet.title: len(t.rows) for t in tables}, period, cut)
+    from core.report.writers.text import periods_edition_line
+
+    edition = periods_edition_line(ledger, periods)
+    cut = _write(tables, out, edition=edition, title=f"{year}年工作台账")
+    return ExportResult(out, {t.sheet.title: len(t.rows) for t in tables}, period, cut, edition)
 
 
 def _periods(ledger: Ledger, year: int, all_periods: bool) -> list[Period]:
@@ -254,8 +258,10 @@ def _number_format(decimals: int) -> str:
     return "0" if decimals == 0 else "0." + "0" * decimals
 
 
-def _write(tables: list[Table], out: Path) -> int:
-    """Write the workbook; returns how many texts had to be cut to a cell's limit."""
+def _write(tables: list[Table], out: Path, *, edition: str = "", title: str = "") -> int:
+    """Write the workbook; returns how many texts had to be cut to a cell's limit. `edition`
+    (the edition line) heads every printed page, right, and is in the file's title; row 1
+    stays the header row, so the sheets re-import as they are."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -263,6 +269,8 @@ def _write(tables: list[Table], out: Path) -> int:
 
     workbook = Workbook(write_only=True)
     workbook.properties.creator = APP_TITLE
+    if edition:
+        workbook.properties.title = f"{title}（{edition}）" if title else edition
     header_font = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="DDEBF7")
     header_border = Border(bottom=Side(style="thin"))
@@ -284,6 +292,9 @@ def _write(tables: list[Table], out: Path) -> int:
         sheet.page_setup.fitToWidth = 1
         sheet.page_setup.fitToHeight = 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        if edition:
+            sheet.oddHeader.right.text = edition
+            sheet.oddHeader.right.size = 10
         headers = []
         for column in columns:
             head = WriteOnlyCell(sheet, table.header(column))

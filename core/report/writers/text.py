@@ -10,8 +10,11 @@ and CRLF line ends, so even an old Notepad shows the Chinese.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from core.periods import Period
 from core.report.attachments import NOTE_LEFT
 from core.report.closing import LINE_CHARS, em_width, right_gaps
 from core.report.document import (
@@ -43,7 +46,24 @@ def render(document: Document) -> str:
 
 def edition_line(edition: str) -> str:
     """How a printout names its edition: 版本：草稿 / 版本：第1版（上报版）."""
-    return f"版本：{edition}" + ("" if edition == "草稿" else "（上报版）")
+    return f"版本：{_edition_words(edition)}"
+
+
+def _edition_words(edition: str) -> str:
+    return edition + ("" if edition == "草稿" else "（上报版）")
+
+
+def periods_edition_line(ledger: Any, periods: Sequence[Period]) -> str:
+    """The edition line of an export of `periods` (core.editions.edition_label of each): one
+    period, or several of one edition — 版本：草稿; else each named —
+    版本：2026年1-6月第1版（上报版）；2026年1-11月草稿."""
+    from core.editions import edition_label
+
+    labels = [(period, edition_label(ledger, period)) for period in periods]
+    if len({label for _period, label in labels}) <= 1:
+        return edition_line(labels[0][1] if labels else "草稿")
+    return "版本：" + "；".join(f"{period.label}{_edition_words(label)}"
+                              for period, label in labels)
 
 
 def _lines(block: Block) -> list[str]:
