@@ -18,6 +18,11 @@
     python3 run.py smoke --target linux-x86_64   the .deb in a clean Debian bullseye root
     python3 run.py test --target linux-x86_64 [pytest args]   the suite on the pinned versions
 
+  --target linux-arm64 (银河麒麟 Kylin V10 on 飞腾/鲲鹏: glibc 2.31; needs qemu-user-static):
+    python3 run.py build --target linux-arm64    dist/linux-arm64/WorkLedger/ + the arm64 .deb,
+                                                 frozen in a bullseye arm64 root under qemu-user
+    python3 run.py smoke --target linux-arm64    the .deb in a clean bullseye arm64 root (qemu)
+
   `build --target X` ends with tools/bundle_budget.py's size check of that folder (onedir ≤ 140 MB,
   zip ≤ 60 MB): over budget, the build fails and names the biggest files.
 
@@ -128,7 +133,8 @@ def split_target(argv: list[str]) -> tuple[str, list[str]]:
 
 # Each target's tool, and the words it takes before the command.
 TARGET_TOOLS = {"windows": ["tools.wine.windows"],
-                "linux-x86_64": ["tools.linux.target", "linux-x86_64"]}
+                "linux-x86_64": ["tools.linux.target", "linux-x86_64"],
+                "linux-arm64": ["tools.linux.target", "linux-arm64"]}
 
 
 def main(argv: list[str]) -> int:

@@ -51,6 +51,15 @@ DEPENDS = ("libx11-6", "libx11-xcb1", "libxcb1", "libxcb-randr0",
            "libxcb-render0", "libxcb-shape0", "libxcb-shm0", "libxcb-sync1", "libxcb-xfixes0",
            "libxcb-xkb1", "libxkbcommon0", "libxkbcommon-x11-0", "libfontconfig1",
            "libfreetype6", "libglib2.0-0", "libdbus-1-3", "libegl1", "libgl1")
+# PySide6 6.8 (the arm64 pin, constraints/linux-arm64.txt) builds Qt's xcb library with X
+# session management: it links libSM and libICE, which every X desktop has (Qt 5's xcb plugin,
+# Kylin's own desktop's, links them too); 6.9's (x86_64) does not.
+ARCH_DEPENDS = {"arm64": ("libsm6", "libice6")}
+
+
+def depends(arch: str) -> tuple[str, ...]:
+    """What the folder takes from the system on `arch` (the .deb's Depends after libc6)."""
+    return (*DEPENDS, *ARCH_DEPENDS.get(arch, ()))
 
 DESKTOP = f"""[Desktop Entry]
 Type=Application
@@ -85,7 +94,7 @@ def control(arch: str, installed_kb: int, floor: str) -> str:
     return (f"Package: {PACKAGE}\nVersion: {__version__}\nArchitecture: {arch}\n"
             "Maintainer: WorkLedger\nSection: misc\nPriority: optional\n"
             f"Installed-Size: {installed_kb}\n"
-            f"Depends: libc6 (>= {floor}), {', '.join(DEPENDS)}\n"
+            f"Depends: libc6 (>= {floor}), {', '.join(depends(arch))}\n"
             f"Description: {APP_TITLE} WorkLedger\n"
             " 区科工信局的指标、项目、企业服务与工作计划台账，自动生成年度工作总结。\n")
 

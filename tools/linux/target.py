@@ -60,6 +60,14 @@ class Target:
     zig: str  # zig's -target
     deb_arch: str
     floor: str  # glibc; tools/glibc_check.py FLOORS has it with the GLIBCXX floor
+    # Another architecture than this machine's: its Python is cross-compiled by zig (with the
+    # x86_64 target's Python as the build Python) against a bullseye root of that architecture
+    # (the static libraries' headers and archives), and everything that runs that Python —
+    # pip, PyInstaller — runs inside the root, under qemu-user through binfmt_misc
+    # (PyInstaller starts sub-processes, so a plain `qemu-aarch64 prog` would not reach them).
+    cross: bool = False
+    # NumPy compiled lean by zig (no BLAS); otherwise PyPI's wheel for the platform
+    lean_numpy: bool = True
 
     @property
     def work(self) -> Path:
@@ -77,6 +85,11 @@ class Target:
     def python(self) -> Path:
         return self.work / "python" / "bin" / "python3.11"
 
+    @property
+    def build_root(self) -> Path:
+        """Where the target's static libraries come from, and (cross) where it is frozen."""
+        return self.work / "root-build" if self.cross else Path("/")
+
     def manylinux_platforms(self) -> list[str]:
         """Every manylinux tag up to the floor (pip < 24 does not widen a --platform itself)."""
         arch = self.triplet.split("-")[0]
@@ -88,7 +101,15 @@ class Target:
 TARGETS = {
     "linux-x86_64": Target("linux-x86_64", "x86_64-linux-gnu", "x86_64-linux-gnu.2.28", "amd64",
                            glibc_check.FLOORS["linux-x86_64"][0]),
+    # Kylin V10 on 飞腾/鲲鹏; PyPI's NumPy wheel (OpenBLAS) until a lean one is cross-built
+    "linux-arm64": Target("linux-arm64", "aarch64-linux-gnu", "aarch64-linux-gnu.2.31", "arm64",
+                          glibc_check.FLOORS["linux-arm64"][0], cross=True, lean_numpy=False),
 }
+# What the arm64 build root has beyond a clean root: binutils (PyInstaller's objdump, and
+# build.spec's strip), gcc (tools/icu_trim.py links the trimmed ICU data), the xcb helper
+# libraries build.spec bundles, and the static libraries' -dev packages.
+BUILD_ROOT_PACKAGES = ("binutils", "gcc", "libxcb-cursor0", "libxcb-icccm4", "libxcb-image0",
+                       "libxcb-keysyms1", "libxcb-render-util0", *STATIC_LIBRARIES)
 
 
 def run(command: list[str | Path], cwd: Path = ROOT, env: dict[str, str] | None = None,
@@ -173,9 +194,10 @@ def static_libraries(target: Target) -> Path:
     (deps / "include").mkdir(parents=True)
     (deps / "lib").mkdir()
     missing = []
+    usr = target.build_root / "usr"
     for package, (headers, archive) in STATIC_LIBRARIES.items():
-        sources = [Path("/usr/include") / h.format(triplet=target.triplet) for h in headers]
-        library = Path("/usr/lib") / target.triplet / archive
+        sources = [usr / "include" / h.format(triplet=target.triplet) for h in headers]
+        library = usr / "lib" / target.triplet / archive
         if not all(p.exists() for p in [*sources, library]):
             missing.append(package)
             continue
@@ -183,7 +205,8 @@ def static_libraries(target: Target) -> Path:
             (deps / "include" / source.name).symlink_to(source)
         (deps / "lib" / archive).symlink_to(library)
     if missing:
-        raise SystemExit(f"missing static libraries: apt-get install {' '.join(missing)}")
+        where = f" in {target.build_root}" if target.cross else ""
+        raise SystemExit(f"missing static libraries{where}: apt-get install {' '.join(missing)}")
     return deps
 
 
@@ -240,9 +263,23 @@ def ensure_python(target: Target) -> None:
         env[f"{var}_CFLAGS"], env[f"{var}_LIBS"] = include, f"{lib} {libs}"
     logs = target.work / "logs"
     logs.mkdir(exist_ok=True)
+    cross: list[str] = []
+    if target.cross:
+        # the same CPython for this machine runs setup.py and the build's generators; the
+        # answers configure cannot find out by running a program of the other architecture
+        native = TARGETS["linux-x86_64"]
+        ensure_python(native)
+        site = target.work / "config.site"
+        site.write_text("ac_cv_file__dev_ptmx=yes\nac_cv_file__dev_ptc=no\n"
+                        "ac_cv_buggy_getaddrinfo=no\n", encoding="utf-8")
+        env["CONFIG_SITE"] = str(site)
+        # binutils' readelf reads any architecture's ELF files (configure wants a full path)
+        env["READELF"] = shutil.which("readelf") or "readelf"
+        cross = ["--build=x86_64-linux-gnu", f"--host={target.triplet}",
+                 f"--with-build-python={native.python}"]
     print(f"编译构建用 Python（{target.zig}，约 15 分钟）…", flush=True)
     run(["./configure", f"--prefix={target.work / 'python'}", "--enable-shared",
-         "--with-ensurepip=no", "--disable-test-modules"], cwd=source, env=env,
+         "--with-ensurepip=no", "--disable-test-modules", *cross], cwd=source, env=env,
         log=logs / "configure.log")
     # PY3LIBRARY=: no libpython3.so (the stable-ABI forwarder, which nothing here loads and
     # zig cannot link from a shared library alone)
@@ -251,10 +288,11 @@ def ensure_python(target: Target) -> None:
     run(["make", "install", "PY3LIBRARY="], cwd=source, env=env, log=logs / "install.log")
     # Its own libpython (not the system's, found through a wrong RUNPATH), with every module
     # the app and PyInstaller need
-    built = subprocess.run([str(target.python), "-c",
-                            "import zlib, sqlite3, ctypes, lzma, _decimal, pyexpat, _elementtree, "
-                            "sys; print(sys.version)"], capture_output=True, text=True,
-                           env=clean_env())
+    with BuildRoot(target):
+        built = subprocess.run(in_build_root(target, [
+            target.python, "-c", "import zlib, sqlite3, ctypes, lzma, _decimal, pyexpat, "
+            "_elementtree, sys; print(sys.version)"]), capture_output=True, text=True,
+            env=clean_env())
     if built.returncode or "clang" not in built.stdout.lower():
         raise SystemExit(f"the build Python is not right: {built.stdout}{built.stderr}")
     shutil.rmtree(source)
@@ -294,15 +332,26 @@ def ensure_packages(target: Target) -> None:
          "--no-deps", "-d", wheels, *platforms, "--python-version", "3.11",
          "--implementation", "cp", "--only-binary=:all:",
          *(pin for pin in pins if not pin.startswith("numpy=="))])
-    lean_numpy(target, next(pin for pin in pins if pin.startswith("numpy==")), wheels)
+    numpy = next(pin for pin in pins if pin.startswith("numpy=="))
+    if target.lean_numpy:
+        lean_numpy(target, numpy, wheels)
+    else:
+        run([sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "-q",
+             "--no-deps", "-d", wheels, *platforms, "--python-version", "3.11",
+             "--implementation", "cp", "--only-binary=:all:", numpy])
     pip_wheel = next(wheels.glob("pip-*.whl"))
-    run([target.python, f"{pip_wheel}/pip", "install", "--disable-pip-version-check", "-q",
-         "--no-index", "--find-links", wheels, "-r", target.constraints])
+    started = time.monotonic()
+    with BuildRoot(target):
+        run(in_build_root(target, [
+            target.python, f"{pip_wheel}/pip", "install", "--disable-pip-version-check", "-q",
+            "--no-index", "--find-links", wheels, "-r", target.constraints]), env=clean_env())
+    print(f"wheels installed in {time.monotonic() - started:.0f} s", flush=True)
     stamp.write_text(wanted, encoding="utf-8")
 
 
 def setup(target: Target) -> None:
     require_tools()
+    ensure_build_root(target)
     ensure_python(target)
     ensure_packages(target)
 
@@ -312,13 +361,73 @@ def clean_env() -> dict[str, str]:
             if not key.startswith(("PYTHON", "VIRTUAL_ENV"))}
 
 
+# -- the arm64 build root -------------------------------------------------------------------------
+def in_build_root(target: Target, command: list[str | Path]) -> list[str | Path]:
+    """The command as it runs for the target: here, or (cross) in its build root, where the
+    worktree is mounted at the same path, so every path means the same inside and out."""
+    if not target.cross:
+        return command
+    # env -i: nothing of this machine's settings (its pip's index and find-links) goes in
+    return ["chroot", target.build_root, "/usr/bin/env", "-i", f"PATH={ROOT_PATH}",
+            "LANG=C.UTF-8", f"HOME={target.work / 'home'}", *command]
+
+
+ROOT_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+def require_binfmt(target: Target) -> None:
+    """qemu-user registered with binfmt_misc with the F flag (the interpreter is opened when
+    registered, so it works inside a chroot), else a plain statement of how to get it."""
+    arch = target.triplet.split("-")[0]
+    entry = Path("/proc/sys/fs/binfmt_misc") / f"qemu-{arch}"
+    if not entry.is_file():
+        if not Path("/proc/sys/fs/binfmt_misc/status").is_file():
+            subprocess.run(["mount", "-t", "binfmt_misc", "binfmt_misc",
+                            "/proc/sys/fs/binfmt_misc"], check=False)
+        if shutil.which("update-binfmts"):
+            subprocess.run(["update-binfmts", "--enable", f"qemu-{arch}"], check=False,
+                           capture_output=True)
+    text = entry.read_text(encoding="utf-8") if entry.is_file() else ""
+    flags = next((line.split(":", 1)[1] for line in text.splitlines()
+                  if line.startswith("flags:")), "")
+    if not text.startswith("enabled") or "F" not in flags:
+        raise SystemExit(f"{target.name} runs its tools under qemu-user: apt-get install "
+                         f"qemu-user-static binfmt-support (binfmt_misc qemu-{arch} with "
+                         "flag F is needed)")
+
+
+def ensure_build_root(target: Target) -> None:
+    if target.cross:
+        require_binfmt(target)
+        ensure_root(target, "root-build", BUILD_ROOT_PACKAGES)
+        (target.work / "home").mkdir(exist_ok=True)
+
+
+class BuildRoot:
+    """(cross) /proc, /dev and the worktree mounted in the build root while tools run there."""
+
+    def __init__(self, target: Target) -> None:
+        self.mounts = Mounts(target.build_root, binds=[ROOT]) if target.cross else None
+
+    def __enter__(self) -> BuildRoot:
+        if self.mounts:
+            self.mounts.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.mounts:
+            self.mounts.__exit__(*exc)
+
+
 # -- build, smoke, test ---------------------------------------------------------------------------
 def build(target: Target) -> None:
     setup(target)
     started = time.monotonic()
-    run([target.python, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-         "--distpath", target.dist, "--workpath", target.work / "pyinstaller", "build.spec"],
-        env=clean_env())
+    with BuildRoot(target):
+        run(in_build_root(target, [
+            target.python, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
+            "--distpath", target.dist, "--workpath", target.work / "pyinstaller",
+            ROOT / "build.spec"]), env=clean_env())
     bundle = target.dist / "WorkLedger"
     print(f"built {bundle} in {time.monotonic() - started:.0f} s", flush=True)
     if glibc_check.main([str(bundle), "--target", target.name]):
@@ -326,36 +435,54 @@ def build(target: Target) -> None:
     deb.build_deb(bundle, target.deb_arch, target.dist)
 
 
-def ensure_root(target: Target) -> Path:
+def ensure_root(target: Target, name: str = f"root-{ROOT_SUITE}",
+                extra: tuple[str, ...] = ()) -> Path:
     """A clean Debian bullseye (glibc 2.31) with an X desktop's libraries (the .deb's Depends)
-    but nothing of Qt or of the xcb helper libraries the bundle carries itself."""
-    root = target.work / f"root-{ROOT_SUITE}"
+    but nothing of Qt or of the xcb helper libraries the bundle carries itself (the smoke
+    test's); with `extra` packages, the build root."""
+    root = target.work / name
     marker = root / "workledger-root.txt"
-    packages = ",".join(deb.DEPENDS)
+    wanted = (*deb.depends(target.deb_arch), *extra)
+    packages = ",".join(wanted)
     if marker.is_file() and marker.read_text(encoding="utf-8") == packages:
         return root
-    for point in (root / "proc", root / "dev"):  # never delete through a mount left behind
-        if subprocess.run(["mountpoint", "-q", str(point)]).returncode == 0:
+    has = marker.read_text(encoding="utf-8").split(",") if marker.is_file() else []
+    if has and set(has) <= set(wanted):  # a root that lacks only new packages gets them
+        with Mounts(root):
+            run(["chroot", root, "/usr/bin/env", "-i", f"PATH={ROOT_PATH}",
+                 "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-qq",
+                 "--no-install-recommends", *(p for p in wanted if p not in has)],
+                log=target.work / f"apt-{name}.log")
+        marker.write_text(packages, encoding="utf-8")
+        return root
+    # never delete through a mount left behind (the build root has the worktree mounted)
+    for point in (root / "proc", root / "dev", root / ROOT.relative_to("/")):
+        if point.exists() and subprocess.run(["mountpoint", "-q", str(point)]).returncode == 0:
             raise SystemExit(f"{point} is still mounted: umount -l {point}, then try again")
     shutil.rmtree(root, ignore_errors=True)
-    print(f"debootstrap {ROOT_SUITE} ({target.deb_arch}) …", flush=True)
+    print(f"debootstrap {ROOT_SUITE} ({target.deb_arch}) → {root} …", flush=True)
+    started = time.monotonic()
     target.work.mkdir(parents=True, exist_ok=True)
     run(["debootstrap", "--variant=minbase", f"--arch={target.deb_arch}",
          f"--include={packages}", ROOT_SUITE, root, DEBIAN],
-        log=target.work / "debootstrap.log")
+        log=target.work / f"debootstrap-{name}.log")
     marker.write_text(packages, encoding="utf-8")
+    print(f"{root} ready in {time.monotonic() - started:.0f} s", flush=True)
     return root
 
 
 class Mounts:
     """/proc and /dev inside the root while the smoke test runs there."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, binds: list[Path] | None = None) -> None:
         self.points = [(["-t", "proc", "proc"], root / "proc"), (["--bind", "/dev"], root / "dev")]
+        self.points += [(["--bind", str(path)], root / path.relative_to("/"))
+                        for path in binds or []]
 
     def __enter__(self) -> Mounts:
         for args, point in self.points:
             if subprocess.run(["mountpoint", "-q", str(point)]).returncode:
+                point.mkdir(parents=True, exist_ok=True)
                 run(["mount", *args, point])
         return self
 
