@@ -50,7 +50,11 @@ SIZE_TARGETS = ("windows", "linux-x86_64", "linux-arm64")
 # (target, "onedir" | "zip") → (ceiling in MB, what is still to be done)
 CEILINGS: dict[tuple[str, str], tuple[float, str]] = {
     ("windows", "onedir"): (147.5, "numpy's OpenBLAS (32.8 MB) stays until a NumPy built "
-                                   "without BLAS for Windows (as Linux has) replaces it"),
+                                   "without BLAS for Windows (as Linux x86_64 has) replaces it"),
+    # measured 171.8 MB / 68.8 MB zipped: the stock aarch64 NumPy (OpenBLAS 28.7 MB) and
+    # PySide6 6.8.0.2, the newest whose aarch64 wheels fit glibc 2.31
+    ("linux-arm64", "onedir"): (173.0, "a NumPy cross-built without BLAS for aarch64"),
+    ("linux-arm64", "zip"): (69.5, "a NumPy cross-built without BLAS for aarch64"),
 }
 BIGGEST_SHOWN = 10
 
