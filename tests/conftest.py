@@ -99,3 +99,14 @@ def demo(demo_path: Path) -> Iterator[Ledger]:
     opened = Ledger.open(demo_path)
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def told(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the window said to the clerk (messages.inform / warn), instead of a dialog."""
+    from ui import messages
+
+    said: list[str] = []
+    monkeypatch.setattr(messages, "inform", lambda _p, text, title="": said.append(text))
+    monkeypatch.setattr(messages, "warn", lambda _p, text, title="": said.append(text))
+    return said

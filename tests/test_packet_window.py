@@ -13,7 +13,7 @@ from core import editions, packets
 from core.filing_units import FilingUnits
 from core.ledger import Ledger
 from core.periods import Period
-from ui import messages, packet_menu
+from ui import packet_menu
 from ui.app import create_window
 from ui.app_settings import AppSettings
 from ui.main_window import MainWindow
@@ -34,14 +34,6 @@ def _window(qtbot: Any, path: Path, monkeypatch: pytest.MonkeyPatch) -> MainWind
 
 def _action(window: MainWindow, text: str) -> Any:
     return next(a for a in window.menus["文件"].actions() if a.text() == text)
-
-
-@pytest.fixture
-def told(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    said: list[str] = []
-    monkeypatch.setattr(messages, "inform", lambda _p, text, title="": said.append(text))
-    monkeypatch.setattr(messages, "warn", lambda _p, text, title="": said.append(text))
-    return said
 
 
 def test_issue_fill_return_merge_lock_from_the_window(

@@ -16,19 +16,11 @@ from core.changes import os_user
 from core.ledger import Ledger
 from core.published_copy import publish
 from tests.helpers import file_digest
-from ui import messages, opening, sharing
+from ui import opening, sharing
 from ui.app import create_window
 from ui.app_settings import AppSettings
 from ui.main_window import MainWindow
 from ui.tabs.projects import ProjectsTab
-
-
-@pytest.fixture
-def told(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    said: list[str] = []
-    monkeypatch.setattr(messages, "inform", lambda _p, text, title="": said.append(text))
-    monkeypatch.setattr(messages, "warn", lambda _p, text, title="": said.append(text))
-    return said
 
 
 @pytest.fixture
