@@ -110,7 +110,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--keep-plain", action="store_true", help="keep the plain bundle")
     parser.add_argument("--target", choices=("host", *SIZE_TARGETS), default="host")
     args = parser.parse_args(argv)
-    if args.target != "host" and not (args.target == "windows" and os.name == "nt"):
+    if args.target != "host":  # that target's folder, by size, on whatever system runs this
         bundle = args.bundle if "--bundle" in argv else ROOT / "dist" / args.target / "WorkLedger"
         return size_check(bundle, ".exe" if args.target == "windows" else "", args.target)
     bundle = args.bundle.resolve()
