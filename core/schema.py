@@ -16,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from core import schema_locks
 from core.catalogue_v1 import CATALOGUE_V1
 from core.catalogue_v1 import FIELDS as V1_FIELDS
-from core.changes import PERIOD_LOCKED, new_id, now_text
+from core.changes import new_id, now_text
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -478,29 +479,6 @@ CREATE TABLE IF NOT EXISTS period_locks (
 );
 """
 
-# The one place a locked period is enforced: every write to its figures (any tab, an import,
-# a packet merge, an undo) reaches SQLite, and these refuse it there. core.changes turns the
-# marker into the clerk's sentence (core.editions.locked_message).
-_LOCKED_VALUE = ("EXISTS (SELECT 1 FROM period_locks l WHERE l.year = {row}.year"
-                 " AND l.months = {row}.months)")
-_LOCKED_SERVICE = ("EXISTS (SELECT 1 FROM period_locks l WHERE l.year ="
-                   " CAST(substr({row}.date, 1, 4) AS INTEGER)"
-                   " AND CAST(substr({row}.date, 6, 2) AS INTEGER) <= l.months)")
-
-
-def _lock_triggers() -> list[str]:
-    statements = []
-    for table, test in (("indicator_values", _LOCKED_VALUE), ("services", _LOCKED_SERVICE)):
-        for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")),
-                            ("DELETE", ("OLD",))):
-            when = " OR ".join(test.format(row=row) for row in rows)
-            statements.append(
-                f"CREATE TRIGGER IF NOT EXISTS {table}_period_lock_{event.lower()}"
-                f" BEFORE {event} ON {table} WHEN {when}"
-                f" BEGIN SELECT RAISE(ABORT, '{PERIOD_LOCKED}'); END")
-    return statements
-
-
 def _migration_6(db: Database) -> None:
     """报送: 填报单位 and what each fills per period, fill-in packets issued and returned (a
     packet file keeps its base as issued in `packet_base`), 上报 editions with their snapshot,
@@ -508,89 +486,12 @@ def _migration_6(db: Database) -> None:
     knows which ledger it belongs to. Written to run again on a file that has it (a file whose
     version number was set back)."""
     conn = db.conn
-    for statement in [*_split(_SCHEMA_6), *_lock_triggers()]:
+    for statement in [*_split(_SCHEMA_6), *schema_locks.triggers_6()]:
         conn.execute(statement)
     stamp = now_text()
     conn.execute(
         "INSERT OR IGNORE INTO settings (id, value, created_at, updated_at) VALUES (?, ?, ?, ?)",
         ("ledger_id", json.dumps(new_id()), stamp, stamp))
-
-
-# Migration 7: the lock reaches every table the period's figures are read from (core.derived,
-# core.metrics), written out here as they stood at this migration. `{lock}` is a period_locks
-# row l; a 1-N月 period runs from l's year's 1 January to the end of month N ('-31' is after
-# every day of a month in ISO text).
-_LOCK_START = "printf('%04d-01-01', l.year)"
-_LOCK_END = "printf('%04d-%02d-31', l.year, l.months)"
-_LOCKED_BY_YEAR = "EXISTS (SELECT 1 FROM period_locks l WHERE l.year = {row}.year)"
-# a project is a record of every period it is signed, started, running or completed in
-_LOCKED_PROJECT = (
-    "EXISTS (SELECT 1 FROM period_locks l WHERE"
-    f" {{row}}.signed_date BETWEEN {_LOCK_START} AND {_LOCK_END}"
-    f" OR {{row}}.start_date BETWEEN {_LOCK_START} AND {_LOCK_END}"
-    f" OR {{row}}.completion_date BETWEEN {_LOCK_START} AND {_LOCK_END}"
-    f" OR ({{row}}.start_date < {_LOCK_START} AND ({{row}}.completion_date IS NULL"
-    f" OR {{row}}.completion_date > {_LOCK_END})))")
-# a period's summary reads next year's plan (工作打算): its sections, items and their projects
-_LOCKED_PLAN_YEAR = "EXISTS (SELECT 1 FROM period_locks l WHERE l.year + 1 = {year})"
-_LOCKED_SECTION = _LOCKED_PLAN_YEAR.format(year="{row}.year")
-_LOCKED_ITEM = _LOCKED_PLAN_YEAR.format(
-    year="(SELECT s.year FROM plan_sections s WHERE s.id = {row}.section_id)")
-_LOCKED_ITEM_LINK = _LOCKED_PLAN_YEAR.format(
-    year="(SELECT s.year FROM plan_items i JOIN plan_sections s ON s.id = i.section_id"
-         " WHERE i.id = {row}.item_id)")
-_FLAGS_7 = ("above_scale", "hitech", "tech_sme", "little_giant", "cloud", "platform")
-
-
-def _member(row: str, flag: str) -> str:
-    """1 when the enterprise `row` counts under `flag` in l's year, or is new under it."""
-    return (f"(coalesce({row}.{flag}_since <= l.year AND ({row}.{flag}_until IS NULL"
-            f" OR {row}.{flag}_until >= l.year), 0) + 2 * coalesce({row}.{flag}_since = l.year,"
-            " 0))")
-
-
-def _locked_enterprise(rows: tuple[str, ...]) -> str:
-    """An enterprise's flags are counted per year: a write is locked when it changes what a
-    locked year counts (an update of a flag of 2015 → 2014 changes no 2026 figure)."""
-    if len(rows) == 1:
-        counts = " OR ".join(f"{_member(rows[0], f)} > 0" for f in _FLAGS_7)
-    else:
-        counts = " OR ".join(f"{_member('OLD', f)} <> {_member('NEW', f)}" for f in _FLAGS_7)
-    return f"EXISTS (SELECT 1 FROM period_locks l WHERE {counts})"
-
-
-# table → (its lock test, the columns an update is tested on: None for every column)
-_LOCKED_7: dict[str, tuple[str, tuple[str, ...] | None]] = {
-    "project_investments": (_LOCKED_BY_YEAR, None),
-    "projects": (_LOCKED_PROJECT, ("name", "enterprise_id", "signed_date", "start_date",
-                                   "completion_date", "total_investment", "tech_renovation")),
-    "honours": (_LOCKED_BY_YEAR, None),
-    "plan_sections": (_LOCKED_SECTION, ("year", "position", "heading", "narrative")),
-    "plan_items": (_LOCKED_ITEM, ("section_id", "position", "title", "text",
-                                  "target_indicator_id", "target_value")),
-    "plan_item_projects": (_LOCKED_ITEM_LINK, None),
-}
-
-
-def _lock_triggers_7() -> list[str]:
-    statements = []
-    for table, (test, columns) in _LOCKED_7.items():
-        for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")),
-                            ("DELETE", ("OLD",))):
-            when = " OR ".join(f"({test.format(row=row)})" for row in rows)
-            of = f" OF {', '.join(columns)}" if event == "UPDATE" and columns else ""
-            statements.append(
-                f"CREATE TRIGGER IF NOT EXISTS {table}_period_lock_{event.lower()}"
-                f" BEFORE {event}{of} ON {table} WHEN {when}"
-                f" BEGIN SELECT RAISE(ABORT, '{PERIOD_LOCKED}'); END")
-    flags = [f"{f}_{end}" for f in _FLAGS_7 for end in ("since", "until")]
-    for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",))):
-        of = f" OF {', '.join(flags)}" if event == "UPDATE" else ""
-        statements.append(
-            f"CREATE TRIGGER IF NOT EXISTS enterprises_period_lock_{event.lower()}"
-            f" BEFORE {event}{of} ON enterprises WHEN {_locked_enterprise(rows)}"
-            f" BEGIN SELECT RAISE(ABORT, '{PERIOD_LOCKED}'); END")
-    return statements
 
 
 def _migration_7(db: Database) -> None:
@@ -623,7 +524,7 @@ def _migration_7(db: Database) -> None:
     conn.execute("CREATE UNIQUE INDEX filing_assignments_what ON filing_assignments"
                  " (unit_id, year, months, coalesce(indicator_id, ''), coalesce(tbl, ''))")
     conn.execute("CREATE INDEX filing_assignments_period ON filing_assignments (year, months)")
-    for statement in _lock_triggers_7():
+    for statement in schema_locks.triggers_7():
         conn.execute(statement)
 
 
