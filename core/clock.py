@@ -39,6 +39,11 @@ def stamp() -> str:
     return now().isoformat(timespec="milliseconds")
 
 
+def shown(text: str) -> str:
+    """A stored time as the clerk reads it: 2026-12-01T10:20:33.123+08:00 → 2026-12-01 10:20."""
+    return text[:16].replace("T", " ")
+
+
 def set_today(day: date | None) -> None:
     """Fix the clock at `day` (a date or a moment; None: follow the real calendar again)."""
     global _fixed

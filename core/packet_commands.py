@@ -13,6 +13,7 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
+from core import clock
 from core.cli import _months, _Parser, _year, command
 from core.errors import InputError
 from core.periods import Period
@@ -226,7 +227,7 @@ def print_merge_plan(plan: Any, out: TextIO) -> None:
     info = plan.info
     print(f"报送包：{plan.packet.path.name}（{info.unit}，{info.period.label}；"
           f"导出人 {plan.packet.meta.get('returned_by', '')}，"
-          f"{str(plan.packet.meta.get('returned_at', ''))[:16].replace('T', ' ')}）", file=out)
+          f"{clock.shown(str(plan.packet.meta.get('returned_at', '')))}）", file=out)
     listed = 0
     for number, item in enumerate(plan.items, start=1):
         if item.status == UNCHANGED:
@@ -243,7 +244,7 @@ def print_merge_plan(plan: Any, out: TextIO) -> None:
         else:
             line += f"{show(item.base)} → {show(item.theirs)}" + (
                 f"，{item.note}" if item.note else "")
-        when = item.when[:16].replace("T", " ")
+        when = clock.shown(item.when)
         print(f"{line}（{item.who} {when}）" if item.who else line, file=out)
     if listed > _LISTED:
         print(f"  ……另有 {listed - _LISTED} 项未列出", file=out)
@@ -287,10 +288,10 @@ def compare_lines(ledger: Any, period: Period, base: Any, found: list[Any]) -> l
     from core.packets import show
     from core.report.writers.text import periods_edition_line
 
-    lines = [f"{period.label}与上报{base.label}比较（{base.made_at[:16].replace('T', ' ')} "
+    lines = [f"{period.label}与上报{base.label}比较（{clock.shown(base.made_at)} "
              f"{base.made_by} 上报）：" + (f"改动 {len(found)} 项" if found else "没有改动")]
     for diff in found:
-        who = f"，{diff.who} {diff.when[:16].replace('T', ' ')}" if diff.who else ""
+        who = f"，{diff.who} {clock.shown(diff.when)}" if diff.who else ""
         why = f"，{diff.why}" if diff.why else ""
         lines.append(f"  {diff.indicator} {diff.field}：{show(diff.old)} → {show(diff.new)}"
                      f"{who}{why}")

@@ -31,9 +31,9 @@ class Published:
 
     @property
     def reason(self) -> str:
-        from core.working_copy import shown_time
+        from core import clock
 
-        return f"只读副本，发布于 {shown_time(self.at)} 由 {self.by}"
+        return f"只读副本，发布于 {clock.shown(self.at)} 由 {self.by}"
 
 
 def published_of(conn: sqlite3.Connection) -> Published | None:

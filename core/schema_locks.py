@@ -15,17 +15,24 @@ _LOCKED_SERVICE = ("EXISTS (SELECT 1 FROM period_locks l WHERE l.year ="
                    " AND CAST(substr({row}.date, 6, 2) AS INTEGER) <= l.months)")
 
 
+# each write event and the rows its trigger tests: the new row, both, the old one
+_EVENTS = (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",)))
+
+
+def _trigger(table: str, event: str, when: str, of: str = "") -> str:
+    """The trigger refusing `event` on `table` when `when` holds (`of`: ' OF columns')."""
+    return (f"CREATE TRIGGER IF NOT EXISTS {table}_period_lock_{event.lower()}"
+            f" BEFORE {event}{of} ON {table} WHEN {when}"
+            f" BEGIN SELECT RAISE(ABORT, '{PERIOD_LOCKED}'); END")
+
+
 def triggers_6() -> list[str]:
     """Migration 6's: indicator values and service records of a locked period."""
     statements = []
     for table, test in (("indicator_values", _LOCKED_VALUE), ("services", _LOCKED_SERVICE)):
-        for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")),
-                            ("DELETE", ("OLD",))):
-            when = " OR ".join(test.format(row=row) for row in rows)
-            statements.append(
-                f"CREATE TRIGGER IF NOT EXISTS {table}_period_lock_{event.lower()}"
-                f" BEFORE {event} ON {table} WHEN {when}"
-                f" BEGIN SELECT RAISE(ABORT, '{PERIOD_LOCKED}'); END")
+        for event, rows in _EVENTS:
+            statements.append(_trigger(table, event, " OR ".join(test.format(row=row)
+                                                                 for row in rows)))
     return statements
 
 
@@ -89,19 +96,12 @@ def triggers_7() -> list[str]:
     """Migration 7's: every other table the period's figures are read from."""
     statements = []
     for table, (test, columns) in _LOCKED_7.items():
-        for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")),
-                            ("DELETE", ("OLD",))):
+        for event, rows in _EVENTS:
             when = " OR ".join(f"({test.format(row=row)})" for row in rows)
             of = f" OF {', '.join(columns)}" if event == "UPDATE" and columns else ""
-            statements.append(
-                f"CREATE TRIGGER IF NOT EXISTS {table}_period_lock_{event.lower()}"
-                f" BEFORE {event}{of} ON {table} WHEN {when}"
-                f" BEGIN SELECT RAISE(ABORT, '{PERIOD_LOCKED}'); END")
+            statements.append(_trigger(table, event, when, of))
     flags = [f"{f}_{end}" for f in _FLAGS_7 for end in ("since", "until")]
-    for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",))):
+    for event, rows in _EVENTS:
         of = f" OF {', '.join(flags)}" if event == "UPDATE" else ""
-        statements.append(
-            f"CREATE TRIGGER IF NOT EXISTS enterprises_period_lock_{event.lower()}"
-            f" BEFORE {event}{of} ON enterprises WHEN {_locked_enterprise(rows)}"
-            f" BEGIN SELECT RAISE(ABORT, '{PERIOD_LOCKED}'); END")
+        statements.append(_trigger("enterprises", event, _locked_enterprise(rows), of))
     return statements

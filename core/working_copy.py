@@ -62,15 +62,6 @@ def _key(path: Path) -> str:
     return os.path.normcase(os.path.abspath(str(path)))
 
 
-def _stamp() -> str:
-    return clock.now().isoformat(timespec="seconds")
-
-
-def shown_time(text: str) -> str:
-    """2026-12-01T10:20:33+08:00 → 2026-12-01 10:20."""
-    return text[:16].replace("T", " ")
-
-
 # -- the record beside a working copy ------------------------------------------------------------
 @dataclass(frozen=True)
 class Checkout:
@@ -97,10 +88,10 @@ class Checkout:
 
     def describe(self) -> str:
         """工作副本 of which shared file, since when (the window's banner, the CLI)."""
-        text = (f"本机工作副本，共享文件：{self.shared}（{shown_time(self.checked_out_at)} "
+        text = (f"本机工作副本，共享文件：{self.shared}（{clock.shown(self.checked_out_at)} "
                 f"由 {self.checked_out_by} 取出")
         if self.checked_in_at:
-            text += f"，{shown_time(self.checked_in_at)} 交回过"
+            text += f"，{clock.shown(self.checked_in_at)} 交回过"
         return text + "）"
 
 
@@ -198,7 +189,7 @@ def last_change(path: Path) -> tuple[str, str] | None:
 
 def _changed_message(shared: Path, record: Checkout, doing: str) -> str:
     who = last_change(shared)
-    by = f"（最近的修改：{who[0]}，{shown_time(who[1])}）" if who else ""
+    by = f"（最近的修改：{who[0]}，{clock.shown(who[1])}）" if who else ""
     if not who:
         try:
             from datetime import datetime
@@ -207,7 +198,7 @@ def _changed_message(shared: Path, record: Checkout, doing: str) -> str:
             by = f"（文件修改于 {mtime:%Y-%m-%d %H:%M}）"
         except OSError:
             pass
-    return (f"共享文件夹中的“{shared.name}”在您 {shown_time(record.checked_out_at)} 取出工作副本"
+    return (f"共享文件夹中的“{shared.name}”在您 {clock.shown(record.checked_out_at)} 取出工作副本"
             f"之后已被修改{by}；为免覆盖别人的修改，{doing}，共享文件和本机工作副本都没有改动。"
             "请重新建一份工作副本，把您的修改补录进去后再交回；或把您的修改导出为报送包"
             "（文件 → 导出报送包），请管理共享台账的同事合并")
@@ -328,7 +319,7 @@ def checkout(shared: Path, local: Path | None = None) -> Checkout:
         raise ConflictError(f"复制时共享文件“{shared.name}”正被修改，未建工作副本；请稍后重试")
     record = Checkout(shared=os.path.abspath(str(shared)), local=os.path.abspath(str(target)),
                       sha256=before.sha256, size=before.size, mtime_ns=before.mtime_ns,
-                      checked_out_at=_stamp(), checked_out_by=os_user())
+                      checked_out_at=clock.stamp(), checked_out_by=os_user())
     try:
         _write_record(record)
     except BaseException:
@@ -395,6 +386,6 @@ def checkin(source: sqlite3.Connection, local: Path) -> CheckinResult:
     finally:
         made.unlink(missing_ok=True)
     updated = Checkout(**{**asdict(record), "sha256": written.sha256, "size": written.size,
-                          "mtime_ns": written.mtime_ns, "checked_in_at": _stamp()})
+                          "mtime_ns": written.mtime_ns, "checked_in_at": clock.stamp()})
     _write_record(updated)
     return CheckinResult(shared, previous_holder[0], written)

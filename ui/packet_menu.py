@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core import clock
 from core.errors import LedgerError
 from core.ledger import Ledger
 from core.periods import Period
@@ -259,7 +260,7 @@ class MergeDialog(QDialog):
         self.items = [(plan, item) for plan in todo for item in plan.items
                       if item.status != UNCHANGED]
         rows = [[plan.info.unit, STATUS_LABELS[i.status], i.what, i.field_label, show(i.base),
-                 show(i.theirs), show(i.ours), i.who, i.when[:16].replace("T", " "), i.note,
+                 show(i.theirs), show(i.ours), i.who, clock.shown(i.when), i.note,
                  tr(self.UNDECIDED) if i.status == CONFLICT else ""]
                 for plan, i in self.items]
         self.table = _table(self, ["报送包", "状态", "内容", "项目", "下发时", "报送值",
@@ -503,8 +504,8 @@ class PacketActions:
         ledger, period = self._ledger(), self._period()
         if ledger is None:
             return
-        rows = [[s.unit, str(s.expected), s.due or "—", (s.issued_at or "未下发")[:16]
-                 .replace("T", " "), (s.received_at or "未收到")[:16].replace("T", " "),
+        rows = [[s.unit, str(s.expected), s.due or "—", clock.shown(s.issued_at or "未下发"),
+                 clock.shown(s.received_at or "未收到"),
                  {True: "按时", False: "逾期", None: "—"}[s.on_time], str(s.conflicts)]
                 for s in filing_status(ledger, period)]
         headers = ["单位", "应报项数", "期限", "下发", "收到", "按时", "冲突（已处理）"]
@@ -558,7 +559,7 @@ class PacketActions:
             return
         found = editions.compare(ledger, period)
         rows = [[d.indicator, d.field, show(d.old), show(d.new), d.who,
-                 d.when[:16].replace("T", " "), d.why] for d in found]
+                 clock.shown(d.when), d.why] for d in found]
         headers = ["指标", "项目", "上报值", "现值", "修改人", "时间", "原因"]
         show_list(ListDialog(f"与上报{base.label}比较（{period.label}）", headers, rows,
                              self.window, lines=compare_lines(ledger, period, base, found)))

@@ -54,11 +54,11 @@ def shared_question(parent: QWidget | None, path: Path, existing: Checkout | Non
                       "多台电脑同时写入会损坏台账，因此不能直接在共享文件夹中修改。",
                       QMessageBox.StandardButton.NoButton, parent)
     if existing is not None:
-        from core.working_copy import shown_time
+        from core import clock
 
         box.setInformativeText(
-            f"本机已有它的工作副本（{shown_time(existing.checked_out_at)} 取出"
-            + (f"，{shown_time(existing.checked_in_at)} 交回过" if existing.checked_in_at else "")
+            f"本机已有它的工作副本（{clock.shown(existing.checked_out_at)} 取出"
+            + (f"，{clock.shown(existing.checked_in_at)} 交回过" if existing.checked_in_at else "")
             + "）。可以继续使用这份副本，改完后用“文件 → 交回共享文件夹”交回。")
         buttons = [(CONTINUE, "继续使用本机工作副本", QMessageBox.ButtonRole.AcceptRole),
                    (FRESH, "重新建工作副本", QMessageBox.ButtonRole.ActionRole)]

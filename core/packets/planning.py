@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core import clock
 from core.changes import TIMESTAMPS
 from core.errors import PacketRefused
 from core.packets.format import (
@@ -125,7 +126,7 @@ def preview(ledger: Ledger, path: Path, *, period: Period | None = None,
     seen = ledger.query("SELECT created_at, returned_by FROM packets_received WHERE sha256 = ?",
                         (packet.sha256,))
     if seen:
-        plan.already = f"该报送包已于 {seen[0]['created_at'][:16].replace('T', ' ')} 导入过"
+        plan.already = f"该报送包已于 {clock.shown(seen[0]['created_at'])} 导入过"
         return plan
     _Planner(ledger, plan, {} if derived is None else derived).run()
     return plan

@@ -139,7 +139,7 @@ class PlanItemDialog(QDialog):
         self._fill(self.progress, [(p["id"], (p["date"], p["text"], p["who"]), None)
                                    for p in reversed(item["progress"])])
         self._fill(self.files, [(e["id"], (e["name"], size_text(e["size"]), e["added_by"],
-                                           e["created_at"][:16].replace("T", " ")), None)
+                                           clock.shown(e["created_at"])), None)
                                 for e in item["evidence"]])
         if not self.progress_date.text():
             self.progress_date.setText(clock.today().isoformat())
