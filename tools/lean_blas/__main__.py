@@ -1,0 +1,5 @@
+import sys
+
+from tools.lean_blas import main
+
+sys.exit(main(sys.argv[1:]))
