@@ -47,7 +47,7 @@ def matrix(rng: np.random.Generator, shape: tuple[int, ...], dtype: type,
 
 
 def reference_product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """a·b in float128-free exact-enough arithmetic, by einsum's own loops (no BLAS)."""
+    """a·b in complex128, by einsum's own loops (no BLAS)."""
     return np.einsum("...ij,...jk->...ik", a.astype(np.complex128), b.astype(np.complex128))
 
 
@@ -104,14 +104,19 @@ def test_this_numpy_multiplies_and_decomposes_right(seed, n, k, dtype):
     check_numpy(seed, n, k, dtype)
 
 
+@pytest.mark.parametrize("dtype", TYPES)
+def test_this_numpy_multiplies_and_decomposes_bigger_matrices_right(dtype):
+    check_numpy(7, 40, 33, dtype)
+
+
 def test_a_chart_transform_is_a_numpy_product():
     """What the app needs of NumPy's BLAS: matplotlib's affine transforms (3×3 products)."""
     from matplotlib.transforms import Affine2D
 
     moved = Affine2D().rotate_deg(30).scale(2, 3).translate(5, -1)
     point = moved.transform([[1.0, 2.0]])[0]
-    angle = np.radians(30)
-    want = [2 * (np.cos(angle) - 2 * np.sin(angle)) + 5, 3 * (np.sin(angle) + 2 * np.cos(angle)) - 1]
+    cos, sin = np.cos(np.radians(30)), np.sin(np.radians(30))
+    want = [2 * (cos - 2 * sin) + 5, 3 * (sin + 2 * cos) - 1]
     assert np.allclose(point, want)
     assert np.allclose(moved.inverted().transform([point])[0], [1.0, 2.0])
 
@@ -119,10 +124,11 @@ def test_a_chart_transform_is_a_numpy_product():
 # -- the replacement, built here for this machine's NumPy ---------------------------------------
 def stock_site() -> Path | None:
     """This Python's site-packages, when its NumPy is a stock wheel with OpenBLAS on Linux."""
-    from tools.lean_blas import openblas_library
+    from tools.lean_blas import MARKER, openblas_library
 
     site = Path(np.__file__).resolve().parent.parent
-    if sys.platform != "linux" or openblas_library(site) is None or not shutil.which("cc"):
+    if sys.platform != "linux" or openblas_library(site) is None or not shutil.which("cc") \
+            or (site / "numpy.libs" / MARKER).is_file():
         return None
     return site
 
@@ -131,8 +137,8 @@ def stock_site() -> Path | None:
 def lean_site(tmp_path_factory) -> Path:
     site = stock_site()
     if site is None:
-        pytest.skip("needs Linux, a C compiler and PyPI's NumPy with OpenBLAS (under this Python "
-                    "the checks above already run on the NumPy the bundle ships)")
+        pytest.skip("needs Linux, a C compiler and PyPI's NumPy with its OpenBLAS (under this "
+                    "Python the checks above already run on the NumPy the bundle ships)")
     from tools.lean_blas import numpy_version, replace
 
     copy = tmp_path_factory.mktemp("site")
@@ -174,20 +180,101 @@ def test_numpy_on_the_replacement_multiplies_and_decomposes_right(lean_site):
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-3000:]
 
 
+def fake_site(tmp_path: Path, exported: str) -> tuple[Path, Path]:
+    """A site-packages with a NumPy extension that imports scipy_ddot_64_ from a stock library
+    (which needs a libgfortran), and a 'compiled' replacement that exports `exported`."""
+    site = tmp_path / "site"
+    libs, core = site / "numpy.libs", site / "numpy" / "_core"
+    libs.mkdir(parents=True)
+    core.mkdir(parents=True)
+    (site / "numpy-9.9.dist-info").mkdir()
+
+    def compile_c(code: str, out: Path, *args: str) -> Path:
+        source = out.with_suffix(".c")
+        source.write_text(code, encoding="utf-8")
+        subprocess.run(["cc", "-shared", "-fPIC", "-o", str(out), str(source), *args],
+                       check=True, capture_output=True)
+        source.unlink()
+        return out
+
+    fortran = compile_c("int gfortran_x(void) { return 1; }",
+                        libs / "libgfortran-1234.so.5", "-Wl,-soname,libgfortran-1234.so.5")
+    name = "libscipy_openblas64_-abcd.so"
+    stock = compile_c("extern int gfortran_x(void);\n"
+                      "double scipy_ddot_64_(void) { return gfortran_x(); }",
+                      libs / name, f"-Wl,-soname,{name}", str(fortran))
+    compile_c("extern double scipy_ddot_64_(void);\n"
+              "double use(void) { return scipy_ddot_64_(); }",
+              core / "_multiarray_umath.so", str(stock))
+    replacement = compile_c(f"double {exported}(void) {{ return 2; }}", tmp_path / "lean.so",
+                            f"-Wl,-soname,{name}")
+    return site, replacement
+
+
+needs_cc = pytest.mark.skipif(sys.platform != "linux" or not shutil.which("cc"),
+                              reason="builds ELF libraries with this machine's cc")
+
+
+@needs_cc
+def test_a_replacement_that_lacks_a_function_numpy_imports_changes_nothing(tmp_path,
+                                                                           monkeypatch):
+    from tools import lean_blas
+
+    site, replacement = fake_site(tmp_path, "scipy_dgemm_64_")
+    stock = site / "numpy.libs" / "libscipy_openblas64_-abcd.so"
+    before = sorted((p.name, p.read_bytes()) for p in (site / "numpy.libs").iterdir())
+    monkeypatch.setattr(lean_blas, "compile_library", lambda *args: replacement)
+    with pytest.raises(lean_blas.LeanBlasError, match="lacks 1 of the 1 functions NumPy "
+                                                      "calls: scipy_ddot_64_"):
+        lean_blas.replace(site, "host")
+    assert sorted((p.name, p.read_bytes()) for p in (site / "numpy.libs").iterdir()) == before
+    with pytest.raises(SystemExit, match="lean NumPy \\(host\\)"):  # a build stops, saying why
+        lean_blas.install(site, "host")
+    assert stock.is_file()
+
+
+@needs_cc
+def test_a_replacement_with_every_function_takes_the_stock_name_and_drops_gfortran(
+        tmp_path, monkeypatch):
+    from tools import lean_blas
+
+    site, replacement = fake_site(tmp_path, "scipy_ddot_64_")
+    monkeypatch.setattr(lean_blas, "compile_library", lambda *args: replacement)
+    said = lean_blas.replace(site, "host")
+    assert "replaced by NumPy 9.9's reference BLAS/LAPACK" in said and "1 functions" in said
+    assert "libgfortran-1234.so.5 no longer needed" in said
+    libs = site / "numpy.libs"
+    assert sorted(p.name for p in libs.iterdir()) == ["lean-blas.txt",
+                                                      "libscipy_openblas64_-abcd.so"]
+    assert (libs / "libscipy_openblas64_-abcd.so").read_bytes() == replacement.read_bytes()
+    assert os.access(libs / "libscipy_openblas64_-abcd.so", os.X_OK)  # its mode is kept
+    assert "already" in lean_blas.replace(site, "host")
+
+
 ROW, COL, NO, TRANS, CONJ, UPPER, LOWER = 101, 102, 111, 112, 113, 121, 122
 
 
-def cblas(lean_site: Path) -> ctypes.CDLL:
-    from tools.lean_blas import openblas_library
+@pytest.fixture(scope="module")
+def lean_library(request) -> Path:
+    """The replacement this Python's NumPy runs on (the Windows Python's), else one built here."""
+    from tools.lean_blas import MARKER, openblas_library
 
-    library = openblas_library(lean_site)
+    site = Path(np.__file__).resolve().parent.parent
+    if (site / "numpy.libs" / MARKER).is_file():
+        library = openblas_library(site)
+    else:
+        library = openblas_library(request.getfixturevalue("lean_site"))
     assert library is not None
+    return library
+
+
+def cblas(library: Path) -> ctypes.CDLL:
     return ctypes.CDLL(str(library))
 
 
 @pytest.mark.parametrize("dtype, letter", [(np.complex64, "c"), (np.complex128, "z")])
 @pytest.mark.parametrize("trans", [NO, TRANS, CONJ])
-def test_row_major_complex_gemv_of_every_transposition(lean_site, dtype, letter, trans):
+def test_row_major_complex_gemv_of_every_transposition(lean_library, dtype, letter, trans):
     rng = np.random.default_rng(trans)
     m, n = 4, 3
     a, x, y = matrix(rng, (m, n), dtype), matrix(rng, (m if trans != NO else n,), dtype), None
@@ -196,7 +283,7 @@ def test_row_major_complex_gemv_of_every_transposition(lean_site, dtype, letter,
     op = a if trans == NO else a.T if trans == TRANS else np.conj(a).T
     want = alpha[0] * reference_product(op, x[:, None])[:, 0] + beta[0] * y
     i64, p = ctypes.c_int64, ctypes.c_void_p
-    getattr(cblas(lean_site), f"scipy_cblas_{letter}gemv64_")(
+    getattr(cblas(lean_library), f"scipy_cblas_{letter}gemv64_")(
         ctypes.c_int(ROW), ctypes.c_int(trans), i64(m), i64(n), p(alpha.ctypes.data),
         p(a.ctypes.data), i64(n), p(x.ctypes.data), i64(1), p(beta.ctypes.data),
         p(y.ctypes.data), i64(1))
@@ -207,7 +294,7 @@ def test_row_major_complex_gemv_of_every_transposition(lean_site, dtype, letter,
 @pytest.mark.parametrize("order", [ROW, COL])
 @pytest.mark.parametrize("uplo", [UPPER, LOWER])
 @pytest.mark.parametrize("trans", [NO, TRANS])
-def test_complex_syrk_fills_its_triangle_only(lean_site, dtype, letter, order, uplo, trans):
+def test_complex_syrk_fills_its_triangle_only(lean_library, dtype, letter, order, uplo, trans):
     rng = np.random.default_rng(order + uplo + trans)
     n, k = 4, 3
     fortran = order == COL
@@ -219,7 +306,7 @@ def test_complex_syrk_fills_its_triangle_only(lean_site, dtype, letter, order, u
     want = alpha[0] * reference_product(op, op.T) + beta[0] * before
     i64, p = ctypes.c_int64, ctypes.c_void_p
     lda = a.shape[1] if order == ROW else a.shape[0]
-    getattr(cblas(lean_site), f"scipy_cblas_{letter}syrk64_")(
+    getattr(cblas(lean_library), f"scipy_cblas_{letter}syrk64_")(
         ctypes.c_int(order), ctypes.c_int(uplo), ctypes.c_int(trans), i64(n), i64(k),
         p(alpha.ctypes.data), p(a.ctypes.data), i64(lda), p(beta.ctypes.data),
         p(c.ctypes.data), i64(n))

@@ -44,18 +44,6 @@ ONEDIR_BUDGET_MB = 140
 ZIP_BUDGET_MB = 60
 # The targets whose folders are measured by size only (built by `run.py build --target X`).
 SIZE_TARGETS = ("windows", "linux-x86_64", "linux-arm64")
-# A target over a budget today is held at what it measured (a ratchet), so that it cannot grow
-# while the cut that brings it under the budget is still to be made; the report says plainly
-# that the budget does not hold, and only growing past the ceiling fails the build.
-# (target, "onedir" | "zip") → (ceiling in MB, what is still to be done)
-CEILINGS: dict[tuple[str, str], tuple[float, str]] = {
-    ("windows", "onedir"): (147.5, "numpy's OpenBLAS (32.8 MB) stays until a NumPy built "
-                                   "without BLAS for Windows (as Linux x86_64 has) replaces it"),
-    # measured 171.8 MB / 68.8 MB zipped: the stock aarch64 NumPy (OpenBLAS 28.7 MB) and
-    # PySide6 6.8.0.2, the newest whose aarch64 wheels fit glibc 2.31
-    ("linux-arm64", "onedir"): (173.0, "a NumPy cross-built without BLAS for aarch64"),
-    ("linux-arm64", "zip"): (69.5, "a NumPy cross-built without BLAS for aarch64"),
-}
 BIGGEST_SHOWN = 10
 
 
@@ -112,7 +100,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.target != "host":  # that target's folder, by size, on whatever system runs this
         bundle = args.bundle if "--bundle" in argv else ROOT / "dist" / args.target / "WorkLedger"
-        return size_check(bundle, ".exe" if args.target == "windows" else "", args.target)
+        return size_check(bundle, ".exe" if args.target == "windows" else "")
     bundle = args.bundle.resolve()
     if not (bundle / f"WorkLedger{SUFFIX}").is_file():
         print(f"没有找到打包结果：{bundle}（先运行 python run.py build）", file=sys.stderr)
@@ -168,16 +156,15 @@ def zip_row(zipped: int) -> Row:
             zipped <= ZIP_BUDGET_MB * MB)
 
 
-def size_rows(bundle: Path, suffix: str) -> tuple[list[Row], dict[str, int]]:
-    """The two size budgets of a folder (any target's: sizes need no running), and the bytes
-    measured ("onedir", "zip")."""
+def size_rows(bundle: Path, suffix: str) -> list[Row]:
+    """The two size budgets of a folder (any target's: sizes need no running)."""
     if not (bundle / f"WorkLedger{suffix}").is_file():
         raise SystemExit(f"没有找到打包结果：{bundle}")
     with tempfile.TemporaryDirectory(prefix="budget-") as work:
         onedir = folder_size(bundle)
         zipped = zipped_size(bundle, Path(work) / "WorkLedger.zip")
     files = sum(1 for p in bundle.rglob("*") if p.is_file())
-    return [onedir_row(onedir, files), zip_row(zipped)], {"onedir": onedir, "zip": zipped}
+    return [onedir_row(onedir, files), zip_row(zipped)]
 
 
 def biggest_files(bundle: Path, count: int = BIGGEST_SHOWN) -> list[tuple[int, str]]:
@@ -187,28 +174,20 @@ def biggest_files(bundle: Path, count: int = BIGGEST_SHOWN) -> list[tuple[int, s
     return sorted(sizes, key=lambda item: (-item[0], item[1]))[:count]
 
 
-def size_check(bundle: Path, suffix: str, target: str = "") -> int:
-    """A target's size budgets, with its biggest files; exit status 1 when one is exceeded
-    (beyond its ceiling, for a target held at one: CEILINGS), with a message that says which
-    budget and what to look at."""
-    rows, sizes = size_rows(bundle, suffix)
+def size_check(bundle: Path, suffix: str) -> int:
+    """A target's size budgets, with its biggest files; exit status 1 when one is exceeded,
+    with a message that says which budget and what to look at."""
+    rows = size_rows(bundle, suffix)
     print(f"\n{bundle}: the {BIGGEST_SHOWN} biggest files")
     for size, name in biggest_files(bundle):
         print(f"  {size / MB:6.1f} MB  {name}")
     report(rows)
     code = 0
     top = ", ".join(f"{name} ({size / MB:.1f} MB)" for size, name in biggest_files(bundle, 5))
-    for (name, measured, goal, holds), kind in zip(rows, ("onedir", "zip"), strict=True):
-        size = sizes[kind]
+    for name, measured, goal, holds in rows:
         if holds:
             continue
-        ceiling = CEILINGS.get((target, kind))
-        if ceiling is not None and size <= ceiling[0] * MB:
-            print(f"BUDGET NOT HELD (known): {bundle}: {name} {measured}, budget {goal}; held "
-                  f"at ≤ {ceiling[0]} MB until done: {ceiling[1]}.", file=sys.stderr)
-            continue
-        held = f" and past its ceiling of {ceiling[0]} MB" if ceiling is not None else ""
-        print(f"OVER BUDGET: {bundle}: {name} {measured}, budget {goal}{held}. Biggest "
+        print(f"OVER BUDGET: {bundle}: {name} {measured}, budget {goal}. Biggest "
               f"contributors: {top} (build.spec decides what the folder holds).",
               file=sys.stderr)
         code = 1

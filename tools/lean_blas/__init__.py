@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -169,16 +170,17 @@ def sdist(version: str) -> Path:
     entry = next((f for f in files if f["filename"] == archive.name), None)
     if entry is None:
         raise LeanBlasError(f"PyPI has no {archive.name}")
-    partial = archive.with_suffix(".part")
     WORK.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=WORK, suffix=".part")  # two builds at once: two files
+    partial = Path(name)
     with urllib.request.urlopen(entry["url"], timeout=600) as response, \
-            partial.open("wb") as out:
+            os.fdopen(handle, "wb") as out:
         shutil.copyfileobj(response, out)
     digest = hashlib.sha256(partial.read_bytes()).hexdigest()
     if digest != entry["hashes"]["sha256"]:
         partial.unlink()
         raise LeanBlasError(f"{archive.name}: sha256 {digest} is not PyPI's")
-    partial.rename(archive)
+    partial.replace(archive)
     return archive
 
 
@@ -186,19 +188,24 @@ def sources(version: str) -> Path:
     """lapack_lite's C files and the headers they include, from the sdist."""
     folder = WORK / f"numpy-{version}-lapack_lite"
     wanted = {f"numpy/linalg/lapack_lite/{name}" for name in LAPACK_LITE} | set(HEADERS)
-    if all((folder / Path(name).name).is_file() for name in wanted):
+    if folder.is_dir():
         return folder
-    folder.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=WORK, prefix=f"{folder.name}-"))
     with tarfile.open(sdist(version)) as archive:
         for member in archive.getmembers():
             name = member.name.split("/", 1)[-1]
             if name in wanted:
                 extracted = archive.extractfile(member)
                 assert extracted is not None
-                (folder / Path(name).name).write_bytes(extracted.read())
-    missing = sorted(n for n in wanted if not (folder / Path(n).name).is_file())
+                (staging / Path(name).name).write_bytes(extracted.read())
+    missing = sorted(n for n in wanted if not (staging / Path(n).name).is_file())
     if missing:
+        shutil.rmtree(staging)
         raise LeanBlasError(f"numpy {version}'s sdist lacks {', '.join(missing)}")
+    try:
+        staging.rename(folder)  # whole or not at all
+    except OSError:  # another build got there first
+        shutil.rmtree(staging)
     return folder
 
 
@@ -244,19 +251,23 @@ def replace(site: Path, target: str) -> str:
     needed = imports_from(site, stock, tools.kind)
     if not needed:
         raise LeanBlasError(f"no NumPy extension module imports from {stock.name}")
-    out = WORK / f"{target}-{version}"
-    shutil.rmtree(out, ignore_errors=True)
-    library = compile_library(version, tools, stock.name, out)
-    missing = sorted(needed - exports(library, tools.kind))
-    if missing:
-        raise LeanBlasError(f"the reference BLAS lacks {len(missing)} of the {len(needed)} "
-                            f"functions NumPy calls: {', '.join(missing[:8])}")
-    extra = sorted(n for n in map(str.lower, dependencies(library, tools.kind))
-                   if n not in tools.runtime)
-    if extra:
-        raise LeanBlasError(f"{library.name} needs more than the C runtime: {', '.join(extra)}")
-    before = stock.stat().st_size
-    shutil.copyfile(library, stock)
+    WORK.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=WORK, prefix=f"{target}-{version}-") as out:
+        library = compile_library(version, tools, stock.name, Path(out))
+        missing = sorted(needed - exports(library, tools.kind))
+        if missing:
+            raise LeanBlasError(f"the reference BLAS lacks {len(missing)} of the {len(needed)} "
+                                f"functions NumPy calls: {', '.join(missing[:8])}")
+        extra = sorted(n for n in map(str.lower, dependencies(library, tools.kind))
+                       if n not in tools.runtime)
+        if extra:
+            raise LeanBlasError(f"{library.name} needs more than the C runtime: "
+                                f"{', '.join(extra)}")
+        before = stock.stat().st_size
+        beside = stock.with_name(stock.name + ".new")  # renamed over it: never half a library
+        shutil.copyfile(library, beside)
+        shutil.copymode(stock, beside)
+        beside.replace(stock)
     digest = hashlib.sha256(stock.read_bytes()).hexdigest()
     marker.write_text(f"{stock.name} {digest} lapack_lite of numpy {version}\n",
                       encoding="utf-8")
