@@ -249,6 +249,10 @@ def test_a_replacement_with_every_function_takes_the_stock_name_and_drops_gfortr
     assert (libs / "libscipy_openblas64_-abcd.so").read_bytes() == replacement.read_bytes()
     assert os.access(libs / "libscipy_openblas64_-abcd.so", os.X_OK)  # its mode is kept
     assert "already" in lean_blas.replace(site, "host")
+    # cblas.c changed: the replacement is built again, over the older build
+    monkeypatch.setattr(lean_blas, "recipe", lambda *args: "another")
+    assert "an older build of it (" in lean_blas.replace(site, "host")
+    assert "already" in lean_blas.replace(site, "host")
 
 
 ROW, COL, NO, TRANS, CONJ, UPPER, LOWER = 101, 102, 111, 112, 113, 121, 122

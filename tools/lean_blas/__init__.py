@@ -234,20 +234,29 @@ def compile_library(version: str, tools: Toolchain, name: str, out: Path) -> Pat
     return library
 
 
+def recipe(target: str, version: str) -> str:
+    """What the replacement is built from, as one hash: a change to cblas.c rebuilds it."""
+    digest = hashlib.sha256(f"{target} {version} {DEFINES} {LAPACK_LITE}".encode())
+    for path in sorted(HERE.rglob("*.[ch]")):
+        digest.update(path.relative_to(HERE).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def replace(site: Path, target: str) -> str:
     """Replace site/numpy.libs' OpenBLAS; says what it did. Done once: a second call finds the
-    marker and the same library, and changes nothing."""
+    marker, the same library and the same recipe, and changes nothing."""
     marker = site / "numpy.libs" / MARKER
-    if marker.is_file():
-        recorded = marker.read_text(encoding="utf-8").split()
-        library = site / "numpy.libs" / recorded[0]
-        if library.is_file() and hashlib.sha256(library.read_bytes()).hexdigest() == recorded[1]:
-            return f"{library.name}: already NumPy's reference BLAS/LAPACK"
+    version = numpy_version(site)
+    recorded = ((marker.read_text(encoding="utf-8").split() if marker.is_file() else [])
+                + ["", "", ""])[:3]
+    library = site / "numpy.libs" / recorded[0]
+    ours = library.is_file() and hashlib.sha256(library.read_bytes()).hexdigest() == recorded[1]
+    if ours and recorded[2] == recipe(target, version):
+        return f"{library.name}: already NumPy's reference BLAS/LAPACK"
     stock = openblas_library(site)
     if stock is None:
         raise LeanBlasError(f"no single libscipy_openblas64_* in {site / 'numpy.libs'}")
     tools = toolchain(target)
-    version = numpy_version(site)
     needed = imports_from(site, stock, tools.kind)
     if not needed:
         raise LeanBlasError(f"no NumPy extension module imports from {stock.name}")
@@ -269,10 +278,11 @@ def replace(site: Path, target: str) -> str:
         shutil.copymode(stock, beside)
         beside.replace(stock)
     digest = hashlib.sha256(stock.read_bytes()).hexdigest()
-    marker.write_text(f"{stock.name} {digest} lapack_lite of numpy {version}\n",
-                      encoding="utf-8")
+    marker.write_text(f"{stock.name} {digest} {recipe(target, version)} lapack_lite of numpy "
+                      f"{version}\n", encoding="utf-8")
     dropped = drop_unneeded(site, tools.kind, keep={stock.name})
-    return (f"{stock.name}: OpenBLAS ({before / 1e6:.1f} MB) replaced by NumPy {version}'s "
+    was = "an older build of it" if ours else "OpenBLAS"
+    return (f"{stock.name}: {was} ({before / 1e6:.1f} MB) replaced by NumPy {version}'s "
             f"reference BLAS/LAPACK ({stock.stat().st_size / 1e6:.1f} MB, {len(needed)} "
             f"functions)" + (f"; {', '.join(dropped)} no longer needed" if dropped else ""))
 

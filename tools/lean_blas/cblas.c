@@ -116,6 +116,19 @@ static bint start(bint count, bint inc)
     return inc > 0 ? 0 : (1 - count) * inc;
 }
 
+/* *out = alpha·(sr + i·si) + beta·*out; beta = 0 sets it (BLAS: *out is not read then). */
+#define SCALE_ADD(out, alpha, sr, si, beta, R)                                                \
+    do {                                                                                      \
+        R tr_ = (alpha)->r * (sr) - (alpha)->i * (si);                                        \
+        R ti_ = (alpha)->r * (si) + (alpha)->i * (sr);                                        \
+        if ((beta)->r != 0 || (beta)->i != 0) {                                               \
+            tr_ += (beta)->r * (out)->r - (beta)->i * (out)->i;                               \
+            ti_ += (beta)->r * (out)->i + (beta)->i * (out)->r;                               \
+        }                                                                                     \
+        (out)->r = tr_;                                                                       \
+        (out)->i = ti_;                                                                       \
+    } while (0)
+
 /* Row-major conjugate transpose: y[i] = alpha·Σⱼ conj(A[j][i])·x[j] + beta·y[i], i < n. */
 #define CONJ_GEMV(name, T, R)                                                                 \
     static void name(bint m, bint n, const T *alpha, const T *a, bint lda, const T *x,       \
@@ -130,13 +143,7 @@ static bint start(bint count, bint inc)
                 sr += aji->r * xj->r + aji->i * xj->i;                                        \
                 si += aji->r * xj->i - aji->i * xj->r;                                        \
             }                                                                                 \
-            R tr = alpha->r * sr - alpha->i * si, ti = alpha->r * si + alpha->i * sr;         \
-            if (beta->r != 0 || beta->i != 0) {                                               \
-                tr += beta->r * yi->r - beta->i * yi->i;                                      \
-                ti += beta->r * yi->i + beta->i * yi->r;                                      \
-            }                                                                                 \
-            yi->r = tr;                                                                       \
-            yi->i = ti;                                                                       \
+            SCALE_ADD(yi, alpha, sr, si, beta, R);                                            \
         }                                                                                     \
     }
 
@@ -210,13 +217,7 @@ REAL_SYRK(cblas_dsyrk, dsyrk_, double)
                     si += p->r * q->i + p->i * q->r;                                          \
                 }                                                                             \
                 T *cij = row ? &c[i * ldc + j] : &c[i + j * ldc];                             \
-                R tr = alpha->r * sr - alpha->i * si, ti = alpha->r * si + alpha->i * sr;     \
-                if (beta->r != 0 || beta->i != 0) {                                           \
-                    tr += beta->r * cij->r - beta->i * cij->i;                                \
-                    ti += beta->r * cij->i + beta->i * cij->r;                                \
-                }                                                                             \
-                cij->r = tr;                                                                  \
-                cij->i = ti;                                                                  \
+                SCALE_ADD(cij, alpha, sr, si, beta, R);                                       \
             }                                                                                 \
         }                                                                                     \
     }
