@@ -281,7 +281,7 @@ def cblas(library: Path) -> ctypes.CDLL:
 def test_row_major_complex_gemv_of_every_transposition(lean_library, dtype, letter, trans):
     rng = np.random.default_rng(trans)
     m, n = 4, 3
-    a, x, y = matrix(rng, (m, n), dtype), matrix(rng, (m if trans != NO else n,), dtype), None
+    a, x = matrix(rng, (m, n), dtype), matrix(rng, (m if trans != NO else n,), dtype)
     y = matrix(rng, (n if trans != NO else m,), dtype)
     alpha, beta = np.array([0.5 - 2j], dtype), np.array([1.5 + 1j], dtype)
     op = a if trans == NO else a.T if trans == TRANS else np.conj(a).T

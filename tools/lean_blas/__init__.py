@@ -28,7 +28,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tarfile
 import tempfile
 import urllib.request
@@ -225,7 +224,7 @@ def compile_library(version: str, tools: Toolchain, name: str, out: Path) -> Pat
     def compile_one(path: Path) -> Path:
         target = objects / f"{path.stem}.o"
         subprocess.run([*tools.compiler, *flags, "-c", str(path), "-o", str(target)],
-                       check=True, env=env, capture_output=True)
+                       check=True, env=env, capture_output=True, text=True)
         return target
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
@@ -233,7 +232,7 @@ def compile_library(version: str, tools: Toolchain, name: str, out: Path) -> Pat
     library = out / name
     soname = [] if tools.kind == "pe" else [f"-Wl,-soname,{name}"]
     subprocess.run([*tools.compiler, "-shared", "-o", str(library), *map(str, built), *soname,
-                    *tools.link], check=True, env=env, capture_output=True)
+                    *tools.link], check=True, env=env, capture_output=True, text=True)
     return library
 
 
@@ -250,12 +249,13 @@ def replace(site: Path, target: str) -> str:
     marker, the same library and the same recipe, and changes nothing."""
     marker = site / "numpy.libs" / MARKER
     version = numpy_version(site)
+    how = recipe(target, version)
     recorded = ((marker.read_text(encoding="utf-8").split() if marker.is_file() else [])
                 + ["", "", ""])[:3]
-    library = site / "numpy.libs" / recorded[0]
-    ours = library.is_file() and hashlib.sha256(library.read_bytes()).hexdigest() == recorded[1]
-    if ours and recorded[2] == recipe(target, version):
-        return f"{library.name}: already NumPy's reference BLAS/LAPACK"
+    current = site / "numpy.libs" / recorded[0]
+    ours = current.is_file() and hashlib.sha256(current.read_bytes()).hexdigest() == recorded[1]
+    if ours and recorded[2] == how:
+        return f"{current.name}: already NumPy's reference BLAS/LAPACK"
     stock = openblas_library(site)
     if stock is None:
         raise LeanBlasError(f"no single libscipy_openblas64_* in {site / 'numpy.libs'}")
@@ -265,32 +265,32 @@ def replace(site: Path, target: str) -> str:
         raise LeanBlasError(f"no NumPy extension module imports from {stock.name}")
     WORK.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=WORK, prefix=f"{target}-{version}-") as out:
-        library = compile_library(version, tools, stock.name, Path(out))
-        missing = sorted(needed - exports(library, tools.kind))
+        built = compile_library(version, tools, stock.name, Path(out))
+        missing = sorted(needed - exports(built, tools.kind))
         if missing:
             raise LeanBlasError(f"the reference BLAS lacks {len(missing)} of the {len(needed)} "
                                 f"functions NumPy calls: {', '.join(missing[:8])}")
-        extra = sorted(n for n in map(str.lower, dependencies(library, tools.kind))
+        extra = sorted(n for n in map(str.lower, dependencies(built, tools.kind))
                        if n not in tools.runtime)
         if extra:
-            raise LeanBlasError(f"{library.name} needs more than the C runtime: "
+            raise LeanBlasError(f"{built.name} needs more than the C runtime: "
                                 f"{', '.join(extra)}")
         before = stock.stat().st_size
         beside = stock.with_name(stock.name + ".new")  # renamed over it: never half a library
-        shutil.copyfile(library, beside)
+        shutil.copyfile(built, beside)
         shutil.copymode(stock, beside)
         beside.replace(stock)
     digest = hashlib.sha256(stock.read_bytes()).hexdigest()
-    marker.write_text(f"{stock.name} {digest} {recipe(target, version)} lapack_lite of numpy "
+    marker.write_text(f"{stock.name} {digest} {how} lapack_lite of numpy "
                       f"{version}\n", encoding="utf-8")
-    dropped = drop_unneeded(site, tools.kind, keep={stock.name})
+    dropped = drop_unneeded(site, tools.kind)
     was = "an older build of it" if ours else "OpenBLAS"
     return (f"{stock.name}: {was} ({before / 1e6:.1f} MB) replaced by NumPy {version}'s "
             f"reference BLAS/LAPACK ({stock.stat().st_size / 1e6:.1f} MB, {len(needed)} "
             f"functions)" + (f"; {', '.join(dropped)} no longer needed" if dropped else ""))
 
 
-def drop_unneeded(site: Path, kind: str, keep: set[str]) -> list[str]:
+def drop_unneeded(site: Path, kind: str) -> list[str]:
     """The OpenBLAS's own dependencies (libgfortran, then libquadmath) that nothing needs now."""
     libs = site / "numpy.libs"
     modules = list((site / "numpy").rglob("*.pyd" if kind == "pe" else "*.so"))
@@ -298,9 +298,8 @@ def drop_unneeded(site: Path, kind: str, keep: set[str]) -> list[str]:
     while True:
         users = modules + [p for p in libs.iterdir() if p.name != MARKER]
         needed = {name.lower() for user in users for name in dependencies(user, kind)}
-        unused = [p for p in sorted(libs.iterdir()) if p.name not in keep
-                  and re.match(r"lib(gfortran|quadmath)", p.name)
-                  and p.name.lower() not in needed]
+        unused = [p for p in sorted(libs.iterdir())
+                  if re.match(r"lib(gfortran|quadmath)", p.name) and p.name.lower() not in needed]
         if not unused:
             return dropped
         for library in unused:
@@ -324,7 +323,3 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     install(args.site, args.target)
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

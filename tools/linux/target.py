@@ -87,6 +87,10 @@ class Target:
         return self.work / "python" / "bin" / "python3.11"
 
     @property
+    def site_packages(self) -> Path:
+        return self.work / "python" / "lib" / "python3.11" / "site-packages"
+
+    @property
     def build_root(self) -> Path:
         """Where the target's static libraries come from, and (cross) where it is frozen."""
         return self.work / "root-build" if self.cross else Path("/")
@@ -358,8 +362,7 @@ def setup(target: Target) -> None:
     if not target.lean_numpy:
         from tools.lean_blas import install
 
-        install(target.python.parent.parent / "lib" / "python3.11" / "site-packages",
-                target.name)
+        install(target.site_packages, target.name)
 
 
 def clean_env() -> dict[str, str]:

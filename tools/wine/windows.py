@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 WORK = ROOT / "build" / "wine"
 PREFIX = WORK / "prefix"
 PYTHON_DIR = WORK / "python"
+SITE_PACKAGES = PYTHON_DIR / "Lib" / "site-packages"
 WHEELS = WORK / "wheels"
 DIST = ROOT / "dist" / "windows"
 CONSTRAINTS = ROOT / "constraints" / "windows.txt"
@@ -171,7 +172,7 @@ def pip_download(target: Path, *args: str) -> None:
 def ensure_python() -> None:
     """python.org's embeddable CPython with pip, a site-packages and the Wine workarounds."""
     if (PYTHON_DIR / "python.exe").is_file():
-        (PYTHON_DIR / "Lib" / "site-packages" / "sitecustomize.py").write_text(
+        (SITE_PACKAGES / "sitecustomize.py").write_text(
             SITECUSTOMIZE, encoding="utf-8")  # the workarounds as this version of the tool has them
         return
     downloads = WORK / "downloads"
@@ -252,7 +253,7 @@ def icu_stub_source(functions: list[str]) -> str:
 
 
 def ensure_icu_stub() -> None:
-    qtcore = PYTHON_DIR / "Lib" / "site-packages" / "PySide6" / "Qt6Core.dll"
+    qtcore = SITE_PACKAGES / "PySide6" / "Qt6Core.dll"
     system32 = PREFIX / "drive_c" / "windows" / "system32"
     for dll, functions in imported_functions(qtcore).items():
         if not dll.startswith("icu") or (system32 / dll).exists():
@@ -289,7 +290,7 @@ def lean_numpy() -> None:
     the bundle and the suite under the Windows Python use the NumPy the clerk gets."""
     from tools.lean_blas import install
 
-    install(PYTHON_DIR / "Lib" / "site-packages", "windows")
+    install(SITE_PACKAGES, "windows")
 
 
 def build() -> None:
